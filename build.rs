@@ -1,0 +1,31 @@
+//! Derives the cfgs the core compiles under from its features and target.
+//!
+//! - `edgecache_std`: the standard library is linked. Feature `std`, except in the WebAssembly
+//!   component (`component` on wasm): std's panic machinery would import WASI interfaces, and
+//!   the component imports nothing but a clock.
+//! - `edgecache_sqlite` / `edgecache_replay`: features `sqlite` / `replay`, on native targets
+//!   with std (SQLite is C, built for the host only; the replay needs SQLite for its db runs).
+
+use std::env;
+
+fn main() {
+    for cfg in ["edgecache_std", "edgecache_sqlite", "edgecache_replay"] {
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+    }
+    let feature =
+        |name: &str| env::var_os(format!("CARGO_FEATURE_{}", name.to_uppercase())).is_some();
+    let wasm = env::var("CARGO_CFG_TARGET_FAMILY")
+        .is_ok_and(|families| families.split(',').any(|family| family == "wasm"));
+    let std = feature("std") && !(wasm && feature("component"));
+    let sqlite = std && !wasm && feature("sqlite");
+    let replay = sqlite && feature("replay");
+    for (cfg, on) in [
+        ("edgecache_std", std),
+        ("edgecache_sqlite", sqlite),
+        ("edgecache_replay", replay),
+    ] {
+        if on {
+            println!("cargo::rustc-cfg={cfg}");
+        }
+    }
+}

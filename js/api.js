@@ -1,0 +1,599 @@
+// The package's API over the wasm core (dist/edgecache_core.js): JavaScript names and
+// conventions, conversion of arguments, typed errors. No Django rule lives here; every
+// decision is the core's.
+import {
+  Core,
+  get_max_age,
+  has_vary_header,
+  make_template_fragment_key,
+  patch_cache_control,
+  patch_vary_headers,
+} from '../dist/edgecache_core.js';
+
+/** Base class of every error the cache raises; `name` is Django's exception type. */
+export class CacheError extends Error {
+  constructor(message, type) {
+    super(message);
+    Object.defineProperty(this, 'name', { value: type ?? new.target.name, configurable: true });
+  }
+  /** The Python exception class Django raises (same as `name`). */
+  get pythonType() {
+    return this.name;
+  }
+}
+/** Django's `ValueError` (e.g. `Key 'x' not found` from `incr`). */
+export class ValueError extends CacheError {}
+/** Django's `InvalidCacheKey` (memcached-style key checks), a `ValueError`. */
+export class InvalidCacheKey extends ValueError {}
+/** Django's `InvalidCacheBackendError`: an unknown alias or a backend this build lacks. */
+export class InvalidCacheBackendError extends CacheError {}
+/** Django's `ImproperlyConfigured`: `CACHES` was rejected (the message names alias and field). */
+export class ImproperlyConfigured extends CacheError {}
+/** Python's `TypeError` raised by Django (e.g. `incr` on a str); `name` is `"TypeError"`. */
+export class CacheTypeError extends CacheError {
+  constructor(message) {
+    super(message, 'TypeError');
+  }
+}
+/** Python's `OverflowError`: an int beyond the 128 bits edgecache keeps. */
+export class OverflowError extends CacheError {}
+/** Python's `NotImplementedError`. */
+export class NotImplementedError extends CacheError {}
+/** The storage under a backend failed (Python's `OSError`). */
+export class OSError extends CacheError {}
+/** The database under the db backend failed. */
+export class DatabaseError extends CacheError {}
+/** A synchronous call reached a backend whose storage answers asynchronously. */
+export class BlockingIOError extends CacheError {}
+/** Django's `DisallowedHost`: the request's host is invalid or not in `ALLOWED_HOSTS`. */
+export class DisallowedHost extends CacheError {}
+/** Django's `BadHeaderError`: a header value with a newline, a `ValueError`. */
+export class BadHeaderError extends ValueError {}
+/** Python's `UnicodeEncodeError`: a response header name that is not ASCII, a `ValueError`. */
+export class UnicodeEncodeError extends ValueError {}
+
+const ERRORS = {
+  ValueError,
+  InvalidCacheKey,
+  InvalidCacheBackendError,
+  ImproperlyConfigured,
+  TypeError: CacheTypeError,
+  OverflowError,
+  NotImplementedError,
+  OSError,
+  DatabaseError,
+  BlockingIOError,
+  DisallowedHost,
+  BadHeaderError,
+  UnicodeEncodeError,
+};
+
+function makeError(type, message) {
+  const Class = ERRORS[type];
+  if (Class === CacheTypeError) return new CacheTypeError(message);
+  return Class ? new Class(message, type) : new CacheError(message, type);
+}
+
+const defaultOnWarning = (warning) => console.warn(`${warning.category}: ${warning.message}`);
+
+// The core's getMany/deleteMany/hasKey take a flag: Django's async twin, or the method.
+const METHOD = false;
+const TWIN = true;
+const INCR = 0, DECR = 1, AINCR = 2, ADECR = 3, INCR_VERSION = 4, DECR_VERSION = 5;
+
+/**
+ * The synchronous API of an in-memory cache (locmem, dummy): the same methods as the
+ * Promise API, returning values directly (the lru-cache convention).
+ */
+class SyncCache {
+  #h;
+  constructor(handle) {
+    this.#h = handle;
+  }
+  get(key, defaultValue, options) {
+    if (typeof key === 'string' && options === undefined) {
+      // The hot path: a list or dict comes back as JSON text (one crossing, not one per field).
+      const found = this.#h.get_str(key);
+      if (found === undefined) return defaultValue;
+      return typeof found === 'string' && this.#h.returned_json ? JSON.parse(found) : found;
+    }
+    const found = this.#h.get(key, options?.version);
+    return found === undefined ? defaultValue : found;
+  }
+  set(key, value, options) {
+    this.#h.set(key, value, options?.timeout, options?.version);
+  }
+  add(key, value, options) {
+    return this.#h.add(key, value, options?.timeout, options?.version);
+  }
+  getOrSet(key, valueOrFn, options) {
+    return this.#h.get_or_set(key, valueOrFn, options?.timeout, options?.version);
+  }
+  getMany(keys, options) {
+    return this.#h.get_many(keys, options?.version, METHOD);
+  }
+  setMany(data, options) {
+    return this.#h.set_many(data, options?.timeout, options?.version);
+  }
+  delete(key, options) {
+    return this.#h.delete(key, options?.version);
+  }
+  deleteMany(keys, options) {
+    this.#h.delete_many(keys, options?.version, METHOD);
+  }
+  hasKey(key, options) {
+    return this.#h.has_key(key, options?.version, METHOD);
+  }
+  incr(key, delta, options) {
+    return this.#h.incr(INCR, key, delta, options?.version);
+  }
+  decr(key, delta, options) {
+    return this.#h.incr(DECR, key, delta, options?.version);
+  }
+  touch(key, options) {
+    return this.#h.touch(key, options?.timeout, options?.version);
+  }
+  clear() {
+    this.#h.clear();
+  }
+  close() {
+    this.#h.close();
+  }
+  incrVersion(key, delta, options) {
+    return this.#h.incr(INCR_VERSION, key, delta, options?.version);
+  }
+  decrVersion(key, delta, options) {
+    return this.#h.incr(DECR_VERSION, key, delta, options?.version);
+  }
+  makeKey(key, options) {
+    return this.#h.make_key(key, options?.version);
+  }
+  makeAndValidateKey(key, options) {
+    return this.#h.make_and_validate_key(key, options?.version);
+  }
+  validateKey(key) {
+    this.#h.validate_key(key);
+  }
+  getBackendTimeout(timeout) {
+    return this.#h.get_backend_timeout(timeout);
+  }
+  inspect(options) {
+    return this.#h.inspect(options?.detail === 'count');
+  }
+}
+
+/** One cache alias: Django's cache API, every method returning a Promise. */
+class Cache {
+  #h;
+  #sync;
+  constructor(handle) {
+    this.#h = handle;
+    this.#sync = handle.in_memory ? new SyncCache(handle) : undefined;
+    /** The backend's short name: `locmem`, `dummy`, `filebased`, ... */
+    this.backend = handle.backend;
+  }
+  /** The synchronous API; `undefined` unless the backend keeps everything in memory. */
+  get sync() {
+    return this.#sync;
+  }
+  // Each method runs the core's synchronous face on in-memory backends (no wasm future
+  // to drive) and its Promise face otherwise.
+  async get(key, defaultValue, options) {
+    if (this.#sync) return this.#sync.get(key, defaultValue, options);
+    const found = await this.#h.get_async(key, options?.version);
+    return found === undefined ? defaultValue : found;
+  }
+  async set(key, value, options) {
+    if (this.#sync) return this.#sync.set(key, value, options);
+    await this.#h.set_async(key, value, options?.timeout, options?.version);
+  }
+  async add(key, value, options) {
+    if (this.#sync) return this.#sync.add(key, value, options);
+    return this.#h.add_async(key, value, options?.timeout, options?.version);
+  }
+  /** `valueOrFn` may be a function, sync or async, called only on a miss. */
+  async getOrSet(key, valueOrFn, options) {
+    if (this.#sync && typeof valueOrFn !== 'function') {
+      return this.#sync.getOrSet(key, valueOrFn, options);
+    }
+    return this.#h.get_or_set_async(key, valueOrFn, options?.timeout, options?.version);
+  }
+  async getMany(keys, options) {
+    if (this.#sync) return this.#sync.getMany(keys, options);
+    return this.#h.get_many_async(keys, options?.version, METHOD);
+  }
+  async setMany(data, options) {
+    if (this.#sync) return this.#sync.setMany(data, options);
+    return this.#h.set_many_async(data, options?.timeout, options?.version);
+  }
+  async delete(key, options) {
+    if (this.#sync) return this.#sync.delete(key, options);
+    return this.#h.delete_async(key, options?.version);
+  }
+  async deleteMany(keys, options) {
+    if (this.#sync) return this.#sync.deleteMany(keys, options);
+    await this.#h.delete_many_async(keys, options?.version, METHOD);
+  }
+  async hasKey(key, options) {
+    if (this.#sync) return this.#sync.hasKey(key, options);
+    return this.#h.has_key_async(key, options?.version, METHOD);
+  }
+  async incr(key, delta, options) {
+    return this.#incr(INCR, key, delta, options);
+  }
+  async decr(key, delta, options) {
+    return this.#incr(DECR, key, delta, options);
+  }
+  async touch(key, options) {
+    if (this.#sync) return this.#sync.touch(key, options);
+    return this.#h.touch_async(key, options?.timeout, options?.version);
+  }
+  async clear() {
+    if (this.#sync) return this.#sync.clear();
+    await this.#h.clear_async();
+  }
+  async close() {
+    if (this.#sync) return this.#sync.close();
+    await this.#h.close_async();
+  }
+  async incrVersion(key, delta, options) {
+    return this.#incr(INCR_VERSION, key, delta, options);
+  }
+  async decrVersion(key, delta, options) {
+    return this.#incr(DECR_VERSION, key, delta, options);
+  }
+  async makeKey(key, options) {
+    return this.#h.make_key(key, options?.version);
+  }
+  async makeAndValidateKey(key, options) {
+    return this.#h.make_and_validate_key(key, options?.version);
+  }
+  async validateKey(key) {
+    this.#h.validate_key(key);
+  }
+  async getBackendTimeout(timeout) {
+    return this.#h.get_backend_timeout(timeout);
+  }
+  /** Entries (LRU order for locmem) with time-to-live, counters and the last cull. */
+  async inspect(options) {
+    const countOnly = options?.detail === 'count';
+    if (this.#sync) return this.#h.inspect(countOnly);
+    return this.#h.inspect_async(countOnly);
+  }
+
+  // Django's async twins, where Django's async method behaves differently from its sync one
+  // (for code ported from Django async views): `aincr`/`adecr` are always get + set (the
+  // expiry is reset to the default timeout), `ahasKey` is a `get` (it refreshes LRU
+  // recency), `agetMany`/`adeleteMany` are one get/delete per key.
+  async aincr(key, delta, options) {
+    return this.#incr(AINCR, key, delta, options);
+  }
+  async adecr(key, delta, options) {
+    return this.#incr(ADECR, key, delta, options);
+  }
+  async ahasKey(key, options) {
+    if (this.#sync) return this.#h.has_key(key, options?.version, TWIN);
+    return this.#h.has_key_async(key, options?.version, TWIN);
+  }
+  async agetMany(keys, options) {
+    if (this.#sync) return this.#h.get_many(keys, options?.version, TWIN);
+    return this.#h.get_many_async(keys, options?.version, TWIN);
+  }
+  async adeleteMany(keys, options) {
+    if (this.#sync) return void this.#h.delete_many(keys, options?.version, TWIN);
+    await this.#h.delete_many_async(keys, options?.version, TWIN);
+  }
+
+  #incr(which, key, delta, options) {
+    if (this.#sync) return this.#h.incr(which, key, delta, options?.version);
+    return this.#h.incr_async(which, key, delta, options?.version);
+  }
+}
+
+/** Every alias of a `CACHES` setting, as `django.core.cache.caches`. */
+class Caches {
+  #core;
+  #built = new Map();
+  constructor(core) {
+    this.#core = core;
+  }
+  /** The aliases, in the order configured. */
+  get aliases() {
+    return this.#core.aliases();
+  }
+  /** `caches[alias]`; throws `InvalidCacheBackendError` for an unknown alias. */
+  get(alias) {
+    let cache = this.#built.get(alias);
+    if (cache === undefined) {
+      cache = new Cache(this.#core.cache(String(alias)));
+      this.#built.set(alias, cache);
+    }
+    return cache;
+  }
+  /** `django.core.cache.cache`: the `default` alias. */
+  get default() {
+    return this.get('default');
+  }
+  /**
+   * Django's HTTP caching over these caches: page caching, page keys, header utilities.
+   * `settings` are Django's (`USE_I18N`, `USE_TZ`, `LANGUAGE_CODE`, `TIME_ZONE`,
+   * `CACHE_MIDDLEWARE_ALIAS` / `_KEY_PREFIX` / `_SECONDS`, `ALLOWED_HOSTS`, `DEBUG`,
+   * `USE_X_FORWARDED_HOST` / `_PORT`), over Django's defaults.
+   */
+  http(settings = {}) {
+    return new Http(this.#core.http(settings));
+  }
+  /** `close()` on every alias (Django's request_finished handler). */
+  async closeAll() {
+    for (const alias of this.aliases) {
+      try {
+        await this.get(alias).close();
+      } catch (error) {
+        if (!(error instanceof InvalidCacheBackendError)) throw error;
+      }
+    }
+  }
+}
+
+/**
+ * Builds every alias of a Django `CACHES` setting: an object, its JSON, or the Python dict
+ * literal pasted from settings.py.
+ */
+export function createCaches(CACHES, options = {}) {
+  const text = typeof CACHES === 'string' ? CACHES : JSON.stringify(CACHES);
+  if (text === undefined) throw new TypeError('CACHES must be an object or a string');
+  const onWarning = options.onWarning ?? defaultOnWarning;
+  const core = new Core(
+    text,
+    options.clock,
+    options.stores,
+    (category, message) => onWarning({ category, message }),
+    makeError,
+  );
+  return new Caches(core);
+}
+
+// ----- the HTTP layer -----
+//
+// Headers are a plain object, a Map, a Fetch `Headers` or [name, value] pairs; the functions
+// that patch them change them in place (as Django patches the response) and return them.
+// Requests are `{ method, scheme, host, path, query, headers, languageCode, language,
+// timeZone }` or anything with a `url` (a Fetch `Request`); responses are `{ status, content,
+// headers, cookies, streaming }`, Django's `HttpResponse(content, status)` with the headers
+// then set in order.
+
+const isHeaders = (h) =>
+  typeof h.get === 'function' && typeof h.set === 'function' && typeof h.delete === 'function';
+
+/** [name, value] pairs of any header form; a Fetch `Headers` keeps its Set-Cookie lines. */
+function pairsOf(headers, what = 'headers') {
+  if (headers === undefined || headers === null) return [];
+  if (Array.isArray(headers)) return headers;
+  if (typeof headers !== 'object') {
+    throw new TypeError(`${what} must be an object, a Map, a Headers or [name, value] pairs`);
+  }
+  if (headers instanceof Map) return [...headers];
+  if (isHeaders(headers) && typeof headers.entries === 'function') {
+    return [...headers.entries()].filter(([name]) => name.toLowerCase() !== 'set-cookie');
+  }
+  return Object.entries(headers);
+}
+
+/** Writes `pairs` (Django's order and spelling) back into `headers`, of whatever form. */
+function writeHeaders(headers, pairs) {
+  if (Array.isArray(headers)) {
+    headers.splice(0, headers.length, ...pairs);
+  } else if (headers instanceof Map) {
+    headers.clear();
+    for (const [name, value] of pairs) headers.set(name, value);
+  } else if (isHeaders(headers)) {
+    const kept = new Set(pairs.map(([name]) => name.toLowerCase()));
+    for (const name of [...headers.keys()]) {
+      if (!kept.has(name.toLowerCase()) && name.toLowerCase() !== 'set-cookie') headers.delete(name);
+    }
+    for (const [name, value] of pairs) headers.set(name, value);
+  } else {
+    for (const name of Object.keys(headers)) delete headers[name];
+    for (const [name, value] of pairs) headers[name] = value;
+  }
+  return headers;
+}
+
+/** `{ maxAge: 60 }` → Django's `max_age`; Django's own keyword names pass unchanged. */
+const directiveName = (name) => name.replace(/([a-z0-9])([A-Z])/g, (_, a, b) => `${a}_${b.toLowerCase()}`);
+
+function directivePairs(directives) {
+  if (directives === undefined || directives === null) return [];
+  if (typeof directives !== 'object') throw new TypeError('directives must be an object');
+  const pairs = directives instanceof Map ? [...directives] : Object.entries(directives);
+  return pairs.map(([name, value]) => [typeof name === 'string' ? directiveName(name) : name, value]);
+}
+
+/** The fields the core reads from a request. */
+function requestFields(request) {
+  if (request === null || typeof request !== 'object') {
+    throw new TypeError('a request must be an object { method, host, path, query, headers } or a Fetch Request');
+  }
+  let { scheme, host, path, query } = request;
+  if (typeof request.url === 'string') {
+    const url = new URL(request.url);
+    scheme ??= url.protocol.slice(0, -1);
+    host ??= url.host;
+    path ??= url.pathname;
+    query ??= url.search.slice(1);
+  }
+  return {
+    method: request.method,
+    scheme,
+    host,
+    path,
+    query,
+    headers: pairsOf(request.headers, 'request.headers'),
+    meta: pairsOf(request.meta, 'request.meta'),
+    languageCode: request.languageCode,
+    language: request.language,
+    timeZone: request.timeZone,
+  };
+}
+
+/** The fields the core reads from a response. */
+function responseFields(response) {
+  if (response === null || typeof response !== 'object') {
+    throw new TypeError('a view must return a response object { status, content, headers, cookies }');
+  }
+  return {
+    status: response.status,
+    content: response.content,
+    headers: pairsOf(response.headers, 'response.headers'),
+    cookies: pairsOf(response.cookies, 'response.cookies'),
+    streaming: response.streaming,
+  };
+}
+
+/** A response the core built (a cached page) as a response object. */
+function responseObject(fields) {
+  const response = { status: fields.status, headers: Object.fromEntries(fields.headers) };
+  if (fields.cookies.length) response.cookies = Object.fromEntries(fields.cookies);
+  if (fields.streaming) response.streaming = true;
+  else response.content = fields.content;
+  return response;
+}
+
+/** Django's `patch_cache_control(response, **directives)`: `{ maxAge: 60, public: true }`. */
+export function patchCacheControl(headers, directives) {
+  return writeHeaders(headers, patch_cache_control(pairsOf(headers), directivePairs(directives), makeError));
+}
+
+/** Django's `patch_vary_headers(response, newheaders)`. */
+export function patchVaryHeaders(headers, newHeaders) {
+  return writeHeaders(headers, patch_vary_headers(pairsOf(headers), newHeaders, makeError));
+}
+
+/** Django's `has_vary_header(response, header_query)`. */
+export function hasVaryHeader(headers, header) {
+  return has_vary_header(pairsOf(headers), header, makeError);
+}
+
+/** Django's `get_max_age(response)`: the `max-age` directive, or `null`. */
+export function getMaxAge(headers) {
+  return get_max_age(pairsOf(headers), makeError);
+}
+
+/** Django's `make_template_fragment_key(fragment_name, vary_on)`. */
+export function makeTemplateFragmentKey(fragmentName, varyOn) {
+  return make_template_fragment_key(fragmentName, varyOn);
+}
+
+/** A view whose response's headers `patch` changes (Django's header decorators). */
+function patchingView(view, patch) {
+  return async (request) => {
+    const response = await view(request);
+    if (response !== null && typeof response === 'object') patch((response.headers ??= {}));
+    return response;
+  };
+}
+
+/** Django's HTTP caching over the caches of one `createCaches`, with Django's settings. */
+class Http {
+  #h;
+  constructor(handle) {
+    this.#h = handle;
+  }
+
+  /** Django's `patch_response_headers(response, cache_timeout)` (Expires, max-age). */
+  patchResponseHeaders(headers, cacheTimeout) {
+    return writeHeaders(headers, this.#h.patch_response_headers(pairsOf(headers), cacheTimeout));
+  }
+  /** Django's `add_never_cache_headers(response)`. */
+  addNeverCacheHeaders(headers) {
+    return writeHeaders(headers, this.#h.add_never_cache_headers(pairsOf(headers)));
+  }
+  patchCacheControl(headers, directives) {
+    return patchCacheControl(headers, directives);
+  }
+  patchVaryHeaders(headers, newHeaders) {
+    return patchVaryHeaders(headers, newHeaders);
+  }
+  hasVaryHeader(headers, header) {
+    return hasVaryHeader(headers, header);
+  }
+  getMaxAge(headers) {
+    return getMaxAge(headers);
+  }
+  makeTemplateFragmentKey(fragmentName, varyOn) {
+    return makeTemplateFragmentKey(fragmentName, varyOn);
+  }
+
+  /**
+   * Django's `learn_cache_key`: stores the header list the response varies on; the page key.
+   * `cache` is an alias (default `CACHE_MIDDLEWARE_ALIAS`).
+   */
+  async learnCacheKey(request, response, options) {
+    return this.#h.learn_cache_key(
+      requestFields(request),
+      responseFields(response),
+      options?.cacheTimeout,
+      options?.keyPrefix,
+      options?.cache,
+    );
+  }
+  /** Django's `get_cache_key`: the page key, or `null` when no header list is stored. */
+  async getCacheKey(request, options) {
+    return this.#h.get_cache_key(requestFields(request), options?.keyPrefix, options?.method, options?.cache);
+  }
+
+  /**
+   * Django's `cache_page(timeout, cache=..., key_prefix=...)`: a decorator for a view
+   * `(request) => response` (sync or async); the decorated view returns a Promise of the
+   * cached page (with `Age`) or of the view's response with the caching headers.
+   */
+  cachePage(timeout, options) {
+    return this.#pageCache(this.#h.cache_page(timeout, options?.cache, options?.keyPrefix));
+  }
+  /**
+   * Django's `CacheMiddleware(view, cache_timeout, page_timeout, key_prefix=..., cache_alias=...)`
+   * as a decorator: an omitted option takes the `CACHE_MIDDLEWARE_*` setting, `null` is `None`.
+   */
+  cacheMiddleware(options = {}) {
+    return this.#pageCache(
+      this.#h.cache_middleware(options.cacheTimeout, options.pageTimeout, options.keyPrefix, options.cacheAlias),
+    );
+  }
+  /**
+   * The site cache: `UpdateCacheMiddleware` + `FetchFromCacheMiddleware` around every view,
+   * from the `CACHE_MIDDLEWARE_*` settings.
+   */
+  cacheSite(view) {
+    return this.#pageCache(this.#h.site())(view);
+  }
+
+  /** Django's `@never_cache`. */
+  neverCache(view) {
+    return patchingView(view, (headers) => this.addNeverCacheHeaders(headers));
+  }
+  /** Django's `@cache_control(**directives)`. */
+  cacheControl(directives) {
+    return (view) => patchingView(view, (headers) => patchCacheControl(headers, directives));
+  }
+  /** Django's `@vary_on_headers(*headers)`. */
+  varyOnHeaders(...names) {
+    return (view) => patchingView(view, (headers) => patchVaryHeaders(headers, names));
+  }
+  /** Django's `@vary_on_cookie`. */
+  varyOnCookie(view) {
+    return patchingView(view, (headers) => patchVaryHeaders(headers, ['Cookie']));
+  }
+
+  #pageCache(page) {
+    return (view) => async (request) => {
+      const fields = requestFields(request);
+      const fetched = await page.fetch(fields);
+      if (typeof fetched !== 'boolean') return responseObject(fetched);
+      const response = await view(request);
+      const updated = await page.update(fields, responseFields(response), fetched);
+      writeHeaders((response.headers ??= {}), updated.headers);
+      response.status = updated.status;
+      return response;
+    };
+  }
+}

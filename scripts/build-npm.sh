@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the npm package's wasm and glue into dist/: the core with feature `js` for
+# wasm32-unknown-unknown, wasm-bindgen 0.2.130 (--target web), then npm binaryen's wasm-opt.
+# Installs what it needs once: the rust target, wasm-bindgen-cli 0.2.130, node_modules.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_rust_target wasm32-unknown-unknown
+ensure_wasm_bindgen 0.2.130
+ensure_node_modules
+
+step "cargo rustc (cdylib, feature js, wasm32-unknown-unknown)"
+cargo rustc -p edgecache --lib --crate-type cdylib --profile wasm \
+    --no-default-features --features js --target wasm32-unknown-unknown
+
+step "wasm-bindgen --target web"
+rm -rf dist && mkdir -p dist
+wasm-bindgen target/wasm32-unknown-unknown/wasm/edgecache.wasm \
+    --out-dir dist --out-name edgecache_core --target web --no-typescript
+
+step "wasm-opt -Oz (binaryen from npm)"
+node_modules/.bin/wasm-opt dist/edgecache_core_bg.wasm -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    -o dist/edgecache_core_bg.wasm
+
+raw=$(wc -c < dist/edgecache_core_bg.wasm)
+gz=$(gzip -9 -c dist/edgecache_core_bg.wasm | wc -c)
+printf 'dist/edgecache_core_bg.wasm: %s bytes, %s gzipped\n' "$raw" "$gz" >&2

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, the no_std wasm build of the core, unit, property and
+# conformance tests, live-Django interop, concurrency and fault tests, the CLI's replay of
+# every trace, the bridge against real Redis and Memcached, the WebAssembly component (built
+# here, replayed through its WIT interface in wasmtime, and from JavaScript through jco), and
+# the npm package (built, then its node --test suites: every trace replayed through its public
+# API, the API, the packed tarball, Miniflare and Chromium smoke tests). Installs what it needs
+# first (wasm targets, a Python venv with Django, redis-server and memcached, wasm-bindgen-cli,
+# node_modules).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_rust_target wasm32-unknown-unknown
+ensure_rust_target wasm32-wasip2
+ensure_python_venv # the live Django the interop tests share a directory, a database, Redis and Memcached with
+ensure_servers     # redis-server and memcached, started by the network tests on free ports
+export EDGECACHE_PYTHON="$ROOT/.venv/bin/python"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (workspace, all targets, warnings are errors)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "clippy: the edgecache command without the component host (what scripts/run.sh builds)"
+cargo clippy -p edgecache-bridge --no-default-features --all-targets -- -D warnings
+
+step "no_std core for wasm32-unknown-unknown"
+cargo build -p edgecache --no-default-features --target wasm32-unknown-unknown --release
+
+step "clippy: the npm package's face (feature js, wasm32, warnings are errors)"
+cargo clippy -p edgecache --no-default-features --features js --target wasm32-unknown-unknown -- -D warnings
+
+step "the WebAssembly component (wasm32-wasip2)"
+cargo build -p edgecache --release --target wasm32-wasip2 --features component
+# The component tests use this build instead of making their own.
+export EDGECACHE_COMPONENT="$ROOT/target/wasm32-wasip2/release/edgecache.wasm"
+
+step "cargo test --workspace"
+cargo test --workspace
+
+step "the component from JavaScript (jco transpile + node --test)"
+ensure_npm_packages tests/component-js
+(cd tests/component-js && npm test --silent)
+
+step "npm package: build (scripts/build-npm.sh)"
+bash scripts/build-npm.sh
+
+ensure_chromium
+step "npm package: node --test tests/js/"
+node --test tests/js/

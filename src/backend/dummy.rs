@@ -1,0 +1,79 @@
+//! Django's `DummyCache`: stores nothing, but still makes and validates every key (DUM-1).
+
+use super::Backend;
+use crate::clock::Clock;
+use crate::error::CacheError;
+use crate::expiry::{Timeout, generic_expiry};
+use crate::inspect::{Detail, Inspection, Stats};
+use crate::value::Value;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::fmt;
+
+/// A cache that forgets everything at once.
+pub struct DummyCache {
+    default_timeout: Option<f64>,
+    clock: Arc<dyn Clock>,
+}
+
+impl DummyCache {
+    /// A dummy cache; the timeout and clock only serve `get_backend_timeout`.
+    pub fn new(default_timeout: Option<f64>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            default_timeout,
+            clock,
+        }
+    }
+}
+
+impl fmt::Debug for DummyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DummyCache").finish_non_exhaustive()
+    }
+}
+
+impl Backend for DummyCache {
+    fn name(&self) -> &'static str {
+        "dummy"
+    }
+    fn is_in_memory(&self) -> bool {
+        true
+    }
+    fn backend_timeout(&self, timeout: Timeout) -> Value {
+        generic_expiry(timeout, self.default_timeout, self.clock.now())
+            .map_or(Value::None, Value::Float)
+    }
+    async fn get(&self, _key: &str) -> Result<Option<Value>, CacheError> {
+        Ok(None)
+    }
+    async fn set(&self, _key: &str, _value: Value, _timeout: Timeout) -> Result<(), CacheError> {
+        Ok(())
+    }
+    /// DUM-1: `add` claims success although nothing is kept.
+    async fn add(&self, _key: &str, _value: Value, _timeout: Timeout) -> Result<bool, CacheError> {
+        Ok(true)
+    }
+    async fn touch(&self, _key: &str, _timeout: Timeout) -> Result<bool, CacheError> {
+        Ok(false)
+    }
+    async fn delete(&self, _key: &str) -> Result<bool, CacheError> {
+        Ok(false)
+    }
+    async fn has_key(&self, _key: &str) -> Result<bool, CacheError> {
+        Ok(false)
+    }
+    async fn clear(&self) -> Result<(), CacheError> {
+        Ok(())
+    }
+    async fn inspect(&self, _detail: Detail) -> Result<Inspection, CacheError> {
+        Ok(Inspection {
+            backend: "dummy",
+            now: self.clock.now(),
+            count: 0,
+            order: None,
+            entries: Vec::new(),
+            stats: Stats::default(),
+            last_cull: None,
+        })
+    }
+}

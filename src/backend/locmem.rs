@@ -1,0 +1,418 @@
+//! Django's `LocMemCache`: an in-process LRU store per `LOCATION` (LM-1..LM-7).
+
+use super::{Backend, Overrides};
+use crate::clock::Clock;
+use crate::error::CacheError;
+use crate::expiry::{Timeout, generic_expiry};
+use crate::inspect::{CullReason, CullReport, Detail, EntryOrder, EntryView, Inspection, Stats};
+use crate::python;
+use crate::sync::Mutex;
+use crate::value::Value;
+use alloc::format;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::fmt;
+use lru::LruCache;
+
+#[derive(Debug, Clone)]
+struct Entry {
+    value: Value,
+    expires_at: Option<f64>,
+}
+
+impl Entry {
+    /// LM-4: expired when `expiry is not None and expiry <= now`.
+    fn is_expired(&self, now: f64) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
+}
+
+struct StoreState {
+    /// Full key → entry; the LRU end is the next to be culled (LM-2).
+    entries: LruCache<String, Entry>,
+    last_cull: Option<CullReport>,
+    culled: u64,
+}
+
+/// One locmem store: what every cache naming the same `LOCATION` shares (LM-1).
+pub struct LocMemStore {
+    state: Mutex<StoreState>,
+}
+
+impl LocMemStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self {
+            state: Mutex::new(StoreState {
+                entries: LruCache::unbounded(),
+                last_cull: None,
+                culled: 0,
+            }),
+        }
+    }
+
+    /// Number of entries, expired ones included.
+    pub fn len(&self) -> usize {
+        self.state.lock().entries.len()
+    }
+
+    /// Whether the store holds no entry at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Default for LocMemStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for LocMemStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocMemStore")
+            .field("len", &self.len())
+            .finish()
+    }
+}
+
+/// A locmem cache: a shared store plus this alias's own limits and default timeout.
+pub struct LocMemCache {
+    store: Arc<LocMemStore>,
+    max_entries: i128,
+    cull_frequency: i128,
+    default_timeout: Option<f64>,
+    clock: Arc<dyn Clock>,
+}
+
+impl fmt::Debug for LocMemCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocMemCache")
+            .field("store", &self.store)
+            .field("max_entries", &self.max_entries)
+            .field("cull_frequency", &self.cull_frequency)
+            .field("default_timeout", &self.default_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LocMemCache {
+    /// A cache over `store` with `MAX_ENTRIES`, `CULL_FREQUENCY` and the default `TIMEOUT`.
+    pub fn new(
+        store: Arc<LocMemStore>,
+        max_entries: i128,
+        cull_frequency: i128,
+        default_timeout: Option<f64>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            store,
+            max_entries,
+            cull_frequency,
+            default_timeout,
+            clock,
+        }
+    }
+
+    fn expiry(&self, timeout: Timeout, now: f64) -> Option<f64> {
+        generic_expiry(timeout, self.default_timeout, now)
+    }
+
+    /// LM-3: before every internal write, a full store loses `len // CULL_FREQUENCY`
+    /// least-recently-used entries (all of them with frequency 0), expired or not.
+    fn cull_if_full(&self, state: &mut StoreState, now: f64) {
+        let count = state.entries.len();
+        if (count as i128) < self.max_entries {
+            return;
+        }
+        // Reuse the previous report's allocation: culls come often on a full cache.
+        let mut removed = state
+            .last_cull
+            .take()
+            .map(|report| report.removed)
+            .unwrap_or_default();
+        removed.clear();
+        let reason = if self.cull_frequency == 0 {
+            while let Some((key, _)) = state.entries.pop_lru() {
+                removed.push(key);
+            }
+            CullReason::ClearAll {
+                count,
+                max_entries: self.max_entries,
+            }
+        } else {
+            // Python's floor division: a negative frequency culls nothing.
+            let to_remove = if self.cull_frequency > 0 {
+                count as i128 / self.cull_frequency
+            } else {
+                0
+            };
+            for _ in 0..to_remove {
+                match state.entries.pop_lru() {
+                    Some((key, _)) => removed.push(key),
+                    None => break,
+                }
+            }
+            CullReason::LeastRecentlyUsed {
+                count,
+                max_entries: self.max_entries,
+                cull_frequency: self.cull_frequency,
+            }
+        };
+        state.culled += removed.len() as u64;
+        state.last_cull = Some(CullReport {
+            at: now,
+            reason,
+            removed,
+        });
+    }
+
+    /// Django's `_set`: cull, then insert at the most-recent end.
+    fn store_value(
+        &self,
+        state: &mut StoreState,
+        key: &str,
+        value: Value,
+        timeout: Timeout,
+        now: f64,
+    ) {
+        self.cull_if_full(state, now);
+        let expires_at = self.expiry(timeout, now);
+        state
+            .entries
+            .put(String::from(key), Entry { value, expires_at });
+    }
+
+    /// Whether `key` is missing or expired (LM-4).
+    fn has_expired(state: &StoreState, key: &str, now: f64) -> bool {
+        state
+            .entries
+            .peek(key)
+            .is_none_or(|entry| entry.is_expired(now))
+    }
+}
+
+impl Backend for LocMemCache {
+    fn name(&self) -> &'static str {
+        "locmem"
+    }
+
+    fn is_in_memory(&self) -> bool {
+        true
+    }
+
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            incr: true,
+            ..Overrides::default()
+        }
+    }
+
+    fn backend_timeout(&self, timeout: Timeout) -> Value {
+        self.expiry(timeout, self.clock.now())
+            .map_or(Value::None, Value::Float)
+    }
+
+    /// A live entry moves to the most-recent end; an expired one is deleted (LM-2, LM-4).
+    async fn get(&self, key: &str) -> Result<Option<Value>, CacheError> {
+        let now = self.clock.now();
+        let mut state = self.store.state.lock();
+        match state.entries.get(key) {
+            Some(entry) if !entry.is_expired(now) => Ok(Some(entry.value.clone())),
+            Some(_) => {
+                state.entries.pop(key);
+                Ok(None)
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn set(&self, key: &str, value: Value, timeout: Timeout) -> Result<(), CacheError> {
+        let now = self.clock.now();
+        let mut state = self.store.state.lock();
+        self.store_value(&mut state, key, value, timeout, now);
+        Ok(())
+    }
+
+    /// LM-4: an expired entry is overwritten; a live one is left alone, recency unchanged.
+    async fn add(&self, key: &str, value: Value, timeout: Timeout) -> Result<bool, CacheError> {
+        let now = self.clock.now();
+        let mut state = self.store.state.lock();
+        if Self::has_expired(&state, key, now) {
+            self.store_value(&mut state, key, value, timeout, now);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// LM-5: a live entry gets a new expiry; recency is unchanged; an expired one stays put.
+    async fn touch(&self, key: &str, timeout: Timeout) -> Result<bool, CacheError> {
+        let now = self.clock.now();
+        let expires_at = self.expiry(timeout, now);
+        let mut state = self.store.state.lock();
+        match state.entries.peek_mut(key) {
+            Some(entry) if !entry.is_expired(now) => {
+                entry.expires_at = expires_at;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// LM-7: true when the key was present, expired or not.
+    async fn delete(&self, key: &str) -> Result<bool, CacheError> {
+        Ok(self.store.state.lock().entries.pop(key).is_some())
+    }
+
+    /// LM-4: an expired entry is deleted; recency is unchanged.
+    async fn has_key(&self, key: &str) -> Result<bool, CacheError> {
+        let now = self.clock.now();
+        let mut state = self.store.state.lock();
+        if Self::has_expired(&state, key, now) {
+            state.entries.pop(key);
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    async fn clear(&self) -> Result<(), CacheError> {
+        self.store.state.lock().entries.clear();
+        Ok(())
+    }
+
+    /// LM-6: atomic, keeps the expiry, moves the key to the most-recent end; a missing key
+    /// reports the *full* key.
+    async fn incr(&self, key: &str, delta: &Value) -> Result<Value, CacheError> {
+        let now = self.clock.now();
+        let mut state = self.store.state.lock();
+        let entry = match state.entries.peek_mut(key) {
+            Some(entry) if !entry.is_expired(now) => entry,
+            _ => {
+                state.entries.pop(key);
+                return Err(CacheError::Value(format!("Key '{key}' not found")));
+            }
+        };
+        let new_value = python::add(&entry.value, delta)?;
+        entry.value = new_value.clone();
+        state.entries.promote(key);
+        Ok(new_value)
+    }
+
+    async fn inspect(&self, detail: Detail) -> Result<Inspection, CacheError> {
+        let state = self.store.state.lock();
+        let entries = match detail {
+            Detail::Count => Vec::new(),
+            Detail::Full => state
+                .entries
+                .iter()
+                .map(|(key, entry)| EntryView {
+                    key: key.clone(),
+                    value: entry.value.clone(),
+                    expires_at: entry.expires_at,
+                })
+                .collect(),
+        };
+        Ok(Inspection {
+            backend: "locmem",
+            now: self.clock.now(),
+            count: state.entries.len(),
+            order: Some(EntryOrder::MostRecentlyUsedFirst),
+            entries,
+            stats: Stats {
+                culled: state.culled,
+                ..Stats::default()
+            },
+            last_cull: state.last_cull.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::clock::ManualClock;
+    use crate::inspect::{CullReason, Detail};
+    use crate::{Caches, Options, Value};
+    use alloc::sync::Arc;
+    use alloc::vec::Vec;
+
+    fn caches(options: &str) -> (Caches, Arc<ManualClock>) {
+        let clock = Arc::new(ManualClock::new(1_000.0));
+        let text = alloc::format!(
+            "{{'default': {{'BACKEND': 'locmem', 'TIMEOUT': 10, 'OPTIONS': {options}}}, 'v2': {{'BACKEND': 'locmem', 'VERSION': 2}}}}"
+        );
+        (Caches::from_text(&text, clock.clone()).unwrap(), clock)
+    }
+
+    #[test]
+    fn the_last_cull_is_reported_with_its_reason() {
+        // LM-3's example: MAX_ENTRIES 9, CULL_FREQUENCY 3, keys 0..8, get(0..2), set(9).
+        let (caches, _) = caches("{'MAX_ENTRIES': 9, 'CULL_FREQUENCY': 3}");
+        let cache = caches.default_cache().unwrap().blocking().unwrap();
+        for n in 0..9 {
+            cache.set(n, n, Options::DEFAULT).unwrap();
+        }
+        for n in 0..3 {
+            cache.get(n, Options::DEFAULT).unwrap();
+        }
+        cache.set(9, 9, Options::DEFAULT).unwrap();
+        let inspection = cache.inspect(Detail::Full).unwrap();
+        let cull = inspection.last_cull.expect("a cull happened");
+        assert_eq!(cull.removed, [":1:3", ":1:4", ":1:5"]);
+        assert_eq!(
+            cull.reason,
+            CullReason::LeastRecentlyUsed {
+                count: 9,
+                max_entries: 9,
+                cull_frequency: 3
+            }
+        );
+        let order: Vec<&str> = inspection.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(
+            order,
+            [":1:9", ":1:2", ":1:1", ":1:0", ":1:8", ":1:7", ":1:6"]
+        );
+        assert_eq!(
+            (
+                inspection.stats.hits,
+                inspection.stats.sets,
+                inspection.stats.culled
+            ),
+            (3, 10, 3)
+        );
+    }
+
+    #[test]
+    fn aliases_naming_one_location_share_a_store() {
+        let (caches, clock) = caches("{}");
+        let default = caches.default_cache().unwrap().blocking().unwrap();
+        let v2 = caches.get("v2").unwrap().blocking().unwrap();
+        default.set("k", "one", Options::DEFAULT).unwrap();
+        assert_eq!(v2.get("k", Options::DEFAULT).unwrap(), None);
+        assert_eq!(
+            v2.get("k", Options::new().version(1)).unwrap(),
+            Some(Value::from("one"))
+        );
+        let entry = &v2.inspect(Detail::Full).unwrap().entries[0];
+        assert_eq!(entry.expires_at, Some(1_010.0));
+        clock.advance(10.0);
+        assert_eq!(
+            default.get("k", Options::DEFAULT).unwrap(),
+            None,
+            "LM-4: expired at expiry <= now"
+        );
+        v2.clear().unwrap();
+        assert_eq!(default.inspect(Detail::Count).unwrap().count, 0);
+    }
+
+    #[test]
+    fn incr_keeps_the_expiry_and_reports_the_full_key() {
+        let (caches, clock) = caches("{}");
+        let cache = caches.default_cache().unwrap().blocking().unwrap();
+        cache.set("n", 1, Options::new().timeout(5)).unwrap();
+        assert_eq!(cache.incr("n", 2, Options::DEFAULT).unwrap(), Value::Int(3));
+        clock.advance(5.0);
+        let error = cache.incr("n", 1, Options::DEFAULT).unwrap_err();
+        assert_eq!(error.message(), "Key ':1:n' not found");
+    }
+}

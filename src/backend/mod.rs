@@ -1,0 +1,229 @@
+//! The backends: one file per Django backend, each holding only that backend's own rules.
+//!
+//! A backend works on full keys (already made and validated by [`crate::Cache`]) and talks to
+//! its storage through a seam. Django's generic `BaseCache` behaviour lives in `cache.rs`; a
+//! backend that overrides one of those methods in Django returns `Some` from the matching
+//! optional method here, and `None` means "use the generic behaviour".
+
+pub mod db;
+pub mod dummy;
+pub mod filebased;
+pub mod locmem;
+pub mod memcached;
+pub mod redis;
+
+use crate::error::CacheError;
+use crate::expiry::Timeout;
+use crate::inspect::{Detail, Inspection};
+use crate::key::KeyPolicy;
+use crate::value::Value;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// What every backend provides. Methods are `async` because most storage (Workers KV, D1,
+/// `fetch`, IndexedDB) is; the in-memory backends complete without ever waiting.
+#[allow(async_fn_in_trait)] // backends run on one thread per isolate; no `Send` bound wanted
+pub trait Backend {
+    /// The short name: `locmem`, `dummy`, ...
+    fn name(&self) -> &'static str;
+
+    /// Whether every future this backend returns completes on its first poll, so the
+    /// synchronous API ([`crate::Cache::blocking`]) may drive it.
+    fn is_in_memory(&self) -> bool;
+
+    /// How invalid keys are reported (warnings, or memcached's `InvalidCacheKey`).
+    fn key_policy(&self) -> KeyPolicy {
+        KeyPolicy::Warn
+    }
+
+    /// Django's `get_backend_timeout(timeout)`, in the backend's own terms.
+    fn backend_timeout(&self, timeout: Timeout) -> Value;
+
+    /// The live value at `key`, or `None`.
+    async fn get(&self, key: &str) -> Result<Option<Value>, CacheError>;
+
+    /// Stores `value` at `key`, replacing value and expiry.
+    async fn set(&self, key: &str, value: Value, timeout: Timeout) -> Result<(), CacheError>;
+
+    /// Stores only if `key` is missing or expired; returns whether it stored.
+    async fn add(&self, key: &str, value: Value, timeout: Timeout) -> Result<bool, CacheError>;
+
+    /// Replaces the expiry of a live entry; returns whether it did.
+    async fn touch(&self, key: &str, timeout: Timeout) -> Result<bool, CacheError>;
+
+    /// Removes `key`; returns whether something was removed.
+    async fn delete(&self, key: &str) -> Result<bool, CacheError>;
+
+    /// Whether a live entry is at `key`.
+    async fn has_key(&self, key: &str) -> Result<bool, CacheError>;
+
+    /// Removes everything in the store, whatever its prefix or version.
+    async fn clear(&self) -> Result<(), CacheError>;
+
+    /// Which of `BaseCache`'s generic methods this backend replaces with its own.
+    fn overrides(&self) -> Overrides {
+        Overrides::default()
+    }
+
+    /// The backend's own `incr`; called only when [`Overrides::incr`] is set.
+    async fn incr(&self, key: &str, delta: &Value) -> Result<Value, CacheError> {
+        let _ = (key, delta);
+        Err(CacheError::NotImplemented(alloc::format!(
+            "{} has no incr of its own",
+            self.name()
+        )))
+    }
+
+    /// The backend's own `get_many` over unique full keys; called only when
+    /// [`Overrides::get_many`] is set. Returns the live entries found.
+    async fn get_many(&self, keys: &[String]) -> Result<Vec<(String, Value)>, CacheError> {
+        let _ = keys;
+        Err(CacheError::NotImplemented(alloc::format!(
+            "{} has no get_many of its own",
+            self.name()
+        )))
+    }
+
+    /// The backend's own `set_many` over full keys; called only when [`Overrides::set_many`]
+    /// is set. Returns the full keys that could not be stored (MC-7).
+    async fn set_many(
+        &self,
+        items: &[(String, Value)],
+        timeout: Timeout,
+    ) -> Result<Vec<String>, CacheError> {
+        let _ = (items, timeout);
+        Err(CacheError::NotImplemented(alloc::format!(
+            "{} has no set_many of its own",
+            self.name()
+        )))
+    }
+
+    /// The backend's own `delete_many`; called only when [`Overrides::delete_many`] is set.
+    async fn delete_many(&self, keys: &[String]) -> Result<(), CacheError> {
+        let _ = keys;
+        Err(CacheError::NotImplemented(alloc::format!(
+            "{} has no delete_many of its own",
+            self.name()
+        )))
+    }
+
+    /// Releases connections (Django's `close`).
+    async fn close(&self) -> Result<(), CacheError> {
+        Ok(())
+    }
+
+    /// The store's contents and its last cull; `stats` other than `culled` are filled in by
+    /// the cache.
+    async fn inspect(&self, detail: Detail) -> Result<Inspection, CacheError>;
+}
+
+/// The generic `BaseCache` methods a backend replaces, as in Django's class hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Overrides {
+    /// `incr`/`decr` are the backend's own (locmem, redis, memcached), not get + set.
+    pub incr: bool,
+    /// `add` is the backend's `has_key` then `set`, each making and validating the key
+    /// (filebased), so a new key warns twice.
+    pub add_is_has_key_then_set: bool,
+    /// `get_many` is one backend call for all keys, validated first (db, redis, memcached).
+    pub get_many: bool,
+    /// `delete_many` is one backend call for all keys (db, redis, memcached).
+    pub delete_many: bool,
+    /// `set_many` is one backend call for all keys, validated first (redis, memcached).
+    pub set_many: bool,
+    /// `clear()` returns `True` instead of `None` (redis, API-12).
+    pub clear_returns_true: bool,
+}
+
+/// Every backend this build knows, so a cache can choose one at run time without boxing.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum AnyBackend {
+    /// [`locmem::LocMemCache`].
+    LocMem(locmem::LocMemCache),
+    /// [`dummy::DummyCache`].
+    Dummy(dummy::DummyCache),
+    /// [`filebased::FileBasedCache`].
+    FileBased(filebased::FileBasedCache),
+    /// [`db::DatabaseCache`].
+    Database(db::DatabaseCache),
+    /// [`redis::RedisCache`].
+    Redis(redis::RedisCache),
+    /// [`memcached::MemcachedCache`].
+    Memcached(memcached::MemcachedCache),
+}
+
+macro_rules! each_backend {
+    ($self:ident, $b:ident => $body:expr) => {
+        match $self {
+            AnyBackend::LocMem($b) => $body,
+            AnyBackend::Dummy($b) => $body,
+            AnyBackend::FileBased($b) => $body,
+            AnyBackend::Database($b) => $body,
+            AnyBackend::Redis($b) => $body,
+            AnyBackend::Memcached($b) => $body,
+        }
+    };
+}
+
+impl Backend for AnyBackend {
+    fn name(&self) -> &'static str {
+        each_backend!(self, b => b.name())
+    }
+    fn is_in_memory(&self) -> bool {
+        each_backend!(self, b => b.is_in_memory())
+    }
+    fn key_policy(&self) -> KeyPolicy {
+        each_backend!(self, b => b.key_policy())
+    }
+    fn backend_timeout(&self, timeout: Timeout) -> Value {
+        each_backend!(self, b => b.backend_timeout(timeout))
+    }
+    async fn get(&self, key: &str) -> Result<Option<Value>, CacheError> {
+        each_backend!(self, b => b.get(key).await)
+    }
+    async fn set(&self, key: &str, value: Value, timeout: Timeout) -> Result<(), CacheError> {
+        each_backend!(self, b => b.set(key, value, timeout).await)
+    }
+    async fn add(&self, key: &str, value: Value, timeout: Timeout) -> Result<bool, CacheError> {
+        each_backend!(self, b => b.add(key, value, timeout).await)
+    }
+    async fn touch(&self, key: &str, timeout: Timeout) -> Result<bool, CacheError> {
+        each_backend!(self, b => b.touch(key, timeout).await)
+    }
+    async fn delete(&self, key: &str) -> Result<bool, CacheError> {
+        each_backend!(self, b => b.delete(key).await)
+    }
+    async fn has_key(&self, key: &str) -> Result<bool, CacheError> {
+        each_backend!(self, b => b.has_key(key).await)
+    }
+    async fn clear(&self) -> Result<(), CacheError> {
+        each_backend!(self, b => b.clear().await)
+    }
+    fn overrides(&self) -> Overrides {
+        each_backend!(self, b => b.overrides())
+    }
+    async fn incr(&self, key: &str, delta: &Value) -> Result<Value, CacheError> {
+        each_backend!(self, b => b.incr(key, delta).await)
+    }
+    async fn get_many(&self, keys: &[String]) -> Result<Vec<(String, Value)>, CacheError> {
+        each_backend!(self, b => b.get_many(keys).await)
+    }
+    async fn set_many(
+        &self,
+        items: &[(String, Value)],
+        timeout: Timeout,
+    ) -> Result<Vec<String>, CacheError> {
+        each_backend!(self, b => b.set_many(items, timeout).await)
+    }
+    async fn delete_many(&self, keys: &[String]) -> Result<(), CacheError> {
+        each_backend!(self, b => b.delete_many(keys).await)
+    }
+    async fn close(&self) -> Result<(), CacheError> {
+        each_backend!(self, b => b.close().await)
+    }
+    async fn inspect(&self, detail: Detail) -> Result<Inspection, CacheError> {
+        each_backend!(self, b => b.inspect(detail).await)
+    }
+}

@@ -1,0 +1,731 @@
+//! One configured cache: Django's `BaseCache` behaviour over a backend.
+//!
+//! Keys are made and validated here (KEY-4..KEY-6); every method Django implements
+//! generically in `BaseCache` (API-4..API-10, API-13) is implemented here once, on top of the
+//! backend's primitives, so backends hold only what they do differently.
+
+use crate::backend::{AnyBackend, Backend};
+use crate::error::{CacheError, Warning};
+use crate::expiry::Timeout;
+use crate::inspect::{Detail, Inspection, Stats};
+use crate::key::{self, Key, KeyBuffer, KeyMaker};
+use crate::options::Options;
+use crate::python;
+use crate::sync::Mutex;
+use crate::value::Value;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+/// Warnings kept for [`Cache::take_warnings`] before the oldest are dropped.
+const WARNING_BUFFER: usize = 1024;
+
+#[derive(Debug, Default)]
+struct Counters {
+    hits: AtomicU64,
+    misses: AtomicU64,
+    sets: AtomicU64,
+    deletes: AtomicU64,
+}
+
+impl Counters {
+    fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// A cache alias, as `django.core.cache.caches[alias]` gives it.
+#[derive(Debug)]
+pub struct Cache {
+    alias: String,
+    keys: KeyMaker,
+    backend: AnyBackend,
+    warnings: Mutex<Vec<Warning>>,
+    counters: Counters,
+    /// django-redis's `IGNORE_EXCEPTIONS`: a server that cannot be reached reads as a miss and
+    /// drops writes (with a warning) instead of raising.
+    ignore_exceptions: bool,
+}
+
+impl Cache {
+    /// A cache named `alias` with a key recipe over a backend.
+    pub fn new(alias: impl Into<String>, keys: KeyMaker, backend: AnyBackend) -> Self {
+        Self {
+            alias: alias.into(),
+            keys,
+            backend,
+            warnings: Mutex::new(Vec::new()),
+            counters: Counters::default(),
+            ignore_exceptions: false,
+        }
+    }
+
+    /// Honours django-redis's `IGNORE_EXCEPTIONS` (edgecache applies it to both network
+    /// backends; Django's own RedisCache has no such option): a `ConnectionError` becomes
+    /// Django's default result — reads miss, writes are dropped — and a warning is recorded.
+    pub fn ignoring_exceptions(mut self, ignore: bool) -> Self {
+        self.ignore_exceptions = ignore;
+        self
+    }
+
+    /// `result`, or `fallback` when it is a connection failure this cache ignores.
+    fn absorb<T>(&self, result: Result<T, CacheError>, fallback: T) -> Result<T, CacheError> {
+        match result {
+            Err(CacheError::Connection(message)) if self.ignore_exceptions => {
+                self.warn(alloc::vec![Warning {
+                    category: "IgnoredException",
+                    message: format!("ConnectionError ignored (IGNORE_EXCEPTIONS): {message}"),
+                }]);
+                Ok(fallback)
+            }
+            other => other,
+        }
+    }
+
+    /// The alias this cache was configured under.
+    pub fn alias(&self) -> &str {
+        &self.alias
+    }
+
+    /// The backend's short name (`locmem`, `dummy`, ...).
+    pub fn backend_name(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    /// The key recipe (`KEY_FUNCTION`, `KEY_PREFIX`, `VERSION`).
+    pub fn keys(&self) -> &KeyMaker {
+        &self.keys
+    }
+
+    /// The warnings emitted since the last call (Django's `CacheKeyWarning`s), oldest first.
+    pub fn take_warnings(&self) -> Vec<Warning> {
+        core::mem::take(&mut *self.warnings.lock())
+    }
+
+    fn warn(&self, new: Vec<Warning>) {
+        if new.is_empty() {
+            return;
+        }
+        let mut buffer = self.warnings.lock();
+        buffer.extend(new);
+        let excess = buffer.len().saturating_sub(WARNING_BUFFER);
+        buffer.drain(..excess);
+    }
+
+    /// This alias's counters (the store's cull count included).
+    pub fn stats(&self) -> Stats {
+        Stats {
+            hits: self.counters.hits.load(Ordering::Relaxed),
+            misses: self.counters.misses.load(Ordering::Relaxed),
+            sets: self.counters.sets.load(Ordering::Relaxed),
+            deletes: self.counters.deletes.load(Ordering::Relaxed),
+            culled: 0,
+        }
+    }
+
+    /// A snapshot of the store, with this alias's counters.
+    pub async fn inspect(&self, detail: Detail) -> Result<Inspection, CacheError> {
+        let mut inspection = self.backend.inspect(detail).await?;
+        let culled = inspection.stats.culled;
+        inspection.stats = Stats {
+            culled,
+            ..self.stats()
+        };
+        Ok(inspection)
+    }
+
+    // ----- keys (KEY-1..KEY-7) -----
+
+    /// Django's `make_key`: the full key, never validated. Usually a str; the identity key
+    /// function returns the raw key as it is.
+    pub fn make_key<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        version: Option<&Value>,
+    ) -> Result<Value, CacheError> {
+        self.keys.make_key(&key.into(), version)
+    }
+
+    /// Django's `validate_key` on a full key: warnings are recorded, or memcached's error
+    /// is returned.
+    pub fn validate_key(&self, full_key: &Value) -> Result<(), CacheError> {
+        let Value::Str(text) = full_key else {
+            return key::require_str_key(full_key.clone()).map(|_| ());
+        };
+        let warnings = key::validate_key(text, self.backend.key_policy())?;
+        self.warn(warnings);
+        Ok(())
+    }
+
+    /// Django's `make_and_validate_key`.
+    pub fn make_and_validate_key<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        version: Option<&Value>,
+    ) -> Result<String, CacheError> {
+        self.full_key(&key.into(), version, &mut KeyBuffer::new())
+            .map(String::from)
+    }
+
+    /// Makes and validates the full key in `buffer`, recording any warnings.
+    #[inline]
+    fn full_key<'b>(
+        &self,
+        key: &Key<'_>,
+        version: Option<&Value>,
+        buffer: &'b mut KeyBuffer,
+    ) -> Result<&'b str, CacheError> {
+        let (full, warnings) =
+            self.keys
+                .make_valid_key(key, version, self.backend.key_policy(), buffer)?;
+        if !warnings.is_empty() {
+            self.warn(warnings);
+        }
+        Ok(full)
+    }
+
+    /// Django's `get_backend_timeout`: what the backend would store for `timeout`.
+    pub fn get_backend_timeout(&self, timeout: Timeout) -> Value {
+        self.backend.backend_timeout(timeout)
+    }
+
+    // ----- the backend's own methods -----
+
+    /// API-1: the value, or `None` on a miss. A stored `None` is `Some(Value::None)`.
+    pub async fn get<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        options: Options,
+    ) -> Result<Option<Value>, CacheError> {
+        self.get_raw(&key.into(), options.version.as_ref()).await
+    }
+
+    async fn get_raw(
+        &self,
+        key: &Key<'_>,
+        version: Option<&Value>,
+    ) -> Result<Option<Value>, CacheError> {
+        let mut buffer = KeyBuffer::new();
+        let full = self.full_key(key, version, &mut buffer)?;
+        let found = self.absorb(self.backend.get(full).await, None)?;
+        Counters::bump(if found.is_some() {
+            &self.counters.hits
+        } else {
+            &self.counters.misses
+        });
+        Ok(found)
+    }
+
+    /// API-2: stores the value, replacing value and expiry.
+    pub async fn set<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        value: impl Into<Value>,
+        options: Options,
+    ) -> Result<(), CacheError> {
+        self.set_raw(
+            &key.into(),
+            value.into(),
+            options.timeout,
+            options.version.as_ref(),
+        )
+        .await
+    }
+
+    async fn set_raw(
+        &self,
+        key: &Key<'_>,
+        value: Value,
+        timeout: Timeout,
+        version: Option<&Value>,
+    ) -> Result<(), CacheError> {
+        let mut buffer = KeyBuffer::new();
+        let full = self.full_key(key, version, &mut buffer)?;
+        self.absorb(self.backend.set(full, value, timeout).await, ())?;
+        Counters::bump(&self.counters.sets);
+        Ok(())
+    }
+
+    /// API-3: stores only when the key is missing or expired; returns whether it stored.
+    pub async fn add<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        value: impl Into<Value>,
+        options: Options,
+    ) -> Result<bool, CacheError> {
+        self.add_raw(
+            &key.into(),
+            value.into(),
+            options.timeout,
+            options.version.as_ref(),
+        )
+        .await
+    }
+
+    async fn add_raw(
+        &self,
+        key: &Key<'_>,
+        value: Value,
+        timeout: Timeout,
+        version: Option<&Value>,
+    ) -> Result<bool, CacheError> {
+        let stored = if self.backend.overrides().add_is_has_key_then_set {
+            // FB-3: Django's filebased `add` calls its own `has_key` and `set`.
+            let present = self.has_key_raw(key, version).await?;
+            if !present {
+                self.set_raw(key, value, timeout, version).await?;
+            }
+            !present
+        } else {
+            let mut buffer = KeyBuffer::new();
+            let full = self.full_key(key, version, &mut buffer)?;
+            self.absorb(self.backend.add(full, value, timeout).await, false)?
+        };
+        if stored {
+            Counters::bump(&self.counters.sets);
+        }
+        Ok(stored)
+    }
+
+    /// API-11: gives a live entry a new expiry; returns whether it did.
+    pub async fn touch<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        options: Options,
+    ) -> Result<bool, CacheError> {
+        let mut buffer = KeyBuffer::new();
+        let full = self.full_key(&key.into(), options.version.as_ref(), &mut buffer)?;
+        self.absorb(self.backend.touch(full, options.timeout).await, false)
+    }
+
+    /// API-7: removes the entry; returns whether one was there.
+    pub async fn delete<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        options: Options,
+    ) -> Result<bool, CacheError> {
+        self.delete_raw(&key.into(), options.version.as_ref()).await
+    }
+
+    async fn delete_raw(&self, key: &Key<'_>, version: Option<&Value>) -> Result<bool, CacheError> {
+        let mut buffer = KeyBuffer::new();
+        let full = self.full_key(key, version, &mut buffer)?;
+        let removed = self.absorb(self.backend.delete(full).await, false)?;
+        if removed {
+            Counters::bump(&self.counters.deletes);
+        }
+        Ok(removed)
+    }
+
+    /// API-8: whether a live entry is there.
+    pub async fn has_key<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        options: Options,
+    ) -> Result<bool, CacheError> {
+        self.has_key_raw(&key.into(), options.version.as_ref())
+            .await
+    }
+
+    async fn has_key_raw(
+        &self,
+        key: &Key<'_>,
+        version: Option<&Value>,
+    ) -> Result<bool, CacheError> {
+        let mut buffer = KeyBuffer::new();
+        let full = self.full_key(key, version, &mut buffer)?;
+        self.absorb(self.backend.has_key(full).await, false)
+    }
+
+    /// `key in cache`: `has_key` with the default version (API-8).
+    pub async fn contains<'k>(&self, key: impl Into<Key<'k>>) -> Result<bool, CacheError> {
+        self.has_key(key, Options::DEFAULT).await
+    }
+
+    /// API-12: empties the whole store, other aliases' entries included.
+    pub async fn clear(&self) -> Result<(), CacheError> {
+        self.absorb(self.backend.clear().await, ())
+    }
+
+    /// What Django's `clear()` returns: `None`, or `True` on redis (API-12).
+    pub fn clear_return_value(&self) -> Value {
+        if self.backend.overrides().clear_returns_true {
+            Value::Bool(true)
+        } else {
+            Value::None
+        }
+    }
+
+    /// CFG-6: releases connections; a no-op for in-memory backends.
+    pub async fn close(&self) -> Result<(), CacheError> {
+        self.backend.close().await
+    }
+
+    // ----- BaseCache's generic methods -----
+
+    /// API-9: adds `delta`, using the backend's own `incr` where Django has one, otherwise
+    /// the generic get + set (which resets the expiry to the default timeout).
+    pub async fn incr<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        delta: impl Into<Value>,
+        options: Options,
+    ) -> Result<Value, CacheError> {
+        let (key, delta) = (key.into(), delta.into());
+        let version = options.version.as_ref();
+        if !self.backend.overrides().incr {
+            return self.generic_incr(&key, &delta, version).await;
+        }
+        let mut buffer = KeyBuffer::new();
+        let full = self.full_key(&key, version, &mut buffer)?;
+        let value = self.absorb(self.backend.incr(full, &delta).await, Value::None)?;
+        Counters::bump(&self.counters.sets);
+        Ok(value)
+    }
+
+    async fn generic_incr(
+        &self,
+        key: &Key<'_>,
+        delta: &Value,
+        version: Option<&Value>,
+    ) -> Result<Value, CacheError> {
+        let Some(value) = self.get_raw(key, version).await? else {
+            return Err(not_found(key));
+        };
+        let new_value = python::add(&value, delta)?;
+        self.set_raw(key, new_value.clone(), Timeout::Default, version)
+            .await?;
+        Ok(new_value)
+    }
+
+    /// `decr(key, delta)` is `incr(key, -delta)` (API-9).
+    pub async fn decr<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        delta: impl Into<Value>,
+        options: Options,
+    ) -> Result<Value, CacheError> {
+        let negated = python::neg(&delta.into())?;
+        self.incr(key, negated, options).await
+    }
+
+    /// API-4: the stored value, or `default` added and read back.
+    pub async fn get_or_set<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        default: impl Into<Value>,
+        options: Options,
+    ) -> Result<Value, CacheError> {
+        let default = default.into();
+        self.get_or_set_with(key, || default, options).await
+    }
+
+    /// API-4 with a callable default: `compute` runs once, only on a miss.
+    pub async fn get_or_set_with<'k, F>(
+        &self,
+        key: impl Into<Key<'k>>,
+        compute: F,
+        options: Options,
+    ) -> Result<Value, CacheError>
+    where
+        F: FnOnce() -> Value,
+    {
+        self.get_or_set_async(key, || async { Ok::<_, CacheError>(compute()) }, options)
+            .await
+    }
+
+    /// API-4 with a default computed asynchronously (a JavaScript `async` function, a
+    /// fetch): `compute` runs once, only on a miss, and its error is returned as it is.
+    pub async fn get_or_set_async<'k, F, Fut, E>(
+        &self,
+        key: impl Into<Key<'k>>,
+        compute: F,
+        options: Options,
+    ) -> Result<Value, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: core::future::Future<Output = Result<Value, E>>,
+        E: From<CacheError>,
+    {
+        let key = key.into();
+        let version = options.version.as_ref();
+        if let Some(found) = self.get_raw(&key, version).await? {
+            return Ok(found);
+        }
+        let value = compute().await?;
+        self.add_raw(&key, value.clone(), options.timeout, version)
+            .await?;
+        Ok(self.get_raw(&key, version).await?.unwrap_or(value))
+    }
+
+    /// API-5: the found entries as `(raw key, value)` pairs; duplicates collapse as in a
+    /// Python dict.
+    pub async fn get_many<'k, K: Into<Key<'k>>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+        options: Options,
+    ) -> Result<Vec<(Value, Value)>, CacheError> {
+        if !self.backend.overrides().get_many {
+            return self.generic_get_many(keys, options.version.as_ref()).await;
+        }
+        // The backend's own get_many: every key is made and validated first, and duplicates
+        // collapse (the last raw key naming a full key wins), as Django's `key_map` does.
+        let mut key_map: Vec<(String, Value)> = Vec::new();
+        for key in keys {
+            let key = key.into();
+            let full = self
+                .full_key(&key, options.version.as_ref(), &mut KeyBuffer::new())?
+                .to_string();
+            match key_map.iter_mut().find(|(existing, _)| *existing == full) {
+                Some(slot) => slot.1 = key.to_value(),
+                None => key_map.push((full, key.to_value())),
+            }
+        }
+        let fulls: Vec<String> = key_map.iter().map(|(full, _)| full.clone()).collect();
+        let rows = self.absorb(self.backend.get_many(&fulls).await, Vec::new())?;
+        let mut found: Vec<(Value, Value)> = Vec::new();
+        for (full, value) in rows {
+            if let Some((_, raw)) = key_map.iter().find(|(existing, _)| *existing == full) {
+                python::dict_insert(&mut found, raw.clone(), value);
+            }
+        }
+        let hits = found.len() as u64;
+        self.counters.hits.fetch_add(hits, Ordering::Relaxed);
+        self.counters.misses.fetch_add(
+            key_map.len() as u64 - hits.min(key_map.len() as u64),
+            Ordering::Relaxed,
+        );
+        Ok(found)
+    }
+
+    /// `BaseCache.get_many`: one `get` per key.
+    async fn generic_get_many<'k, K: Into<Key<'k>>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+        version: Option<&Value>,
+    ) -> Result<Vec<(Value, Value)>, CacheError> {
+        let mut found: Vec<(Value, Value)> = Vec::new();
+        for key in keys {
+            let key = key.into();
+            if let Some(value) = self.get_raw(&key, version).await? {
+                python::dict_insert(&mut found, key.to_value(), value);
+            }
+        }
+        Ok(found)
+    }
+
+    /// API-6: stores every pair; returns the raw keys that could not be stored.
+    pub async fn set_many<'k, K: Into<Key<'k>>, V: Into<Value>>(
+        &self,
+        items: impl IntoIterator<Item = (K, V)>,
+        options: Options,
+    ) -> Result<Vec<Value>, CacheError> {
+        if self.backend.overrides().set_many {
+            return self.own_set_many(items, options).await;
+        }
+        self.generic_set_many(items, options).await
+    }
+
+    /// `BaseCache.set_many`: one `set` per key; returns `[]`.
+    async fn generic_set_many<'k, K: Into<Key<'k>>, V: Into<Value>>(
+        &self,
+        items: impl IntoIterator<Item = (K, V)>,
+        options: Options,
+    ) -> Result<Vec<Value>, CacheError> {
+        for (key, value) in items {
+            self.set_raw(
+                &key.into(),
+                value.into(),
+                options.timeout,
+                options.version.as_ref(),
+            )
+            .await?;
+        }
+        Ok(Vec::new())
+    }
+
+    /// The backend's own `set_many` (redis, memcached): every key made and validated first
+    /// (the last raw key naming a full key wins, as in Django's dict), one backend call, and
+    /// the failed full keys mapped back to raw keys (MC-7).
+    async fn own_set_many<'k, K: Into<Key<'k>>, V: Into<Value>>(
+        &self,
+        items: impl IntoIterator<Item = (K, V)>,
+        options: Options,
+    ) -> Result<Vec<Value>, CacheError> {
+        let mut safe: Vec<(String, Value)> = Vec::new();
+        let mut originals: Vec<Value> = Vec::new();
+        for (key, value) in items {
+            let key = key.into();
+            let full = self
+                .full_key(&key, options.version.as_ref(), &mut KeyBuffer::new())?
+                .to_string();
+            match safe.iter().position(|(existing, _)| *existing == full) {
+                Some(at) => {
+                    safe[at].1 = value.into();
+                    originals[at] = key.to_value();
+                }
+                None => {
+                    safe.push((full, value.into()));
+                    originals.push(key.to_value());
+                }
+            }
+        }
+        let failed = self.absorb(
+            self.backend.set_many(&safe, options.timeout).await,
+            Vec::new(),
+        )?;
+        self.counters.sets.fetch_add(
+            (safe.len() - failed.len().min(safe.len())) as u64,
+            Ordering::Relaxed,
+        );
+        Ok(failed
+            .iter()
+            .filter_map(|full| {
+                safe.iter()
+                    .position(|(existing, _)| existing == full)
+                    .map(|at| originals[at].clone())
+            })
+            .collect())
+    }
+
+    /// API-7: removes every key.
+    pub async fn delete_many<'k, K: Into<Key<'k>>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+        options: Options,
+    ) -> Result<(), CacheError> {
+        if !self.backend.overrides().delete_many {
+            return self
+                .generic_delete_many(keys, options.version.as_ref())
+                .await;
+        }
+        let mut fulls = Vec::new();
+        for key in keys {
+            fulls.push(
+                self.full_key(&key.into(), options.version.as_ref(), &mut KeyBuffer::new())?
+                    .to_string(),
+            );
+        }
+        self.absorb(self.backend.delete_many(&fulls).await, ())
+    }
+
+    /// `BaseCache.delete_many`: one `delete` per key.
+    async fn generic_delete_many<'k, K: Into<Key<'k>>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+        version: Option<&Value>,
+    ) -> Result<(), CacheError> {
+        for key in keys {
+            self.delete_raw(&key.into(), version).await?;
+        }
+        Ok(())
+    }
+
+    /// API-10: moves the entry to `version + delta` (re-set with the default timeout) and
+    /// returns the new version.
+    pub async fn incr_version<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        delta: impl Into<Value>,
+        options: Options,
+    ) -> Result<Value, CacheError> {
+        let key = key.into();
+        let version = options
+            .version
+            .unwrap_or_else(|| self.keys.version().clone());
+        let Some(value) = self.get_raw(&key, Some(&version)).await? else {
+            return Err(not_found(&key));
+        };
+        let new_version = python::add(&version, &delta.into())?;
+        self.set_raw(&key, value, Timeout::Default, Some(&new_version))
+            .await?;
+        self.delete_raw(&key, Some(&version)).await?;
+        Ok(new_version)
+    }
+
+    /// API-10: `incr_version(key, -delta)`.
+    pub async fn decr_version<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        delta: impl Into<Value>,
+        options: Options,
+    ) -> Result<Value, CacheError> {
+        let negated = python::neg(&delta.into())?;
+        self.incr_version(key, negated, options).await
+    }
+
+    // ----- Django's async twins that differ from their sync methods (API-13) -----
+
+    /// Django's `aincr`: always the generic get + set, even where `incr` is the backend's own,
+    /// so the expiry is reset to the default timeout.
+    pub async fn aincr<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        delta: impl Into<Value>,
+        options: Options,
+    ) -> Result<Value, CacheError> {
+        self.generic_incr(&key.into(), &delta.into(), options.version.as_ref())
+            .await
+    }
+
+    /// Django's `adecr`: `aincr(key, -delta)`.
+    pub async fn adecr<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        delta: impl Into<Value>,
+        options: Options,
+    ) -> Result<Value, CacheError> {
+        let negated = python::neg(&delta.into())?;
+        self.aincr(key, negated, options).await
+    }
+
+    /// Django's `ahas_key`: built on `get`, so on locmem it refreshes recency, unlike `has_key`.
+    pub async fn ahas_key<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        options: Options,
+    ) -> Result<bool, CacheError> {
+        Ok(self
+            .get_raw(&key.into(), options.version.as_ref())
+            .await?
+            .is_some())
+    }
+
+    /// Django's `aget_many`: one `get` per key.
+    pub async fn aget_many<'k, K: Into<Key<'k>>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+        options: Options,
+    ) -> Result<Vec<(Value, Value)>, CacheError> {
+        self.generic_get_many(keys, options.version.as_ref()).await
+    }
+
+    /// Django's `aset_many`: one `set` per key; always returns `[]`.
+    pub async fn aset_many<'k, K: Into<Key<'k>>, V: Into<Value>>(
+        &self,
+        items: impl IntoIterator<Item = (K, V)>,
+        options: Options,
+    ) -> Result<Vec<Value>, CacheError> {
+        self.generic_set_many(items, options).await
+    }
+
+    /// Django's `adelete_many`: one `delete` per key.
+    pub async fn adelete_many<'k, K: Into<Key<'k>>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+        options: Options,
+    ) -> Result<(), CacheError> {
+        self.generic_delete_many(keys, options.version.as_ref())
+            .await
+    }
+
+    pub(crate) fn backend(&self) -> &AnyBackend {
+        &self.backend
+    }
+}
+
+/// The generic `ValueError` for a missing key, naming the raw key (API-9, API-10).
+fn not_found(raw_key: &Key<'_>) -> CacheError {
+    CacheError::Value(format!("Key '{}' not found", raw_key.display()))
+}

@@ -1,0 +1,985 @@
+//! The npm package's face: wasm-bindgen exports over the core, for `js/` to wrap.
+//!
+//! Conversion only, no Django rule: JavaScript values become [`Value`]s and back, options
+//! objects become [`Options`], [`CacheError`]s become the package's typed `Error`s (built by
+//! a factory the JavaScript layer passes in), warnings go to its `onWarning`, and a binding
+//! with the Workers KV shape becomes a [`KvStore`]. Every operation is written once as an
+//! async function; the synchronous export drives it with a single poll (in-memory backends
+//! never wait), the `*_async` export turns it into a Promise.
+//!
+//! Numbers: an integral JavaScript number is a Python `int`, any other a `float`; a `bigint`
+//! is an `int`; ints beyond 2^53 come back as `bigint`.
+
+use crate::Cache;
+use crate::caches::{Caches, KvOpener, Stores};
+use crate::clock::Clock;
+use crate::error::CacheError;
+use crate::expiry::Timeout;
+use crate::inspect::{CullReason, Detail, EntryOrder};
+use crate::key::Key;
+use crate::now_or_never;
+use crate::options::Options;
+use crate::python;
+use crate::seam::LocalBoxFuture;
+use crate::seam::kv::{KvPage, KvStore, MIN_NATIVE_TTL, PutOptions};
+use crate::settings::CacheSettings;
+use crate::value::Value;
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::rc::Rc;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::future::Future;
+use js_sys::{Array, BigInt, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{JsFuture, future_to_promise};
+
+mod http;
+
+/// 2^53: JavaScript numbers are exact integers up to here.
+const MAX_SAFE: i128 = 9_007_199_254_740_992;
+
+// ----- the clock -----
+
+/// Unix seconds from a user function, or `Date.now() / 1000`.
+struct JsClock(Option<Function>);
+
+// SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread; the function
+// is never reachable from another.
+unsafe impl Send for JsClock {}
+// SAFETY: as above.
+unsafe impl Sync for JsClock {}
+
+impl Clock for JsClock {
+    fn now(&self) -> f64 {
+        match &self.0 {
+            Some(clock) => clock
+                .call0(&JsValue::UNDEFINED)
+                .ok()
+                .and_then(|t| t.as_f64())
+                .unwrap_or(f64::NAN),
+            None => js_sys::Date::now() / 1000.0,
+        }
+    }
+}
+
+// ----- values -----
+
+fn type_error(message: String) -> JsValue {
+    js_sys::TypeError::new(&message).into()
+}
+
+fn number_value(x: f64) -> Value {
+    if x.is_finite() && x.abs() < 1.7e38 && (x as i128) as f64 == x {
+        Value::Int(x as i128)
+    } else {
+        Value::Float(x)
+    }
+}
+
+fn bigint_value(js: &JsValue, path: &str) -> Result<Value, JsValue> {
+    let text: String = BigInt::unchecked_from_js_ref(js)
+        .to_string(10)
+        .map(String::from)
+        .unwrap_or_default();
+    text.parse::<i128>().map(Value::Int).map_err(|_| {
+        JsValue::from(js_sys::RangeError::new(&format!(
+            "edgecache keeps ints within 128 bits; {path} is larger"
+        )))
+    })
+}
+
+fn is_plain_object(js: &JsValue) -> bool {
+    if !js.is_object() || js.is_function() {
+        return false;
+    }
+    let proto = Object::get_prototype_of(js);
+    proto.is_null() || Object::get_prototype_of(&proto).is_null()
+}
+
+fn describe(js: &JsValue) -> String {
+    if js.is_undefined() {
+        return "undefined".into();
+    }
+    if js.is_function() {
+        return "a function".into();
+    }
+    if js.is_symbol() {
+        return "a symbol".into();
+    }
+    let name = Reflect::get(js, &"constructor".into())
+        .ok()
+        .and_then(|c| Reflect::get(&c, &"name".into()).ok())
+        .and_then(|n| n.as_string());
+    match name {
+        Some(name) if !name.is_empty() => format!("a {name}"),
+        _ => "an object with a custom prototype".into(),
+    }
+}
+
+/// A JavaScript value as a cache value; `path` names it in the error.
+fn to_value(js: &JsValue, path: &str) -> Result<Value, JsValue> {
+    if let Some(text) = js.as_string() {
+        return Ok(Value::Str(text));
+    }
+    if let Some(x) = js.as_f64() {
+        return Ok(number_value(x));
+    }
+    if js.is_null() {
+        return Ok(Value::None);
+    }
+    if let Some(b) = js.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if js.is_bigint() {
+        return bigint_value(js, path);
+    }
+    if let Some(bytes) = js.dyn_ref::<Uint8Array>() {
+        return Ok(Value::Bytes(bytes.to_vec()));
+    }
+    if Array::is_array(js) {
+        let array = Array::unchecked_from_js_ref(js);
+        let mut items = Vec::with_capacity(array.length() as usize);
+        for (n, item) in array.iter().enumerate() {
+            items.push(to_value(&item, &format!("{path}[{n}]"))?);
+        }
+        return Ok(Value::List(items));
+    }
+    if is_plain_object(js) {
+        let mut pairs = Vec::new();
+        for entry in Object::entries(Object::unchecked_from_js_ref(js)).iter() {
+            let entry: Array = Array::unchecked_from_js(entry);
+            let name = entry.get(0).as_string().unwrap_or_default();
+            let value = to_value(&entry.get(1), &format!("{path}.{name}"))?;
+            python::dict_insert(&mut pairs, Value::Str(name), value);
+        }
+        return Ok(Value::Dict(pairs));
+    }
+    Err(type_error(format!(
+        "edgecache cannot store {} (at {path}): values are null, booleans, numbers, bigints, \
+         strings, Uint8Arrays, arrays and plain objects",
+        describe(js)
+    )))
+}
+
+/// A cache value as a JavaScript value: tuples become arrays, dict keys strings.
+fn to_js(value: &Value) -> JsValue {
+    match value {
+        Value::None => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Int(i) if (-MAX_SAFE..=MAX_SAFE).contains(i) => JsValue::from_f64(*i as f64),
+        Value::Int(i) => {
+            BigInt::new(&JsValue::from_str(&i.to_string())).map_or(JsValue::NULL, JsValue::from)
+        }
+        Value::Float(x) => JsValue::from_f64(*x),
+        Value::Str(s) => JsValue::from_str(s),
+        Value::Bytes(bytes) => Uint8Array::from(bytes.as_slice()).into(),
+        Value::List(items) | Value::Tuple(items) => {
+            items.iter().map(to_js).collect::<Array>().into()
+        }
+        Value::Dict(pairs) => {
+            let object = Object::new();
+            for (key, value) in pairs {
+                let _ = Reflect::set(
+                    &object,
+                    &JsValue::from_str(&python::str(key)),
+                    &to_js(value),
+                );
+            }
+            object.into()
+        }
+    }
+}
+
+/// `value` as JSON text when it is a list, tuple or dict that `JSON.parse` turns into what
+/// [`to_js`] builds: no bytes, no ints beyond 2^53, no non-finite floats.
+fn container_json(value: &Value) -> Option<String> {
+    if !matches!(value, Value::List(_) | Value::Tuple(_) | Value::Dict(_)) {
+        return None;
+    }
+    let mut out = String::new();
+    write_json(value, &mut out).then_some(out)
+}
+
+fn write_json(value: &Value, out: &mut String) -> bool {
+    use core::fmt::Write;
+    match value {
+        Value::None => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) if (-MAX_SAFE..=MAX_SAFE).contains(i) => {
+            let _ = write!(out, "{i}");
+        }
+        // Display is the shortest text that reads back as the same f64.
+        Value::Float(x) if x.is_finite() => {
+            let _ = write!(out, "{x}");
+        }
+        Value::Str(text) => write_json_str(text, out),
+        Value::List(items) | Value::Tuple(items) => {
+            out.push('[');
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                if !write_json(item, out) {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        Value::Dict(pairs) => {
+            out.push('{');
+            for (n, (key, item)) in pairs.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                match key {
+                    Value::Str(text) => write_json_str(text, out),
+                    other => write_json_str(&python::str(other), out),
+                }
+                out.push(':');
+                if !write_json(item, out) {
+                    return false;
+                }
+            }
+            out.push('}');
+        }
+        _ => return false,
+    }
+    true
+}
+
+fn write_json_str(text: &str, out: &mut String) {
+    use core::fmt::Write;
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn to_key(js: &JsValue) -> Result<Key<'static>, JsValue> {
+    Ok(Key::from(to_value(js, "key")?))
+}
+
+fn to_keys(js: &JsValue) -> Result<Vec<Value>, JsValue> {
+    if !Array::is_array(js) {
+        return Err(type_error(format!(
+            "keys must be an array, not {}",
+            describe(js)
+        )));
+    }
+    Array::unchecked_from_js_ref(js)
+        .iter()
+        .enumerate()
+        .map(|(n, key)| to_value(&key, &format!("keys[{n}]")))
+        .collect()
+}
+
+/// `setMany`'s data: a plain object, a `Map` or an array of `[key, value]` pairs (the last
+/// two keep their order and their keys' types).
+fn to_pairs(js: &JsValue) -> Result<Vec<(Value, Value)>, JsValue> {
+    if is_plain_object(js) {
+        return match to_value(js, "data")? {
+            Value::Dict(pairs) => Ok(pairs),
+            _ => Ok(Vec::new()),
+        };
+    }
+    let entries = if js.is_instance_of::<js_sys::Map>() {
+        Array::from(js)
+    } else if Array::is_array(js) {
+        Array::unchecked_from_js_ref(js).clone()
+    } else {
+        return Err(type_error(format!(
+            "setMany takes a plain object, a Map or [key, value] pairs, not {}",
+            describe(js)
+        )));
+    };
+    let mut pairs = Vec::with_capacity(entries.length() as usize);
+    for (n, entry) in entries.iter().enumerate() {
+        let pair: Array = entry
+            .dyn_into()
+            .map_err(|_| type_error(format!("data[{n}] is not a [key, value] pair")))?;
+        let key = to_value(&pair.get(0), &format!("data[{n}][0]"))?;
+        let value = to_value(&pair.get(1), &format!("data[{n}][1]"))?;
+        python::dict_insert(&mut pairs, key, value);
+    }
+    Ok(pairs)
+}
+
+fn to_version(js: &JsValue) -> Result<Option<Value>, JsValue> {
+    if js.is_undefined() || js.is_null() {
+        Ok(None)
+    } else {
+        to_value(js, "version").map(Some)
+    }
+}
+
+fn to_timeout(js: &JsValue) -> Result<Timeout, CacheError> {
+    if js.is_undefined() {
+        return Ok(Timeout::Default);
+    }
+    let value = to_value(js, "timeout").map_err(|_| {
+        CacheError::Type("unsupported operand type(s) for +: 'float' and 'object'".into())
+    })?;
+    Timeout::from_value(&value)
+}
+
+// ----- the caches -----
+
+struct Hooks {
+    on_warning: Function,
+    make_error: Function,
+}
+
+impl Hooks {
+    fn error(&self, error: &CacheError) -> JsValue {
+        self.make_error
+            .call2(
+                &JsValue::UNDEFINED,
+                &JsValue::from_str(error.python_type()),
+                &JsValue::from_str(error.message()),
+            )
+            .unwrap_or_else(|thrown| thrown)
+    }
+}
+
+/// Every alias of one `CACHES` setting.
+#[wasm_bindgen]
+pub struct Core {
+    caches: Rc<Caches>,
+    hooks: Rc<Hooks>,
+    clock: Arc<dyn Clock>,
+}
+
+#[wasm_bindgen]
+impl Core {
+    /// Reads `settings` (JSON or a Python dict literal) and builds every alias. `stores` maps
+    /// a filebased `LOCATION` to a binding with the Workers KV shape.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        settings: &str,
+        clock: Option<Function>,
+        stores: JsValue,
+        on_warning: Function,
+        make_error: Function,
+    ) -> Result<Core, JsValue> {
+        let hooks = Rc::new(Hooks {
+            on_warning,
+            make_error,
+        });
+        let settings = CacheSettings::parse(settings).map_err(|e| {
+            hooks
+                .make_error
+                .call2(
+                    &JsValue::UNDEFINED,
+                    &"ImproperlyConfigured".into(),
+                    &e.to_string().into(),
+                )
+                .unwrap_or_else(|thrown| thrown)
+        })?;
+        let opener: KvOpener = Box::new(move |location: &str| {
+            let binding = if stores.is_object() {
+                Reflect::get(&stores, &JsValue::from_str(location)).unwrap_or(JsValue::UNDEFINED)
+            } else {
+                JsValue::UNDEFINED
+            };
+            if binding.is_undefined() || binding.is_null() {
+                return Err(CacheError::InvalidBackend(format!(
+                    "no store was given for LOCATION '{location}': pass createCaches(CACHES, \
+                     {{ stores: {{ '{location}': binding }} }}) with a Workers KV namespace or \
+                     anything with its get/put/delete/list shape"
+                )));
+            }
+            Ok(Arc::new(JsKv(binding)) as Arc<dyn KvStore>)
+        });
+        let stores = Stores::none().with_kv(opener);
+        let clock: Arc<dyn Clock> = Arc::new(JsClock(clock));
+        let caches = Caches::with_stores(&settings, clock.clone(), &stores);
+        Ok(Core {
+            caches: Rc::new(caches),
+            hooks,
+            clock,
+        })
+    }
+
+    /// The aliases, in the order configured.
+    pub fn aliases(&self) -> Vec<String> {
+        self.caches.aliases().map(String::from).collect()
+    }
+
+    /// The cache under `alias`, or the error Django raises for it.
+    pub fn cache(&self, alias: &str) -> Result<Handle, JsValue> {
+        let cache = self.caches.get(alias).map_err(|e| self.hooks.error(&e))?;
+        Ok(Handle {
+            backend: cache.backend_name().into(),
+            in_memory: cache.blocking().is_ok(),
+            caches: self.caches.clone(),
+            hooks: self.hooks.clone(),
+            alias: alias.into(),
+            json: Rc::default(),
+        })
+    }
+}
+
+/// One alias: Django's cache API. `js/` gives it JavaScript's names and conventions.
+#[wasm_bindgen]
+#[derive(Clone)]
+pub struct Handle {
+    caches: Rc<Caches>,
+    hooks: Rc<Hooks>,
+    alias: Rc<str>,
+    backend: Rc<str>,
+    in_memory: bool,
+    /// Whether the last `get_str` returned its value as JSON text.
+    json: Rc<core::cell::Cell<bool>>,
+}
+
+type JsResult = Result<JsValue, JsValue>;
+
+impl Handle {
+    fn cache(&self) -> &Cache {
+        // The alias was looked up successfully when this handle was made.
+        self.caches
+            .get(&self.alias)
+            .expect("a handle names a built cache")
+    }
+
+    /// Reports the warnings of the last operation and converts its error.
+    fn finish(&self, result: Result<JsValue, CacheError>) -> JsResult {
+        let warnings = self.cache().take_warnings();
+        for warning in warnings {
+            let _ = self.hooks.on_warning.call2(
+                &JsValue::UNDEFINED,
+                &JsValue::from_str(warning.category),
+                &JsValue::from_str(&warning.message),
+            );
+        }
+        result.map_err(|e| self.hooks.error(&e))
+    }
+
+    fn run_sync(&self, future: impl Future<Output = JsResult>) -> JsResult {
+        now_or_never(future).unwrap_or_else(|| Err(self.hooks.error(&CacheError::WouldBlock)))
+    }
+}
+
+/// `{ timeout, version }`: a version that cannot be a value is a JavaScript `TypeError`; a
+/// timeout Python could not add to a float is the Python `TypeError` Django raises.
+fn opts(h: &Handle, timeout: &JsValue, version: &JsValue) -> Result<Options, JsValue> {
+    let version = to_version(version)?;
+    match to_timeout(timeout) {
+        Ok(timeout) => Ok(Options { timeout, version }),
+        Err(e) => Err(h.hooks.error(&e)),
+    }
+}
+
+/// The operations, each once, as async functions over a handle.
+mod ops {
+    use super::*;
+
+    pub async fn get(h: Handle, key: JsValue, version: JsValue) -> JsResult {
+        let key = to_key(&key)?;
+        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+        let found = h.cache().get(key, o).await;
+        h.finish(found.map(|f| f.as_ref().map_or(JsValue::UNDEFINED, to_js)))
+    }
+
+    pub async fn set(h: Handle, key: JsValue, value: JsValue, t: JsValue, v: JsValue) -> JsResult {
+        let key = to_key(&key)?;
+        let value = to_value(&value, "value")?;
+        let o = opts(&h, &t, &v)?;
+        let done = h.cache().set(key, value, o).await;
+        h.finish(done.map(|()| JsValue::UNDEFINED))
+    }
+
+    pub async fn add(h: Handle, key: JsValue, value: JsValue, t: JsValue, v: JsValue) -> JsResult {
+        let key = to_key(&key)?;
+        let value = to_value(&value, "value")?;
+        let o = opts(&h, &t, &v)?;
+        let added = h.cache().add(key, value, o).await;
+        h.finish(added.map(JsValue::from_bool))
+    }
+
+    /// `default` is a value, or a function (possibly async) called only on a miss.
+    pub async fn get_or_set(
+        h: Handle,
+        key: JsValue,
+        default: JsValue,
+        t: JsValue,
+        v: JsValue,
+        wait: bool,
+    ) -> JsResult {
+        let key = to_key(&key)?;
+        let o = opts(&h, &t, &v)?;
+        let compute = || async {
+            let produced = match default.dyn_ref::<Function>() {
+                Some(f) => f.call0(&JsValue::UNDEFINED).map_err(Thrown::Js)?,
+                None => default.clone(),
+            };
+            let produced = if produced.has_type::<Promise>() {
+                if !wait {
+                    return Err(Thrown::Js(type_error(
+                        "getOrSet on the synchronous API needs a synchronous function".into(),
+                    )));
+                }
+                JsFuture::from(Promise::unchecked_from_js(produced))
+                    .await
+                    .map_err(Thrown::Js)?
+            } else {
+                produced
+            };
+            to_value(&produced, "value").map_err(Thrown::Js)
+        };
+        match h.cache().get_or_set_async(key, compute, o).await {
+            Ok(value) => h.finish(Ok(to_js(&value))),
+            Err(Thrown::Cache(e)) => h.finish(Err(e)),
+            Err(Thrown::Js(js)) => {
+                let _ = h.finish(Ok(JsValue::UNDEFINED));
+                Err(js)
+            }
+        }
+    }
+
+    pub async fn get_many(h: Handle, keys: JsValue, version: JsValue, twin: bool) -> JsResult {
+        let keys = to_keys(&keys)?;
+        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+        let found = if twin {
+            h.cache().aget_many(keys, o).await
+        } else {
+            h.cache().get_many(keys, o).await
+        };
+        h.finish(found.map(|pairs| to_js(&Value::Dict(pairs))))
+    }
+
+    pub async fn set_many(h: Handle, data: JsValue, t: JsValue, v: JsValue) -> JsResult {
+        let data = to_pairs(&data)?;
+        let o = opts(&h, &t, &v)?;
+        let failed = h.cache().set_many(data, o).await;
+        h.finish(failed.map(|keys| to_js(&Value::List(keys))))
+    }
+
+    pub async fn delete(h: Handle, key: JsValue, version: JsValue) -> JsResult {
+        let key = to_key(&key)?;
+        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+        let removed = h.cache().delete(key, o).await;
+        h.finish(removed.map(JsValue::from_bool))
+    }
+
+    pub async fn delete_many(h: Handle, keys: JsValue, version: JsValue, twin: bool) -> JsResult {
+        let keys = to_keys(&keys)?;
+        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+        let done = if twin {
+            h.cache().adelete_many(keys, o).await
+        } else {
+            h.cache().delete_many(keys, o).await
+        };
+        h.finish(done.map(|()| JsValue::UNDEFINED))
+    }
+
+    pub async fn has_key(h: Handle, key: JsValue, version: JsValue, twin: bool) -> JsResult {
+        let key = to_key(&key)?;
+        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+        let found = if twin {
+            h.cache().ahas_key(key, o).await
+        } else {
+            h.cache().has_key(key, o).await
+        };
+        h.finish(found.map(JsValue::from_bool))
+    }
+
+    /// `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
+    pub async fn incr(h: Handle, which: u8, key: JsValue, delta: JsValue, v: JsValue) -> JsResult {
+        let key = to_key(&key)?;
+        let delta = if delta.is_undefined() {
+            Value::Int(1)
+        } else {
+            to_value(&delta, "delta")?
+        };
+        let o = opts(&h, &JsValue::UNDEFINED, &v)?;
+        let c = h.cache();
+        let result = match which {
+            0 => c.incr(key, delta, o).await,
+            1 => c.decr(key, delta, o).await,
+            2 => c.aincr(key, delta, o).await,
+            3 => c.adecr(key, delta, o).await,
+            4 => c.incr_version(key, delta, o).await,
+            _ => c.decr_version(key, delta, o).await,
+        };
+        h.finish(result.map(|value| to_js(&value)))
+    }
+
+    pub async fn touch(h: Handle, key: JsValue, t: JsValue, v: JsValue) -> JsResult {
+        let key = to_key(&key)?;
+        let o = opts(&h, &t, &v)?;
+        let touched = h.cache().touch(key, o).await;
+        h.finish(touched.map(JsValue::from_bool))
+    }
+
+    pub async fn clear(h: Handle) -> JsResult {
+        let done = h.cache().clear().await;
+        h.finish(done.map(|()| JsValue::UNDEFINED))
+    }
+
+    pub async fn close(h: Handle) -> JsResult {
+        let done = h.cache().close().await;
+        h.finish(done.map(|()| JsValue::UNDEFINED))
+    }
+
+    pub async fn inspect(h: Handle, count_only: bool) -> JsResult {
+        let detail = if count_only {
+            Detail::Count
+        } else {
+            Detail::Full
+        };
+        let inspection = h.cache().inspect(detail).await;
+        h.finish(inspection.map(|i| inspection_js(&i)))
+    }
+}
+
+/// An error from a user's `getOrSet` function, or the cache's own.
+enum Thrown {
+    Js(JsValue),
+    Cache(CacheError),
+}
+
+impl From<CacheError> for Thrown {
+    fn from(error: CacheError) -> Self {
+        Self::Cache(error)
+    }
+}
+
+fn set_field(object: &Object, name: &str, value: JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(name), &value);
+}
+
+fn inspection_js(inspection: &crate::inspect::Inspection) -> JsValue {
+    let out = Object::new();
+    set_field(&out, "backend", inspection.backend.into());
+    set_field(&out, "now", inspection.now.into());
+    set_field(&out, "count", (inspection.count as f64).into());
+    let order = match inspection.order {
+        Some(EntryOrder::MostRecentlyUsedFirst) => JsValue::from_str("most-recently-used first"),
+        Some(EntryOrder::KeyAscending) => JsValue::from_str("key ascending"),
+        Some(EntryOrder::FileName) => JsValue::from_str("file name"),
+        _ => JsValue::NULL,
+    };
+    set_field(&out, "order", order);
+    let entries: Array = inspection
+        .entries
+        .iter()
+        .map(|entry| {
+            let e = Object::new();
+            set_field(&e, "key", entry.key.as_str().into());
+            set_field(&e, "value", to_js(&entry.value));
+            let (at, ttl) = entry
+                .expires_at
+                .map_or((JsValue::NULL, JsValue::NULL), |at| {
+                    (at.into(), (at - inspection.now).into())
+                });
+            set_field(&e, "expiresAt", at);
+            set_field(&e, "ttl", ttl);
+            JsValue::from(e)
+        })
+        .collect();
+    set_field(&out, "entries", entries.into());
+    let stats = Object::new();
+    let s = inspection.stats;
+    for (name, n) in [
+        ("hits", s.hits),
+        ("misses", s.misses),
+        ("sets", s.sets),
+        ("deletes", s.deletes),
+        ("culled", s.culled),
+    ] {
+        set_field(&stats, name, (n as f64).into());
+    }
+    set_field(&out, "stats", stats.into());
+    let last_cull = inspection.last_cull.as_ref().map_or(JsValue::NULL, |cull| {
+        let c = Object::new();
+        set_field(&c, "at", cull.at.into());
+        let (reason, count, max, freq) = match cull.reason {
+            CullReason::ClearAll { count, max_entries } => ("clear-all", count, max_entries, 0),
+            CullReason::LeastRecentlyUsed {
+                count,
+                max_entries,
+                cull_frequency,
+            } => ("least-recently-used", count, max_entries, cull_frequency),
+        };
+        set_field(&c, "reason", reason.into());
+        set_field(&c, "count", (count as f64).into());
+        set_field(&c, "maxEntries", (max as f64).into());
+        set_field(&c, "cullFrequency", (freq as f64).into());
+        let removed: Array = cull.removed.iter().map(|k| JsValue::from_str(k)).collect();
+        set_field(&c, "removed", removed.into());
+        c.into()
+    });
+    set_field(&out, "lastCull", last_cull);
+    out.into()
+}
+
+/// Generates the synchronous and the Promise export of each operation.
+macro_rules! faces {
+    ($($op:ident: $sync:ident / $promise:ident ($($arg:ident: $ty:ty),*);)*) => {
+        #[wasm_bindgen]
+        impl Handle {
+            $(
+                #[allow(missing_docs)]
+                pub fn $sync(&self, $($arg: $ty),*) -> JsResult {
+                    self.run_sync(ops::$op(self.clone(), $($arg,)* false))
+                }
+                #[allow(missing_docs)]
+                pub fn $promise(&self, $($arg: $ty),*) -> Promise {
+                    future_to_promise(ops::$op(self.clone(), $($arg,)* true))
+                }
+            )*
+        }
+    };
+}
+
+// `getOrSet`: the synchronous face cannot wait for a Promise its function returns.
+faces! {
+    get_or_set: get_or_set / get_or_set_async (key: JsValue, default: JsValue, timeout: JsValue, version: JsValue);
+}
+
+macro_rules! plain_faces {
+    ($($op:ident: $sync:ident / $promise:ident ($($arg:ident: $ty:ty),*);)*) => {
+        #[wasm_bindgen]
+        impl Handle {
+            $(
+                #[allow(missing_docs)]
+                pub fn $sync(&self, $($arg: $ty),*) -> JsResult {
+                    self.run_sync(ops::$op(self.clone(), $($arg),*))
+                }
+                #[allow(missing_docs)]
+                pub fn $promise(&self, $($arg: $ty),*) -> Promise {
+                    future_to_promise(ops::$op(self.clone(), $($arg),*))
+                }
+            )*
+        }
+    };
+}
+
+plain_faces! {
+    get: get / get_async (key: JsValue, version: JsValue);
+    set: set / set_async (key: JsValue, value: JsValue, timeout: JsValue, version: JsValue);
+    add: add / add_async (key: JsValue, value: JsValue, timeout: JsValue, version: JsValue);
+    set_many: set_many / set_many_async (data: JsValue, timeout: JsValue, version: JsValue);
+    delete: delete / delete_async (key: JsValue, version: JsValue);
+    incr: incr / incr_async (which: u8, key: JsValue, delta: JsValue, version: JsValue);
+    touch: touch / touch_async (key: JsValue, timeout: JsValue, version: JsValue);
+    get_many: get_many / get_many_async (keys: JsValue, version: JsValue, twin: bool);
+    delete_many: delete_many / delete_many_async (keys: JsValue, version: JsValue, twin: bool);
+    has_key: has_key / has_key_async (key: JsValue, version: JsValue, twin: bool);
+    inspect: inspect / inspect_async (count_only: bool);
+    clear: clear / clear_async ();
+    close: close / close_async ();
+}
+
+#[wasm_bindgen]
+impl Handle {
+    /// The backend's short name (`locmem`, `dummy`, `filebased`, ...).
+    #[wasm_bindgen(getter)]
+    pub fn backend(&self) -> String {
+        self.backend.to_string()
+    }
+
+    /// Whether the synchronous API works (the backend keeps everything in memory).
+    #[wasm_bindgen(getter)]
+    pub fn in_memory(&self) -> bool {
+        self.in_memory
+    }
+
+    /// Has the same fields as a (sync) `get` hit on a str key with the default version: the
+    /// hot path, with the key passed as a string and no options.
+    /// A list or dict that JSON carries exactly comes back as JSON text (one string for the
+    /// JavaScript layer to `JSON.parse`, instead of one boundary crossing per item and field),
+    /// and `returned_json` says so.
+    pub fn get_str(&self, key: &str) -> JsResult {
+        self.json.set(false);
+        let found = now_or_never(self.cache().get(key, Options::DEFAULT))
+            .unwrap_or(Err(CacheError::WouldBlock));
+        let json = &self.json;
+        self.finish(
+            found.map(|f| match f.as_ref().map(|v| (v, container_json(v))) {
+                None => JsValue::UNDEFINED,
+                Some((_, Some(text))) => {
+                    json.set(true);
+                    JsValue::from_str(&text)
+                }
+                Some((value, None)) => to_js(value),
+            }),
+        )
+    }
+
+    /// Whether the last `get_str` returned JSON text.
+    #[wasm_bindgen(getter)]
+    pub fn returned_json(&self) -> bool {
+        self.json.get()
+    }
+
+    /// Django's `make_key`.
+    pub fn make_key(&self, key: JsValue, version: JsValue) -> JsResult {
+        let key = to_key(&key)?;
+        let version = opts(self, &JsValue::UNDEFINED, &version)?.version;
+        let made = self.cache().make_key(key, version.as_ref());
+        self.finish(made.map(|v| to_js(&v)))
+    }
+
+    /// Django's `make_and_validate_key`.
+    pub fn make_and_validate_key(&self, key: JsValue, version: JsValue) -> JsResult {
+        let key = to_key(&key)?;
+        let version = opts(self, &JsValue::UNDEFINED, &version)?.version;
+        let made = self.cache().make_and_validate_key(key, version.as_ref());
+        self.finish(made.map(|s| JsValue::from_str(&s)))
+    }
+
+    /// Django's `validate_key` (on a full key).
+    pub fn validate_key(&self, key: JsValue) -> JsResult {
+        let key = to_value(&key, "key")?;
+        let checked = self.cache().validate_key(&key);
+        self.finish(checked.map(|()| JsValue::UNDEFINED))
+    }
+
+    /// Django's `get_backend_timeout`.
+    pub fn get_backend_timeout(&self, timeout: JsValue) -> JsResult {
+        let result = to_timeout(&timeout).map(|t| to_js(&self.cache().get_backend_timeout(t)));
+        self.finish(result)
+    }
+}
+
+// ----- stores -----
+
+/// A binding with the Workers KV shape: `get(key, {type: "arrayBuffer"})`,
+/// `put(key, value, {expirationTtl, metadata})`, `delete(key)`, `list({prefix, cursor})`.
+struct JsKv(JsValue);
+
+fn storage_error(what: &str, thrown: &JsValue) -> CacheError {
+    let message = Reflect::get(thrown, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| thrown.as_string())
+        .unwrap_or_else(|| "the store failed".into());
+    CacheError::Storage(format!("{what}: {message}"))
+}
+
+impl JsKv {
+    async fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue, CacheError> {
+        let function: Function = Reflect::get(&self.0, &method.into())
+            .ok()
+            .and_then(|f| f.dyn_into().ok())
+            .ok_or_else(|| CacheError::Storage(format!("the store has no {method}() method")))?;
+        let array: Array = args.iter().collect();
+        let returned = function
+            .apply(&self.0, &array)
+            .map_err(|e| storage_error(method, &e))?;
+        if returned.has_type::<Promise>() {
+            JsFuture::from(Promise::unchecked_from_js(returned))
+                .await
+                .map_err(|e| storage_error(method, &e))
+        } else {
+            Ok(returned)
+        }
+    }
+
+    async fn get_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError> {
+        let options = Object::new();
+        set_field(&options, "type", "arrayBuffer".into());
+        let found = self.call("get", &[key.into(), options.into()]).await?;
+        if found.is_null() || found.is_undefined() {
+            Ok(None)
+        } else if let Some(buffer) = found.dyn_ref::<js_sys::ArrayBuffer>() {
+            Ok(Some(Uint8Array::new(buffer).to_vec()))
+        } else if let Some(bytes) = found.dyn_ref::<Uint8Array>() {
+            Ok(Some(bytes.to_vec()))
+        } else {
+            Err(CacheError::Storage(
+                "the store's get() must give an ArrayBuffer or a Uint8Array".into(),
+            ))
+        }
+    }
+}
+
+impl KvStore for JsKv {
+    fn get<'a>(&'a self, key: &'a str) -> LocalBoxFuture<'a, Result<Option<Vec<u8>>, CacheError>> {
+        Box::pin(self.get_bytes(key))
+    }
+
+    fn put<'a>(
+        &'a self,
+        key: &'a str,
+        value: Vec<u8>,
+        options: PutOptions,
+    ) -> LocalBoxFuture<'a, Result<(), CacheError>> {
+        Box::pin(async move {
+            let put = Object::new();
+            if let Some(ttl) = options.native_ttl {
+                set_field(
+                    &put,
+                    "expirationTtl",
+                    (ttl.max(MIN_NATIVE_TTL) as f64).into(),
+                );
+            }
+            if let Some(metadata) = &options.metadata {
+                set_field(&put, "metadata", metadata.as_str().into());
+            }
+            let bytes = Uint8Array::from(value.as_slice());
+            self.call("put", &[key.into(), bytes.into(), put.into()])
+                .await
+                .map(|_| ())
+        })
+    }
+
+    fn delete<'a>(&'a self, key: &'a str) -> LocalBoxFuture<'a, Result<bool, CacheError>> {
+        Box::pin(async move {
+            // Workers KV's delete() says nothing; ask first.
+            let present = self.get_bytes(key).await?.is_some();
+            let said = self.call("delete", &[key.into()]).await?;
+            Ok(said.as_bool().unwrap_or(present))
+        })
+    }
+
+    fn list<'a>(
+        &'a self,
+        prefix: &'a str,
+        cursor: Option<String>,
+    ) -> LocalBoxFuture<'a, Result<KvPage, CacheError>> {
+        Box::pin(async move {
+            let options = Object::new();
+            set_field(&options, "prefix", prefix.into());
+            if let Some(cursor) = &cursor {
+                set_field(&options, "cursor", cursor.as_str().into());
+            }
+            let page = self.call("list", &[options.into()]).await?;
+            let field = |name: &str| Reflect::get(&page, &name.into()).unwrap_or_default();
+            let keys = field("keys");
+            if !Array::is_array(&keys) {
+                return Err(CacheError::Storage(
+                    "the store's list() must give { keys: [{ name }], list_complete, cursor }"
+                        .into(),
+                ));
+            }
+            let keys = Array::unchecked_from_js(keys)
+                .iter()
+                .filter_map(|k: JsValue| {
+                    k.as_string()
+                        .or_else(|| Reflect::get(&k, &"name".into()).ok()?.as_string())
+                })
+                .collect();
+            let complete = field("list_complete").as_bool().unwrap_or(true);
+            let cursor = if complete {
+                None
+            } else {
+                field("cursor").as_string().filter(|c| !c.is_empty())
+            };
+            Ok(KvPage { keys, cursor })
+        })
+    }
+}

@@ -1,0 +1,374 @@
+//! Keys: the key function that turns a raw key into a full key, and Django's validation.
+
+use crate::error::{CacheError, Warning};
+use crate::python;
+use crate::value::Value;
+use alloc::borrow::Cow;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The most characters memcached accepts in a key (Django's `MEMCACHE_MAX_KEY_LENGTH`).
+pub const MEMCACHE_MAX_KEY_LENGTH: usize = 250;
+
+/// A `KEY_FUNCTION`. A configuration cannot carry code, so Django's default and a few named
+/// alternatives are offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum KeyFunction {
+    /// Django's `default_key_func`: `"<prefix>:<version>:<key>"` (KEY-1).
+    #[default]
+    Default,
+    /// The raw key unchanged (`oracle:identity`).
+    Identity,
+    /// `"CUSTOM-<prefix>-<version>-<key>"`, the function of Django's own cache tests
+    /// (`oracle:custom`).
+    Custom,
+    /// `"<key>:<version>"` (`oracle:append_version`).
+    AppendVersion,
+}
+
+impl KeyFunction {
+    /// Every name [`KeyFunction::from_name`] accepts, for error messages.
+    pub const NAMES: &'static [&'static str] = &[
+        "django.core.cache.backends.base.default_key_func",
+        "default",
+        "oracle:identity",
+        "identity",
+        "oracle:custom",
+        "oracle:append_version",
+    ];
+
+    /// Looks up a `KEY_FUNCTION` setting by dotted path or name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "django.core.cache.backends.base.default_key_func" | "default" => Self::Default,
+            "oracle:identity" | "identity" | "edgecache:identity" => Self::Identity,
+            "oracle:custom" | "edgecache:custom" => Self::Custom,
+            "oracle:append_version" | "edgecache:append_version" => Self::AppendVersion,
+            _ => return None,
+        })
+    }
+
+    /// The name used to configure this function.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Default => "django.core.cache.backends.base.default_key_func",
+            Self::Identity => "oracle:identity",
+            Self::Custom => "oracle:custom",
+            Self::AppendVersion => "oracle:append_version",
+        }
+    }
+
+    /// Applies the function as Python would (KEY-1, KEY-2); the result is usually a str.
+    pub fn apply(self, key: &Value, prefix: &Value, version: &Value) -> Result<Value, CacheError> {
+        Ok(match self {
+            Self::Default => Value::Str(format!(
+                "{}:{}:{}",
+                python::str(prefix),
+                python::str(version),
+                python::str(key)
+            )),
+            Self::Identity => key.clone(),
+            Self::AppendVersion => {
+                Value::Str(format!("{}:{}", python::str(key), python::str(version)))
+            }
+            Self::Custom => {
+                let parts = [prefix, &Value::Str(python::str(version)), key];
+                let mut joined = String::from("CUSTOM-");
+                for (index, part) in parts.iter().enumerate() {
+                    let Value::Str(text) = part else {
+                        return Err(CacheError::Type(format!(
+                            "sequence item {index}: expected str instance, {} found",
+                            python::type_name(part)
+                        )));
+                    };
+                    if index > 0 {
+                        joined.push('-');
+                    }
+                    joined.push_str(text);
+                }
+                Value::Str(joined)
+            }
+        })
+    }
+}
+
+/// How a backend reacts to a key memcached would reject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPolicy {
+    /// Emit `CacheKeyWarning`s and go ahead (KEY-6).
+    Warn,
+    /// Raise `InvalidCacheKey` with the first problem (KEY-7).
+    Raise,
+}
+
+/// KEY-5: ASCII control characters, space and DEL (Django's `[\x00-\x20\x7f]`).
+fn is_memcache_error_byte(byte: u8) -> bool {
+    byte <= 0x20 || byte == 0x7f
+}
+
+/// The problems memcached would have with `key`, in Django's order and words (KEY-5).
+pub fn memcache_key_warnings(key: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if key.len() > MEMCACHE_MAX_KEY_LENGTH && key.chars().count() > MEMCACHE_MAX_KEY_LENGTH {
+        problems.push(format!(
+            "Cache key will cause errors if used with memcached: {} (longer than {})",
+            python::repr_str(key),
+            MEMCACHE_MAX_KEY_LENGTH
+        ));
+    }
+    if key.bytes().any(is_memcache_error_byte) {
+        problems.push(format!(
+            "Cache key contains characters that will cause errors if used with memcached: {}",
+            python::repr_str(key)
+        ));
+    }
+    problems
+}
+
+/// Checks a full key under `policy`: warnings are returned, or the first problem is raised.
+pub fn validate_key(key: &str, policy: KeyPolicy) -> Result<Vec<Warning>, CacheError> {
+    if key.len() <= MEMCACHE_MAX_KEY_LENGTH && !key.bytes().any(is_memcache_error_byte) {
+        return Ok(Vec::new());
+    }
+    let problems = memcache_key_warnings(key);
+    match policy {
+        KeyPolicy::Raise => match problems.into_iter().next() {
+            Some(message) => Err(CacheError::InvalidKey(message)),
+            None => Ok(Vec::new()),
+        },
+        KeyPolicy::Warn => Ok(problems
+            .into_iter()
+            .map(|message| Warning {
+                category: "CacheKeyWarning",
+                message,
+            })
+            .collect()),
+    }
+}
+
+/// A full key that is not a str cannot be validated: Python's `len()` fails on it first.
+pub fn require_str_key(key: Value) -> Result<String, CacheError> {
+    match key {
+        Value::Str(s) => Ok(s),
+        other => Err(CacheError::Type(format!(
+            "object of type '{}' has no len()",
+            python::type_name(&other)
+        ))),
+    }
+}
+
+/// A cache's key recipe: its function, `KEY_PREFIX` and `VERSION` (KEY-1..KEY-4).
+#[derive(Debug, Clone)]
+pub struct KeyMaker {
+    function: KeyFunction,
+    prefix: Value,
+    version: Value,
+    /// `"<prefix>:<version>:"` for the default function and version: the hot path.
+    default_head: Option<String>,
+    /// Whether `default_head` is free of characters memcached rejects.
+    head_is_clean: bool,
+}
+
+impl KeyMaker {
+    /// A recipe from the cache's settings.
+    pub fn new(function: KeyFunction, prefix: Value, version: Value) -> Self {
+        let default_head = (function == KeyFunction::Default)
+            .then(|| format!("{}:{}:", python::str(&prefix), python::str(&version)));
+        let head_is_clean = default_head
+            .as_deref()
+            .is_some_and(|head| !head.bytes().any(is_memcache_error_byte));
+        Self {
+            function,
+            prefix,
+            version,
+            default_head,
+            head_is_clean,
+        }
+    }
+
+    /// The cache's `VERSION`.
+    pub fn version(&self) -> &Value {
+        &self.version
+    }
+
+    /// The cache's `KEY_PREFIX`.
+    pub fn prefix(&self) -> &Value {
+        &self.prefix
+    }
+
+    /// The key function in use.
+    pub fn function(&self) -> KeyFunction {
+        self.function
+    }
+
+    /// Django's `make_key`: the full key, unvalidated; `version=None` means `VERSION` (KEY-3).
+    pub fn make_key(&self, key: &Key<'_>, version: Option<&Value>) -> Result<Value, CacheError> {
+        match (&self.default_head, version, key.as_str()) {
+            (Some(head), None, Some(raw)) => Ok(Value::Str(format!("{head}{raw}"))),
+            _ => self.apply(key, version),
+        }
+    }
+
+    /// Django's `make_and_validate_key` for a data operation: the full key as text, built in
+    /// `buffer`, and its validation (KEY-4..KEY-7). A non-str full key cannot be validated.
+    #[inline]
+    pub fn make_valid_key<'b>(
+        &self,
+        key: &Key<'_>,
+        version: Option<&Value>,
+        policy: KeyPolicy,
+        buffer: &'b mut KeyBuffer,
+    ) -> Result<(&'b str, Vec<Warning>), CacheError> {
+        if let (Some(head), None, Some(raw)) = (&self.default_head, version, key.as_str()) {
+            // The hot path: the prefix was checked once, so only the raw part is scanned.
+            if self.head_is_clean
+                && head.len() + raw.len() <= MEMCACHE_MAX_KEY_LENGTH
+                && !raw.bytes().any(is_memcache_error_byte)
+            {
+                return Ok((buffer.concat(head, raw), Vec::new()));
+            }
+            let full = buffer.concat(head, raw);
+            let warnings = validate_key(full, policy)?;
+            return Ok((full, warnings));
+        }
+        let full = buffer.hold(require_str_key(self.apply(key, version)?)?);
+        let warnings = validate_key(full, policy)?;
+        Ok((full, warnings))
+    }
+
+    fn apply(&self, key: &Key<'_>, version: Option<&Value>) -> Result<Value, CacheError> {
+        let version = version.unwrap_or(&self.version);
+        match key {
+            Key::Str(text) => {
+                self.function
+                    .apply(&Value::Str(String::from(*text)), &self.prefix, version)
+            }
+            Key::Value(value) => self.function.apply(value, &self.prefix, version),
+        }
+    }
+}
+
+/// A raw key as a caller passes it: usually a str (borrowed, so no copy is made), but any
+/// Python value works as in Django (`42` and `"42"` name the same entry, KEY-1).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Key<'a> {
+    /// A str key.
+    Str(&'a str),
+    /// Any other key (or an owned str).
+    Value(Cow<'a, Value>),
+}
+
+impl Key<'_> {
+    /// The key as a Python value (what `get_many` returns as its dict keys).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Self::Str(text) => Value::Str(String::from(*text)),
+            Self::Value(value) => value.as_ref().clone(),
+        }
+    }
+
+    /// The key's text when it is a str.
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::Str(text) => Some(text),
+            Self::Value(value) => value.as_str(),
+        }
+    }
+
+    /// Python's `str(key)`, as Django's messages show it.
+    pub fn display(&self) -> String {
+        match self {
+            Self::Str(text) => String::from(*text),
+            Self::Value(value) => python::str(value),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Key<'a> {
+    fn from(text: &'a str) -> Self {
+        Self::Str(text)
+    }
+}
+
+impl<'a> From<&'a String> for Key<'a> {
+    fn from(text: &'a String) -> Self {
+        Self::Str(text)
+    }
+}
+
+impl<'a> From<&'a Value> for Key<'a> {
+    fn from(value: &'a Value) -> Self {
+        Self::Value(Cow::Borrowed(value))
+    }
+}
+
+impl From<Value> for Key<'_> {
+    fn from(value: Value) -> Self {
+        Self::Value(Cow::Owned(value))
+    }
+}
+
+impl From<String> for Key<'_> {
+    fn from(text: String) -> Self {
+        Self::Value(Cow::Owned(Value::Str(text)))
+    }
+}
+
+macro_rules! int_key_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Key<'_> {
+            fn from(i: $t) -> Self {
+                Self::Value(Cow::Owned(Value::Int(i128::from(i))))
+            }
+        }
+    )*};
+}
+int_key_from!(i32, i64, u32, u64, i128);
+
+/// Full keys up to this many bytes are built on the stack (no allocation per operation).
+const INLINE_KEY: usize = 64;
+
+/// Scratch space a full key is built in, owned by the caller for one operation.
+#[derive(Debug)]
+pub struct KeyBuffer {
+    inline: [u8; INLINE_KEY],
+    heap: String,
+}
+
+impl KeyBuffer {
+    /// An empty buffer.
+    pub fn new() -> Self {
+        Self {
+            inline: [0; INLINE_KEY],
+            heap: String::new(),
+        }
+    }
+
+    /// `head + tail` as one str, in the inline bytes when it fits.
+    #[inline]
+    fn concat(&mut self, head: &str, tail: &str) -> &str {
+        let len = head.len() + tail.len();
+        if len > INLINE_KEY {
+            return self.hold(format!("{head}{tail}"));
+        }
+        let bytes = &mut self.inline[..len];
+        let (front, back) = bytes.split_at_mut(head.len());
+        front.copy_from_slice(head.as_bytes());
+        back.copy_from_slice(tail.as_bytes());
+        // SAFETY: the bytes are exactly two whole `str`s, so they are valid UTF-8.
+        unsafe { core::str::from_utf8_unchecked(bytes) }
+    }
+
+    fn hold(&mut self, text: String) -> &str {
+        self.heap = text;
+        &self.heap
+    }
+}
+
+impl Default for KeyBuffer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
