@@ -349,6 +349,7 @@ export function createCaches(CACHES, options = {}) {
     options.stores,
     (category, message) => onWarning({ category, message }),
     makeError,
+    { fetch: options.fetch, timeoutMs: options.timeoutMs, bridge: options.bridge },
   );
   return new Caches(core);
 }

@@ -183,6 +183,15 @@ export interface CreateCachesOptions {
   stores?: { [location: string]: KvLike };
   /** Receives Django's key warnings; default `console.warn`. */
   onWarning?: (warning: CacheWarning) => void;
+  /**
+   * The redis and memcached backends' HTTP client; default `globalThis.fetch`. An `http(s)://`
+   * redis `LOCATION` is an Upstash REST URL (token in `OPTIONS.TOKEN`) or a bridge route.
+   */
+  fetch?: (url: string, init: { method: string; headers: Record<string, string>; body?: Uint8Array; signal?: AbortSignal }) => Promise<{ status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
+  /** Milliseconds before a network request is aborted with a `ConnectionError`; default 10000. */
+  timeoutMs?: number;
+  /** The edgecache bridge that `redis://` and `host:port` locations are reached through. */
+  bridge?: { url: string; token?: string };
 }
 
 /** Django's `CACHES`: `{ alias: { BACKEND, LOCATION, TIMEOUT, KEY_PREFIX, VERSION, OPTIONS, ... } }`. */

@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::error::CacheError;
 use crate::key::KeyMaker;
 use crate::python;
-use crate::seam::http::{Endpoint, HttpTransport};
+use crate::seam::http::{Dialect, Endpoint, HttpTransport};
 use crate::seam::kv::KvStore;
 use crate::seam::sql::SqlStore;
 use crate::settings::{BackendKind, CacheConfig, CacheSettings, SettingsError};
@@ -328,14 +328,44 @@ fn is_rest_url(server: &str) -> bool {
     server.starts_with("http://") || server.starts_with("https://")
 }
 
+/// The REST dialect of an `http(s)://` redis server: `OPTIONS["REST_PROTOCOL"]` (`"upstash"`
+/// or `"edgecache"`), else Upstash for `*.upstash.io` hosts and the bridge's otherwise.
+fn rest_dialect(config: &CacheConfig, server: &str) -> Result<Dialect, CacheError> {
+    match config.option("REST_PROTOCOL") {
+        None => {
+            let host = server
+                .split("://")
+                .nth(1)
+                .unwrap_or(server)
+                .split(['/', ':', '?'])
+                .next()
+                .unwrap_or_default();
+            Ok(if host.ends_with(".upstash.io") {
+                Dialect::Upstash
+            } else {
+                Dialect::Bridge
+            })
+        }
+        Some(Value::Str(name)) if name.eq_ignore_ascii_case("upstash") => Ok(Dialect::Upstash),
+        Some(Value::Str(name)) if name.eq_ignore_ascii_case("edgecache") => Ok(Dialect::Bridge),
+        Some(other) => Err(CacheError::InvalidBackend(format!(
+            "alias '{}': OPTIONS['REST_PROTOCOL'] is {}; expected 'upstash' or 'edgecache'",
+            config.alias,
+            crate::python::repr(other)
+        ))),
+    }
+}
+
 /// RD-4: one endpoint per server of `LOCATION`, the leader first. `http(s)://` servers are
-/// REST endpoints (Upstash); `redis://` ones are the bridge's `/redis/<index>` routes.
+/// REST endpoints (Upstash, or a bridge route); `redis://` ones are the configured bridge's
+/// `/redis/<index>` routes.
 fn redis_endpoints(config: &CacheConfig, stores: &Stores) -> Result<Vec<Endpoint>, CacheError> {
     let token = rest_token(config, stores);
     let mut endpoints = Vec::new();
     for (index, server) in config.servers().iter().enumerate() {
         if is_rest_url(server) {
-            endpoints.push(Endpoint::new(server, &token));
+            let dialect = rest_dialect(config, server)?;
+            endpoints.push(Endpoint::with_dialect(server, &token, dialect));
         } else {
             let bridge = stores.bridge.as_ref().ok_or_else(|| {
                 CacheError::InvalidBackend(format!(

@@ -36,6 +36,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
+mod fetch;
 mod http;
 
 /// 2^53: JavaScript numbers are exact integers up to here.
@@ -352,6 +353,51 @@ impl Hooks {
     }
 }
 
+fn network_field(network: &JsValue, name: &str) -> JsValue {
+    if network.is_object() {
+        Reflect::get(network, &name.into()).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// `fetch` (the caller's or the global one) as the HTTP transport, and the bridge if given.
+fn with_network(stores: Stores, network: &JsValue) -> Result<Stores, JsValue> {
+    let fetch = network_field(network, "fetch");
+    let fetch = match fetch.dyn_into::<Function>() {
+        Ok(fetch) => Some(fetch),
+        Err(other) if other.is_undefined() || other.is_null() => None,
+        Err(other) => {
+            return Err(type_error(format!(
+                "options.fetch must be a function, not {}",
+                describe(&other)
+            )));
+        }
+    };
+    let timeout_ms = match network_field(network, "timeoutMs") {
+        missing if missing.is_undefined() || missing.is_null() => fetch::DEFAULT_TIMEOUT_MS,
+        given => match given.as_f64() {
+            Some(ms) if ms > 0.0 && ms.is_finite() => ms,
+            _ => {
+                return Err(type_error(format!(
+                    "options.timeoutMs must be a positive number of milliseconds, not {}",
+                    describe(&given)
+                )));
+            }
+        },
+    };
+    let stores = stores.with_http(Arc::new(fetch::JsFetch { fetch, timeout_ms }));
+    let bridge = network_field(network, "bridge");
+    if bridge.is_undefined() || bridge.is_null() {
+        return Ok(stores);
+    }
+    let url = network_field(&bridge, "url").as_string().ok_or_else(|| {
+        type_error("options.bridge.url must be the bridge's URL, e.g. 'http://127.0.0.1:8379'".into())
+    })?;
+    let token = network_field(&bridge, "token").as_string().unwrap_or_default();
+    Ok(stores.with_bridge(&url, &token))
+}
+
 /// Every alias of one `CACHES` setting.
 #[wasm_bindgen]
 pub struct Core {
@@ -363,7 +409,8 @@ pub struct Core {
 #[wasm_bindgen]
 impl Core {
     /// Reads `settings` (JSON or a Python dict literal) and builds every alias. `stores` maps
-    /// a filebased `LOCATION` to a binding with the Workers KV shape.
+    /// a filebased `LOCATION` to a binding with the Workers KV shape; `network` is
+    /// `{ fetch, timeoutMs, bridge: { url, token } }` for the redis and memcached backends.
     #[wasm_bindgen(constructor)]
     pub fn new(
         settings: &str,
@@ -371,6 +418,7 @@ impl Core {
         stores: JsValue,
         on_warning: Function,
         make_error: Function,
+        network: JsValue,
     ) -> Result<Core, JsValue> {
         let hooks = Rc::new(Hooks {
             on_warning,
@@ -401,7 +449,7 @@ impl Core {
             }
             Ok(Arc::new(JsKv(binding)) as Arc<dyn KvStore>)
         });
-        let stores = Stores::none().with_kv(opener);
+        let stores = with_network(Stores::none().with_kv(opener), &network)?;
         let clock: Arc<dyn Clock> = Arc::new(JsClock(clock));
         let caches = Caches::with_stores(&settings, clock.clone(), &stores);
         Ok(Core {

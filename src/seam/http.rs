@@ -55,6 +55,40 @@ pub const RESPONSE_ENCODING: (&str, &str) = ("Upstash-Encoding", "base64");
 /// edgecache bridge extension: Upstash's JSON commands carry text only).
 pub const ARGUMENT_ENCODING: (&str, &str) = ("Edgecache-Arguments", "base64");
 
+/// How a REST endpoint takes binary arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// The edgecache bridge: every argument base64, announced by [`ARGUMENT_ENCODING`].
+    Bridge,
+    /// Upstash's own REST API, whose JSON strings are text: text arguments go as they are; a
+    /// command with a binary argument (a pickle) runs as `EVAL` of [`UPSTASH_BINARY_SCRIPT`],
+    /// which base64-decodes its arguments inside Redis.
+    Upstash,
+}
+
+/// The Lua script (the Lua 5.1 inside Redis, no libraries) that runs `ARGV[1]` with every further
+/// argument base64-decoded: binary-safe writes through a text-only REST API.
+pub const UPSTASH_BINARY_SCRIPT: &str = "\
+local alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+local function decode(text)
+  local out = {}
+  for i = 1, #text, 4 do
+    local n, sextets = 0, 0
+    for j = i, i + 3 do
+      local c = text:sub(j, j)
+      local digit = (c ~= '' and c ~= '=') and alphabet:find(c, 1, true) or nil
+      if digit then n = n * 64 + digit - 1; sextets = sextets + 1 else n = n * 64 end
+    end
+    local bytes = { math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256 }
+    for k = 1, sextets - 1 do out[#out + 1] = string.char(bytes[k]) end
+  end
+  return table.concat(out)
+end
+local args = { ARGV[1] }
+for i = 2, #ARGV do args[i] = decode(ARGV[i]) end
+return redis.call(unpack(args))
+";
+
 /// A JSON string literal for `text`.
 pub fn json_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -90,14 +124,62 @@ pub fn command_json(args: &[Vec<u8>]) -> String {
     out
 }
 
+/// One command for Upstash ([`Dialect::Upstash`]): text arguments as JSON strings; a
+/// command with a non-UTF-8 argument becomes `EVAL` of [`UPSTASH_BINARY_SCRIPT`] with the
+/// command name and its base64-encoded arguments.
+pub fn upstash_command_json(args: &[Vec<u8>]) -> String {
+    let texts: Option<Vec<&str>> = args
+        .iter()
+        .map(|arg| core::str::from_utf8(arg).ok())
+        .collect();
+    let mut out = String::from("[");
+    match texts {
+        Some(texts) => {
+            for (n, text) in texts.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                out.push_str(&json_string(text));
+            }
+        }
+        None => {
+            out.push_str("\"EVAL\",");
+            out.push_str(&json_string(UPSTASH_BINARY_SCRIPT));
+            out.push_str(",\"0\"");
+            for (n, arg) in args.iter().enumerate() {
+                out.push_str(",\"");
+                if n == 0 {
+                    out.push_str(&String::from_utf8_lossy(arg));
+                } else {
+                    out.push_str(&crate::codec::base64_encode(arg));
+                }
+                out.push('"');
+            }
+        }
+    }
+    out.push(']');
+    out
+}
+
 /// Several commands as a JSON array of command arrays (a `/pipeline` body).
 pub fn pipeline_json(commands: &[Vec<Vec<u8>>]) -> String {
+    pipeline_json_in(Dialect::Bridge, commands)
+}
+
+fn command_json_in(dialect: Dialect, args: &[Vec<u8>]) -> String {
+    match dialect {
+        Dialect::Bridge => command_json(args),
+        Dialect::Upstash => upstash_command_json(args),
+    }
+}
+
+fn pipeline_json_in(dialect: Dialect, commands: &[Vec<Vec<u8>>]) -> String {
     let mut out = String::from("[");
     for (n, command) in commands.iter().enumerate() {
         if n > 0 {
             out.push(',');
         }
-        out.push_str(&command_json(command));
+        out.push_str(&command_json_in(dialect, command));
     }
     out.push(']');
     out
@@ -158,22 +240,31 @@ pub struct Endpoint {
     pub url: String,
     /// The bearer token (empty: none sent).
     pub token: String,
+    /// How binary arguments travel.
+    pub dialect: Dialect,
 }
 
 impl core::fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Endpoint")
             .field("url", &self.url)
+            .field("dialect", &self.dialect)
             .finish_non_exhaustive()
     }
 }
 
 impl Endpoint {
-    /// An endpoint at `url` (a trailing `/` is dropped).
+    /// An edgecache bridge endpoint at `url` (a trailing `/` is dropped).
     pub fn new(url: &str, token: &str) -> Self {
+        Self::with_dialect(url, token, Dialect::Bridge)
+    }
+
+    /// An endpoint at `url` speaking `dialect`.
+    pub fn with_dialect(url: &str, token: &str, dialect: Dialect) -> Self {
         Self {
             url: String::from(url.trim_end_matches('/')),
             token: String::from(token),
+            dialect,
         }
     }
 
@@ -187,11 +278,13 @@ impl Endpoint {
                 String::from(RESPONSE_ENCODING.0),
                 String::from(RESPONSE_ENCODING.1)
             ),
-            (
-                String::from(ARGUMENT_ENCODING.0),
-                String::from(ARGUMENT_ENCODING.1)
-            ),
         ];
+        if self.dialect == Dialect::Bridge {
+            headers.push((
+                String::from(ARGUMENT_ENCODING.0),
+                String::from(ARGUMENT_ENCODING.1),
+            ));
+        }
         if !self.token.is_empty() {
             headers.push((
                 String::from("Authorization"),
@@ -212,7 +305,8 @@ impl Endpoint {
         transport: &dyn HttpTransport,
         args: &[Vec<u8>],
     ) -> Result<Reply, CacheError> {
-        let response = transport.send(self.request("", command_json(args))).await?;
+        let body = command_json_in(self.dialect, args);
+        let response = transport.send(self.request("", body)).await?;
         let body = check_status(&response)?;
         reply_of(&body)
     }
@@ -224,7 +318,10 @@ impl Endpoint {
         commands: &[Vec<Vec<u8>>],
     ) -> Result<Vec<Reply>, CacheError> {
         let response = transport
-            .send(self.request("/pipeline", pipeline_json(commands)))
+            .send(self.request(
+                "/pipeline",
+                pipeline_json_in(self.dialect, commands),
+            ))
             .await?;
         let body = check_status(&response)?;
         let Value::List(items) = body else {
@@ -269,6 +366,29 @@ mod tests {
             r#"["R0VU","OjE6aw=="]"#
         );
         assert_eq!(json_string("a\"b\\\u{1}"), r#""a\"b\\\u0001""#);
+    }
+
+    #[test]
+    fn upstash_commands_are_text_unless_binary() {
+        assert_eq!(
+            upstash_command_json(&[b"SET".to_vec(), b":1:k".to_vec(), b"caf\xc3\xa9".to_vec()]),
+            "[\"SET\",\":1:k\",\"caf\u{e9}\"]"
+        );
+        let binary = upstash_command_json(&[b"SET".to_vec(), b":1:k".to_vec(), b"\x80\x05".to_vec()]);
+        assert!(binary.starts_with("[\"EVAL\",\""), "{binary}");
+        assert!(binary.ends_with(",\"0\",\"SET\",\"OjE6aw==\",\"gAU=\"]"), "{binary}");
+    }
+
+    #[test]
+    fn only_the_bridge_gets_base64_arguments() {
+        let bridge = Endpoint::new("http://127.0.0.1:1/redis/0/", "t");
+        let request = bridge.request("", String::new());
+        assert_eq!(request.url, "http://127.0.0.1:1/redis/0");
+        assert!(request.headers.iter().any(|(name, _)| name == ARGUMENT_ENCODING.0));
+        let upstash = Endpoint::with_dialect("https://x.upstash.io", "t", Dialect::Upstash);
+        let request = upstash.request("", String::new());
+        assert!(!request.headers.iter().any(|(name, _)| name == ARGUMENT_ENCODING.0));
+        assert!(request.headers.contains(&("Authorization".into(), "Bearer t".into())));
     }
 
     #[test]
