@@ -48,3 +48,6 @@ bash scripts/build-npm.sh
 ensure_chromium
 step "npm package: node --test tests/js/"
 node --test tests/js/
+
+step "the playground in Chromium: node --test www/tests/ (www/vendor/ filled by the npm build)"
+node --test www/tests/

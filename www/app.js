@@ -606,7 +606,9 @@ async function main() {
     const example = EXAMPLES[0];
     $('config').value = example.caches;
     renderGutter();
-    await applyConfig();
+    if (await applyConfig()) {
+      for (const line of example.lines) await enqueue({ line });
+    }
   }
   document.body.dataset.ready = 'true';
   if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
