@@ -161,7 +161,10 @@ async function sqlDatabase() {
 async function applyConfig(text = $('config').value) {
   let session;
   try {
-    session = createSession(text);
+    // A first look, to learn the aliases' backends: stand-in bindings let filebased and db
+    // aliases build (nothing runs on them).
+    const standIn = { stores: new Proxy({}, { get: () => ({}) }), database: {} };
+    session = createSession(text, standIn);
   } catch (error) {
     showConfigError(error);
     setStatus(`Settings rejected: ${error.message}`);
@@ -223,7 +226,7 @@ async function runItem({ line, op }) {
   }
   const before = new Map([...state.views].map(([alias, view]) => [alias, view.inspection?.stats?.culled ?? 0]));
   const result = await session.run(op);
-  await refresh();
+  state.series.push(await refresh());
   const culls = [];
   const seen = new Set();
   for (const [alias, view] of state.views) {
@@ -242,7 +245,7 @@ async function runItem({ line, op }) {
   return result;
 }
 
-/** Re-reads every alias with `inspect()`. */
+/** Re-reads every alias with `inspect()`; returns each one's entry count and hit rate. */
 async function refresh() {
   const session = state.session;
   const sample = {};
@@ -258,9 +261,9 @@ async function refresh() {
     }
     state.views.set(alias, view);
   }
-  if (state.history.length) state.series.push(sample);
   $('clock').textContent = clockText(session.now);
   renderStores([]);
+  return sample;
 }
 
 function clockText(now) {
@@ -506,6 +509,10 @@ async function detectWorker() {
 }
 
 function wire() {
+  document.querySelector('.skip').addEventListener('click', (event) => {
+    event.preventDefault();
+    $('console-input').focus();
+  });
   const examples = $('examples');
   for (const example of EXAMPLES) {
     const button = el('button', { type: 'button', class: 'chip', 'data-example': example.id }, example.title);
