@@ -33,13 +33,14 @@ test('createCacheTables makes Django\'s table once; rows hold Django\'s format',
   assert.equal(cache.sync, undefined, 'db has no synchronous face');
   await cache.set('greeting', 'hello', { timeout: 30 });
   assert.equal(await cache.get('greeting'), 'hello');
-  assert.equal(await cache.incr('n', 1).catch((e) => e.message), "Key ':1:n' not found");
+  assert.equal(await cache.incr('n', 1).catch((e) => e.message), "Key 'n' not found");
   await cache.set('n', 41, { timeout: null });
   assert.equal(await cache.incr('n'), 42);
   const rows = database.database.exec('SELECT cache_key, value, expires FROM my_cache_table ORDER BY cache_key')[0].values;
   assert.deepEqual(rows.map((r) => [r[0], r[2]]), [
     [':1:greeting', '2023-11-14 22:13:50'],
-    [':1:n', '9999-12-31 23:59:59'],
+    // BaseCache.incr is get + set: the row gets the default TIMEOUT (300 s) again.
+    [':1:n', '2023-11-14 22:18:20'],
   ]);
   // base64(pickle protocol 5 of 'hello'), as Django writes it.
   assert.equal(rows[0][1], 'gAWVCQAAAAAAAACMBWhlbGxvlC4=');
@@ -85,18 +86,19 @@ test('settings errors name alias, field, value and line', () => {
   const text = `CACHES = {
     'default': {
         'BACKEND': 'django.core.cache.backends.locmem.LocMemCache',
-        'OPTIONS': {
-            'MAX_ENTRIES': 3,
-            'CULL_FREQUENCY': [2],
-        },
+        'OPTIONS': {'MAX_ENTRIES': 3},
+    },
+    'other': {
+        'BACKEND': 'django.core.cache.backends.locmem.LocMemCach',
     },
 }`;
   assert.throws(() => createSession(text), (e) => {
     assert.ok(e instanceof ImproperlyConfigured);
-    assert.equal(typeof e.line, 'number');
-    assert.equal(e.alias, 'default');
+    assert.deepEqual([e.alias, e.field, e.line], ['other', 'BACKEND', 7]);
+    assert.equal(e.value, "'django.core.cache.backends.locmem.LocMemCach'");
     return true;
   });
+  assert.throws(() => createSession("{'default': {'BACKEND': 'locmem',,}}"), (e) => e.line === 1 && e.alias === null);
 });
 
 test('console lines become trace operations, run by the core', async () => {
@@ -111,7 +113,7 @@ test('console lines become trace operations, run by the core', async () => {
   assert.equal(set.repr, 'None');
   assert.equal(set.warnings[0].category, 'CacheKeyWarning');
   const missing = await session.runLine('incr nope');
-  assert.deepEqual(missing.error, { type: 'ValueError', message: "Key 'nope' not found" });
+  assert.deepEqual(missing.error, { type: 'ValueError', message: "Key 'p:1:nope' not found" });
   assert.equal(JSON.parse(missing.entry).error.type, 'ValueError');
   await session.runLine('advance 30');
   assert.equal(session.now, ORACLE_START + 30);
