@@ -44,7 +44,10 @@ test('createCacheTables makes Django\'s table once; rows hold Django\'s format',
   ]);
   // base64(pickle protocol 5 of 'hello'), as Django writes it.
   assert.equal(rows[0][1], 'gAWVCQAAAAAAAACMBWhlbGxvlC4=');
+  // db: a row is expired once `expires` < now (whole seconds), so at +30 s it still answers.
   now += 30;
+  assert.equal(await cache.get('greeting'), 'hello');
+  now += 1;
   assert.equal(await cache.get('greeting'), undefined);
   const inspection = await cache.inspect();
   assert.equal(inspection.order, 'key ascending');
