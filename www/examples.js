@@ -83,7 +83,7 @@ export const EXAMPLES = [
     }
 }
 `,
-    lines: ['set a 1', 'set b 2 10', 'advance 10', 'get b', 'set c 3', 'set d 4'],
+    lines: ['set a 1', 'set b 2 10', 'advance 10', 'get b', 'advance 1', 'get b', 'set c 3', 'set d 4'],
   },
   {
     id: 'db',

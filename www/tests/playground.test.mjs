@@ -87,6 +87,16 @@ async function command(page, line) {
   await page.waitForFunction((n) => document.querySelectorAll('#history li').length > n, before);
 }
 
+/** Clicks an example and waits for its commands (the last one is `last`) to have run. */
+async function example(page, id, last, count) {
+  await page.click(`button[data-example="${id}"]`);
+  await page.waitForFunction(
+    ([n, line]) => document.querySelectorAll('#history li').length === n &&
+      document.querySelector('#history li .line code').textContent === `>>> ${line}`,
+    [count, last],
+  );
+}
+
 const tableKeys = (page, alias = 'default') =>
   page.$$eval(`article[data-alias="${alias}"] tbody tr:not(.culled) .full-key`, (nodes) => nodes.map((n) => n.textContent));
 const culledKeys = (page, alias = 'default') =>
@@ -136,7 +146,7 @@ test('culling, expiry and a trace that real Django agrees with', { skip }, async
   // The store is full (4 >= MAX_ENTRIES 4): the next write culls 4 // 2 = 2 least recently used.
   await command(page, 'set e 5');
   assert.deepEqual(await tableKeys(page), [':1:e', ':1:d', ':1:a']);
-  assert.deepEqual(await culledKeys(page), [':1:c', ':1:b']);
+  assert.deepEqual(await culledKeys(page), [':1:b', ':1:c']);
   const note = await page.locator('article[data-alias="default"] .cull-note.fresh').textContent();
   assert.match(note, /4 entries ≥ MAX_ENTRIES 4, so 4 \/\/ CULL_FREQUENCY 2 = 2 go/);
   assert.match(await page.locator('#history li').first().textContent(), /culled 2/);
@@ -187,25 +197,23 @@ test('culling, expiry and a trace that real Django agrees with', { skip }, async
 
 test('filebased on IndexedDB, db on SQLite (sql.js), redis unavailable with the reason', { skip }, async (t) => {
   const { page, problems } = await open(t);
-  await page.click('button[data-example="filebased"]');
-  await page.waitForFunction(() => document.querySelectorAll('#history li').length === 6);
+  await example(page, 'filebased', 'set d 4', 8);
   const fileKeys = await tableKeys(page);
   assert.equal(fileKeys.length, 3, `filebased entries: ${fileKeys}`);
   assert.match(await page.locator('article[data-alias="default"] caption').textContent(), /default: 3 entries/);
-  // get b after its 10 s: expired, a miss.
+  // filebased expires once expiry < now: at exactly its 10 s b still answers, a second later not.
+  assert.equal(await page.locator('#history li').nth(4).locator('.result').textContent(), '2');
   assert.equal(await page.locator('#history li').nth(2).locator('.result').textContent(), 'None');
   await page.screenshot({ path: join(artifacts, 'filebased.png'), fullPage: true });
 
-  await page.click('button[data-example="db"]');
-  await page.waitForFunction(() => document.querySelectorAll('#history li').length === 5);
+  await example(page, 'db', 'get c', 5);
   assert.match(await page.locator('article[data-alias="default"] caption').textContent(), /key ascending/);
   const dbKeys = await tableKeys(page);
   assert.deepEqual(dbKeys, [...dbKeys].sort(), 'db rows in cache_key order');
   assert.equal(await page.locator('#history li').first().locator('.result').textContent(), '3');
   await page.screenshot({ path: join(artifacts, 'db.png'), fullPage: true });
 
-  await page.click('button[data-example="redis"]');
-  await page.waitForFunction(() => document.querySelectorAll('#history li').length === 2);
+  await example(page, 'redis', '@local incr n 41', 2);
   const redis = await page.locator('article.unavailable').textContent();
   assert.match(redis, /Unavailable here/);
   assert.match(redis, /api\/config/);
@@ -215,8 +223,7 @@ test('filebased on IndexedDB, db on SQLite (sql.js), redis unavailable with the 
 
 test('a shared link replays the session; an imported trace runs', { skip }, async (t) => {
   const { page, problems } = await open(t);
-  await page.click('button[data-example="versions"]');
-  await page.waitForFunction(() => document.querySelectorAll('#history li').length === 5);
+  await example(page, 'versions', 'get greeting', 5);
   await page.click('#share');
   await page.waitForFunction(() => location.hash.startsWith('#s='));
   const link = await page.evaluate(() => location.href);
