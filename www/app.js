@@ -86,8 +86,9 @@ function unbase64url(text) {
   return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }
 
-function setStatus(text) {
+function setStatus(text, problem = false) {
   $('status').textContent = text;
+  $('status').classList.toggle('problem', problem);
 }
 
 // ----- the settings editor -----
@@ -110,6 +111,7 @@ function showConfigError(error) {
     box.replaceChildren();
     $('config').removeAttribute('aria-invalid');
     renderGutter();
+    placeMarker(null);
     return;
   }
   const line = typeof error.line === 'number' ? error.line : null;
@@ -118,17 +120,48 @@ function showConfigError(error) {
   if (line !== null) where.push(`Line ${line}`);
   if (error.alias) where.push(`alias '${error.alias}'`);
   if (error.field) where.push(`field ${error.field}`);
+  const setting = error.alias
+    ? `CACHES['${error.alias}']${(error.field ?? '').split('.').filter(Boolean).map((f) => `['${f}']`).join('')}${error.value ? ` = ${error.value}` : ''}`
+    : null;
   box.replaceChildren(
     el('strong', { class: 'error-where' }, where.length ? `${where.join(', ')}: ` : ''),
-    el('span', { class: 'error-type' }, `${error.name ?? 'Error'}: `),
-    el('span', { class: 'error-message' }, error.message),
+    el('span', { class: 'error-type' }, `${error.name ?? 'Error'}`),
+    setting ? el('div', {}, el('code', {}, setting)) : null,
+    el('div', { class: 'error-message' }, error.detail ?? error.message),
     line !== null ? el('button', { type: 'button', class: 'link', id: 'goto-line' }, `Go to line ${line}`) : null,
   );
   $('config').setAttribute('aria-invalid', 'true');
-  renderGutter(line, error.message);
+  renderGutter(line, error.detail ?? error.message);
+  placeMarker(line, `${error.field ? `${error.field}: ` : ''}${(error.detail ?? error.message).split(';')[0]}`);
   if (line !== null) {
     $('goto-line').addEventListener('click', () => selectLine(line));
   }
+}
+
+/** A short note beside the offending line, inside the editor. */
+function placeMarker(line, text) {
+  let marker = $('line-marker');
+  if (line === null) {
+    marker?.remove();
+    return;
+  }
+  if (!marker) {
+    marker = el('div', { id: 'line-marker', class: 'line-marker', 'aria-hidden': 'true' });
+    $('editor').append(marker);
+  }
+  marker.textContent = `⚠ ${text}`;
+  marker.dataset.line = String(line);
+  positionMarker();
+}
+
+function positionMarker() {
+  const marker = $('line-marker');
+  if (!marker) return;
+  const area = $('config');
+  const lineHeight = parseFloat(getComputedStyle(area).lineHeight) || 19;
+  const top = parseFloat(getComputedStyle(area).paddingTop) + (Number(marker.dataset.line) - 1) * lineHeight - area.scrollTop;
+  marker.style.top = `${top}px`;
+  marker.hidden = top < 0 || top > area.clientHeight - lineHeight;
 }
 
 function selectLine(line) {
@@ -167,7 +200,7 @@ async function applyConfig(text = $('config').value) {
     session = createSession(text, standIn);
   } catch (error) {
     showConfigError(error);
-    setStatus(`Settings rejected: ${error.message}`);
+    setStatus(`Settings rejected${typeof error.line === 'number' ? ` at line ${error.line}` : ''}: the previous session keeps running.`, true);
     return false;
   }
   showConfigError(null);
@@ -528,6 +561,7 @@ function wire() {
   $('config').addEventListener('input', () => renderGutter());
   $('config').addEventListener('scroll', () => {
     $('gutter').scrollTop = $('config').scrollTop;
+    positionMarker();
   });
   $('config').addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -627,6 +661,6 @@ async function main() {
 window.playground = { state, enqueue, applyConfig, doExport, doImport };
 
 main().catch((error) => {
-  setStatus(`The playground could not start: ${error.message}`);
+  setStatus(`The playground could not start: ${error.message}`, true);
   console.error(error);
 });
