@@ -262,3 +262,18 @@ test('keyboard and screen reader basics: labels, live regions, focus order', { s
   await page.keyboard.press('ArrowUp');
   assert.equal(await page.inputValue('#console-input'), 'set k v');
 });
+
+test('works offline once loaded (service worker)', { skip }, async (t) => {
+  const { page, problems } = await open(t);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // The first load was not controlled; reload once so the worker has cached everything.
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  await page.context().setOffline(true);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  await command(page, 'get a');
+  assert.equal(await page.locator('#history li').first().locator('.result').textContent(), '1');
+  await page.context().setOffline(false);
+  assert.deepEqual(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(p)), []);
+});
