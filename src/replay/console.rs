@@ -199,7 +199,9 @@ mod tests {
         );
         assert_eq!(parse_command("   # just a comment"), Ok(None));
         // The full keys an operation names, and its trace encoding (tuples survive).
-        let op = parse_command("@v2 get_many a 'b c' version=3").unwrap().unwrap();
+        let op = parse_command("@v2 get_many a 'b c' version=3")
+            .unwrap()
+            .unwrap();
         assert_eq!(
             crate::replay::op_keys(session.caches(), &op),
             alloc::vec![Value::from(":3:a"), Value::from(":3:b c")]
