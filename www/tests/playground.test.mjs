@@ -261,6 +261,25 @@ test('keyboard and screen reader basics: labels, live regions, focus order', { s
   assert.match(await page.locator('#history li').first().textContent(), />>> set k v/);
   await page.keyboard.press('ArrowUp');
   assert.equal(await page.inputValue('#console-input'), 'set k v');
+
+  // The operation forms write a console line, which the core's console reads.
+  await page.click('#forms summary');
+  await page.selectOption('#op-name', 'set');
+  await page.fill('#op-key', 'k2');
+  await page.fill('#op-value', '[1, 2]');
+  await page.fill('#op-timeout', '5');
+  assert.equal(await page.textContent('#op-line'), 'set k2 [1, 2] timeout=5');
+  await page.click('#op-form button[type="submit"]');
+  await page.waitForFunction(() => document.querySelectorAll('#history li').length === 8);
+  await page.selectOption('#op-name', 'incr_version');
+  assert.equal(await page.isVisible('#op-value'), false);
+  await page.click('#op-form button[type="submit"]');
+  await page.waitForFunction(() => document.querySelectorAll('#history li').length === 9);
+  const last = page.locator('#history li').first();
+  assert.equal(await last.locator('.result').textContent(), '2');
+  assert.match(await last.locator('.keys').textContent(), /:1:k2/);
+  // set k2 found the store full (k e d a) and culled a, d; incr_version moved k2 to version 2.
+  assert.deepEqual(await tableKeys(page), [':2:k2', ':1:k', ':1:e']);
 });
 
 test('works offline once loaded (service worker)', { skip }, async (t) => {
