@@ -209,7 +209,7 @@ mod tests {
         let op = parse_command("set t (1, 2.0) timeout=5").unwrap().unwrap();
         assert_eq!(
             crate::replay::encode(&op).to_text(),
-            r#"{"op":"set","args":["t",{"$tuple":[1,2.0]}],"kwargs":{"timeout":5}}"#
+            r#"{"op": "set", "args": ["t", {"$tuple": [1, 2.0]}], "kwargs": {"timeout": 5}}"#
         );
         assert!(parse_command("set k 'open").is_err());
         assert!(parse_command("advance soon").is_err());
