@@ -3,6 +3,9 @@
 // decision is the core's.
 import {
   Core,
+  Session as CoreSession,
+  exportTrace as coreExportTrace,
+  importTrace as coreImportTrace,
   get_max_age,
   has_vary_header,
   make_template_fragment_key,
@@ -323,6 +326,13 @@ class Caches {
   http(settings = {}) {
     return new Http(this.#core.http(settings));
   }
+  /**
+   * Django's `createcachetable`: makes the table (and index) of every db alias in the
+   * `database` given to `createCaches`, unless it exists. Resolves to `[{ table, created }]`.
+   */
+  async createCacheTables() {
+    return this.#core.create_tables_async();
+  }
   /** `close()` on every alias (Django's request_finished handler). */
   async closeAll() {
     for (const alias of this.aliases) {
@@ -347,11 +357,111 @@ export function createCaches(CACHES, options = {}) {
     text,
     options.clock,
     options.stores,
+    options.database,
     (category, message) => onWarning({ category, message }),
     makeError,
     { fetch: options.fetch, timeoutMs: options.timeoutMs, bridge: options.bridge },
   );
   return new Caches(core);
+}
+
+// ----- console sessions and conformance traces -----
+
+/**
+ * Every alias of a `CACHES` setting on a virtual clock, driven by console lines (`set k v 30`,
+ * `advance 10`) or conformance-trace operations, through the core's replay engine: what the
+ * `edgecache run` console and the conformance replay compute. The playground runs on it.
+ */
+class Session {
+  #s;
+  constructor(session) {
+    this.#s = session;
+  }
+  /** The aliases, in the order configured. */
+  get aliases() {
+    return this.#s.aliases();
+  }
+  /** The backend's short name of `alias`; throws why the alias cannot be built. */
+  backend(alias) {
+    return this.#s.backend(String(alias));
+  }
+  /** The virtual clock, Unix seconds. */
+  get now() {
+    return this.#s.now();
+  }
+  /** Operations run so far. */
+  get count() {
+    return this.#s.count;
+  }
+  /**
+   * Runs one operation (a trace operation object or its JSON text). Resolves to `{ op, name,
+   * alias, entry, repr, error, warnings, keys }`; Django's errors are results, not rejections.
+   */
+  async run(op) {
+    return this.#s.run(typeof op === 'string' ? op : JSON.stringify(op));
+  }
+  /** Runs a console line; resolves to `undefined` for a blank line or a comment. */
+  async runLine(line) {
+    const op = parseCommand(line);
+    return op === undefined ? undefined : this.#s.run(op);
+  }
+  /** `inspect()` of `alias` on the virtual clock. */
+  async inspect(alias = 'default') {
+    return this.#s.inspect(String(alias));
+  }
+  /** Django's `createcachetable` for the db aliases. */
+  async createCacheTables() {
+    return this.#s.create_tables();
+  }
+}
+
+/**
+ * A console session over a `CACHES` setting. Options: `stores` and `database` as for
+ * `createCaches`, `start` (Unix seconds, default the conformance oracle's 1 700 000 000).
+ * Throws `ImproperlyConfigured` with `alias`, `field`, `value` and `line`.
+ */
+export function createSession(CACHES, options = {}) {
+  const text = typeof CACHES === 'string' ? CACHES : JSON.stringify(CACHES);
+  const onWarning = options.onWarning ?? (() => {});
+  return new Session(
+    new CoreSession(
+      text,
+      options.start,
+      options.stores,
+      options.database,
+      (category, message) => onWarning({ category, message }),
+      makeError,
+    ),
+  );
+}
+
+/** A console line as a trace operation (JSON text); `undefined` for a blank line. */
+export function parseCommand(line) {
+  return CoreSession.parse(String(line));
+}
+
+/** What the console understands. */
+export function consoleHelp() {
+  return CoreSession.help();
+}
+
+/**
+ * Reads a conformance trace: `{ name, backend, caches, ops }`, with the `CACHES` the oracle
+ * builds for `backend` (default the trace's first) as a Python dict literal and each
+ * operation as JSON text.
+ */
+export function importTrace(text, backend) {
+  return coreImportTrace(String(text), backend);
+}
+
+/**
+ * A session as a conformance trace in the oracle's format: `{ trace, notes }`, the trace's
+ * JSON text and what the oracle would run differently (it runs every alias on the default's
+ * backend). `ops` are operations as JSON text (the `op` of each `run` result).
+ */
+export function exportTrace(CACHES, name, ops) {
+  const text = typeof CACHES === 'string' ? CACHES : JSON.stringify(CACHES);
+  return coreExportTrace(text, String(name), ops.map((op) => (typeof op === 'string' ? op : JSON.stringify(op))));
 }
 
 // ----- the HTTP layer -----

@@ -150,6 +150,8 @@ export interface Caches {
   readonly default: Cache;
   readonly aliases: string[];
   closeAll(): Promise<void>;
+  /** Django's `createcachetable` for every db alias, on the `database` option. */
+  createCacheTables(): Promise<Array<{ table: string; created: boolean }>>;
   /** Django's HTTP caching over these caches, with Django's settings over Django's defaults. */
   http(settings?: HttpSettings): Http;
 }
@@ -181,6 +183,8 @@ export interface CreateCachesOptions {
   clock?: () => number;
   /** Storage by `LOCATION`: a KV-shaped binding for each filebased cache. */
   stores?: { [location: string]: KvLike };
+  /** The database of the db aliases (each one's `LOCATION` is its table): a D1 binding or anything with its shape. */
+  database?: D1Like;
   /** Receives Django's key warnings; default `console.warn`. */
   onWarning?: (warning: CacheWarning) => void;
   /**
@@ -194,6 +198,21 @@ export interface CreateCachesOptions {
   bridge?: { url: string; token?: string };
 }
 
+/** A statement with the Cloudflare D1 shape. */
+export interface D1StatementLike {
+  bind(...params: Array<null | number | string | Uint8Array>): D1StatementLike;
+  all(): Promise<{ results: Array<Record<string, unknown>> }> | { results: Array<Record<string, unknown>> };
+  run(): Promise<{ meta?: { changes?: number } }> | { meta?: { changes?: number } };
+  first?(): unknown;
+}
+
+/** A database with the Cloudflare D1 shape (a D1 binding, or a wrapper such as the playground's over sql.js). */
+export interface D1Like {
+  prepare(sql: string): D1StatementLike;
+  /** Runs the statements in one transaction. */
+  batch(statements: D1StatementLike[]): Promise<Array<{ meta?: { changes?: number } }>> | Array<{ meta?: { changes?: number } }>;
+}
+
 /** Django's `CACHES`: `{ alias: { BACKEND, LOCATION, TIMEOUT, KEY_PREFIX, VERSION, OPTIONS, ... } }`. */
 export type CachesSetting = { [alias: string]: { [field: string]: unknown } };
 
@@ -202,6 +221,59 @@ export type CachesSetting = { [alias: string]: { [field: string]: unknown } };
  * literal pasted from settings.py. Throws `ImproperlyConfigured` naming alias and field.
  */
 export function createCaches(CACHES: CachesSetting | string, options?: CreateCachesOptions): Caches;
+
+/** What a console session's `run` resolves to. */
+export interface SessionResult {
+  /** The operation as run, in the trace format (JSON text). */
+  op: string;
+  name: string | null;
+  alias: string;
+  /** Its entry in the oracle's output: `{"i", "op", "result" | "error", "warnings"}` (JSON text). */
+  entry: string;
+  /** The result as Python's `repr`, or `null` after an error. */
+  repr: string | null;
+  /** Django's exception. */
+  error: { type: string; message: string } | null;
+  warnings: CacheWarning[];
+  /** The full keys (`prefix:version:key`) the operation names. */
+  keys: string[];
+}
+
+/** Every alias of a `CACHES` setting on a virtual clock, driven by console lines or trace operations. */
+export interface Session {
+  readonly aliases: string[];
+  /** The backend's short name; throws why the alias cannot be built. */
+  backend(alias: string): string;
+  /** The virtual clock, Unix seconds. */
+  readonly now: number;
+  readonly count: number;
+  run(op: string | object): Promise<SessionResult>;
+  runLine(line: string): Promise<SessionResult | undefined>;
+  inspect(alias?: string): Promise<Inspection>;
+  createCacheTables(): Promise<Array<{ table: string; created: boolean }>>;
+}
+
+export interface SessionOptions {
+  /** The virtual clock's start, Unix seconds; default the conformance oracle's 1 700 000 000. */
+  start?: number;
+  stores?: { [location: string]: KvLike };
+  database?: D1Like;
+  onWarning?: (warning: CacheWarning) => void;
+}
+
+/** A console session (what `edgecache run` does) over a `CACHES` setting. */
+export function createSession(CACHES: CachesSetting | string, options?: SessionOptions): Session;
+/** A console line (`set k v 30`) as a trace operation (JSON text); `undefined` for a blank line. */
+export function parseCommand(line: string): string | undefined;
+/** What the console understands. */
+export function consoleHelp(): string;
+/** A conformance trace read for a session: the oracle's `CACHES` for `backend` and the operations. */
+export function importTrace(
+  text: string,
+  backend?: string,
+): { name: string; backend: string; caches: string; ops: string[] };
+/** A session's operations as a conformance trace (JSON text) and what the oracle would run differently. */
+export function exportTrace(CACHES: CachesSetting | string, name: string, ops: Array<string | object>): { trace: string; notes: string[] };
 
 /** Base class of the cache's errors; `name` is Django's exception type. */
 export class CacheError extends Error {
@@ -212,7 +284,15 @@ export class CacheError extends Error {
 export class ValueError extends CacheError {}
 export class InvalidCacheKey extends ValueError {}
 export class InvalidCacheBackendError extends CacheError {}
-export class ImproperlyConfigured extends CacheError {}
+export class ImproperlyConfigured extends CacheError {
+  /** The alias, field (`OPTIONS.MAX_ENTRIES`), offending value and line the core names, when known. */
+  alias?: string | null;
+  field?: string | null;
+  value?: string | null;
+  line?: number | null;
+  /** The message without the location. */
+  detail?: string;
+}
 /** Python's `TypeError` raised by Django (`name` is `"TypeError"`). */
 export class CacheTypeError extends CacheError {
   constructor(message: string);

@@ -2,6 +2,7 @@
 # Builds the npm package's wasm and glue into dist/: the core with feature `js` for
 # wasm32-unknown-unknown, wasm-bindgen 0.2.130 (--target web), then npm binaryen's wasm-opt.
 # Installs what it needs once: the rust target, wasm-bindgen-cli 0.2.130, node_modules.
+# Also fills www/vendor/ for the playground.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_rust_target wasm32-unknown-unknown
@@ -26,3 +27,12 @@ node_modules/.bin/wasm-opt dist/edgecache_core_bg.wasm -Oz --strip-debug --strip
 raw=$(wc -c < dist/edgecache_core_bg.wasm)
 gz=$(gzip -9 -c dist/edgecache_core_bg.wasm | wc -c)
 printf 'dist/edgecache_core_bg.wasm: %s bytes, %s gzipped\n' "$raw" "$gz" >&2
+
+# The playground (www/) is a self-contained static directory: it gets its own copy of the
+# package's browser build and of sql.js (the db backend's SQLite) in www/vendor/ (gitignored).
+step "www/vendor: the package's browser build and sql.js for the playground"
+rm -rf www/vendor && mkdir -p www/vendor/js www/vendor/dist www/vendor/sql.js
+cp js/api.js js/browser.js www/vendor/js/
+cp dist/edgecache_core.js dist/edgecache_core_bg.wasm www/vendor/dist/
+cp node_modules/sql.js/dist/sql-wasm-browser.js node_modules/sql.js/dist/sql-wasm-browser.wasm \
+    node_modules/sql.js/LICENSE www/vendor/sql.js/

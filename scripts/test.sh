@@ -4,8 +4,9 @@
 # every trace, the bridge against real Redis and Memcached, the WebAssembly component (built
 # here, replayed through its WIT interface in wasmtime, and from JavaScript through jco), and
 # the npm package (built, then its node --test suites: every trace replayed through its public
-# API, the API, the packed tarball, Miniflare and Chromium smoke tests). Installs what it needs
-# first (wasm targets, a Python venv with Django, redis-server and memcached, wasm-bindgen-cli,
+# API, the API, the packed tarball, Miniflare and Chromium smoke tests), and the playground
+# (www/) in headless Chromium, its exported trace checked against live Django. Installs what it
+# needs first (wasm targets, a Python venv with Django, redis-server and memcached, wasm-bindgen-cli,
 # node_modules).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -48,3 +49,6 @@ bash scripts/build-npm.sh
 ensure_chromium
 step "npm package: node --test tests/js/"
 node --test tests/js/
+
+step "the playground in Chromium: node --test www/tests/ (www/vendor/ filled by the npm build)"
+node --test www/tests/

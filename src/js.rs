@@ -3,7 +3,8 @@
 //! Conversion only, no Django rule: JavaScript values become [`Value`]s and back, options
 //! objects become [`Options`], [`CacheError`]s become the package's typed `Error`s (built by
 //! a factory the JavaScript layer passes in), warnings go to its `onWarning`, and a binding
-//! with the Workers KV shape becomes a [`KvStore`]. Every operation is written once as an
+//! with the Workers KV shape becomes a [`KvStore`], one with the D1 shape a [`SqlStore`]
+//! (`js/sql.rs`). Every operation is written once as an
 //! async function; the synchronous export drives it with a single poll (in-memory backends
 //! never wait), the `*_async` export turns it into a Promise.
 //!
@@ -22,7 +23,8 @@ use crate::options::Options;
 use crate::python;
 use crate::seam::LocalBoxFuture;
 use crate::seam::kv::{KvPage, KvStore, MIN_NATIVE_TTL, PutOptions};
-use crate::settings::CacheSettings;
+use crate::seam::sql::SqlStore;
+use crate::settings::{BackendKind, CacheSettings, SettingsError};
 use crate::value::Value;
 use alloc::boxed::Box;
 use alloc::format;
@@ -38,6 +40,8 @@ use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
 mod fetch;
 mod http;
+mod session;
+mod sql;
 
 /// 2^53: JavaScript numbers are exact integers up to here.
 const MAX_SAFE: i128 = 9_007_199_254_740_992;
@@ -342,6 +346,33 @@ struct Hooks {
 }
 
 impl Hooks {
+    /// `ImproperlyConfigured` for a rejected `CACHES`, with the `alias`, `field`, `value` and
+    /// `line` the core names (each `null` when unknown).
+    fn settings_error(&self, error: &SettingsError) -> JsValue {
+        let made = self
+            .make_error
+            .call2(
+                &JsValue::UNDEFINED,
+                &"ImproperlyConfigured".into(),
+                &error.to_string().into(),
+            )
+            .unwrap_or_else(|thrown| thrown);
+        let text = |s: &Option<String>| s.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+        if made.is_object() {
+            let made = Object::unchecked_from_js_ref(&made);
+            set_field(made, "alias", text(&error.alias));
+            set_field(made, "field", text(&error.field));
+            set_field(made, "value", text(&error.value));
+            set_field(
+                made,
+                "line",
+                error.line.map_or(JsValue::NULL, |l| f64::from(l).into()),
+            );
+            set_field(made, "detail", JsValue::from_str(&error.message));
+        }
+        made
+    }
+
     fn error(&self, error: &CacheError) -> JsValue {
         self.make_error
             .call2(
@@ -392,10 +423,82 @@ fn with_network(stores: Stores, network: &JsValue) -> Result<Stores, JsValue> {
         return Ok(stores);
     }
     let url = network_field(&bridge, "url").as_string().ok_or_else(|| {
-        type_error("options.bridge.url must be the bridge's URL, e.g. 'http://127.0.0.1:8379'".into())
+        type_error(
+            "options.bridge.url must be the bridge's URL, e.g. 'http://127.0.0.1:8379'".into(),
+        )
     })?;
-    let token = network_field(&bridge, "token").as_string().unwrap_or_default();
+    let token = network_field(&bridge, "token")
+        .as_string()
+        .unwrap_or_default();
     Ok(stores.with_bridge(&url, &token))
+}
+
+/// The storage a runtime lends the caches: `stores` maps a filebased `LOCATION` to a binding
+/// with the Workers KV shape; `database` (the D1 shape) holds every db alias's table.
+fn js_stores(stores: JsValue, database: &JsValue) -> (Stores, Option<Arc<dyn SqlStore>>) {
+    let opener: KvOpener = Box::new(move |location: &str| {
+        let binding = if stores.is_object() {
+            Reflect::get(&stores, &JsValue::from_str(location)).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        };
+        if binding.is_undefined() || binding.is_null() {
+            return Err(CacheError::InvalidBackend(format!(
+                "no store was given for LOCATION '{location}': pass createCaches(CACHES, \
+                 {{ stores: {{ '{location}': binding }} }}) with a Workers KV namespace or \
+                 anything with its get/put/delete/list shape"
+            )));
+        }
+        Ok(Arc::new(JsKv(binding)) as Arc<dyn KvStore>)
+    });
+    let mut out = Stores::none().with_kv(opener);
+    let sql = if database.is_object() {
+        let sql: Arc<dyn SqlStore> = Arc::new(sql::JsSql(database.clone()));
+        out = out.with_sql(sql.clone());
+        Some(sql)
+    } else {
+        None
+    };
+    (out, sql)
+}
+
+/// The tables of the db aliases (their `LOCATION`s), each once.
+fn db_tables(settings: &CacheSettings) -> Vec<String> {
+    let mut tables: Vec<String> = Vec::new();
+    for config in &settings.caches {
+        let table = python::str(&config.location);
+        if config.backend == BackendKind::Database && !tables.contains(&table) {
+            tables.push(table);
+        }
+    }
+    tables
+}
+
+/// Django's `createcachetable` for `tables` on `sql`: `{ table, created }` for each.
+async fn create_tables(
+    sql: Option<Arc<dyn SqlStore>>,
+    tables: Rc<Vec<String>>,
+    hooks: Rc<Hooks>,
+) -> JsResult {
+    let out = Array::new();
+    if tables.is_empty() {
+        return Ok(out.into());
+    }
+    let Some(sql) = sql else {
+        return Err(hooks.error(&CacheError::InvalidBackend(
+            "the db backend needs a database: pass createCaches(CACHES, { database }) with a \
+             D1 binding or anything with its prepare/bind/all/run/batch shape"
+                .into(),
+        )));
+    };
+    for table in tables.iter() {
+        let done = crate::backend::db::create_table(sql.as_ref(), table)
+            .await
+            .map_err(|e| hooks.error(&e))?;
+        let created = done == crate::backend::db::CreateTable::Created;
+        out.push(&sql::created_js(table, created));
+    }
+    Ok(out.into())
 }
 
 /// Every alias of one `CACHES` setting.
@@ -404,18 +507,22 @@ pub struct Core {
     caches: Rc<Caches>,
     hooks: Rc<Hooks>,
     clock: Arc<dyn Clock>,
+    sql: Option<Arc<dyn SqlStore>>,
+    tables: Rc<Vec<String>>,
 }
 
 #[wasm_bindgen]
 impl Core {
     /// Reads `settings` (JSON or a Python dict literal) and builds every alias. `stores` maps
-    /// a filebased `LOCATION` to a binding with the Workers KV shape; `network` is
-    /// `{ fetch, timeoutMs, bridge: { url, token } }` for the redis and memcached backends.
+    /// a filebased `LOCATION` to a binding with the Workers KV shape; `database` (the D1
+    /// shape) holds the db aliases' tables; `network` is `{ fetch, timeoutMs, bridge: { url,
+    /// token } }` for the redis and memcached backends.
     #[wasm_bindgen(constructor)]
     pub fn new(
         settings: &str,
         clock: Option<Function>,
         stores: JsValue,
+        database: JsValue,
         on_warning: Function,
         make_error: Function,
         network: JsValue,
@@ -424,39 +531,28 @@ impl Core {
             on_warning,
             make_error,
         });
-        let settings = CacheSettings::parse(settings).map_err(|e| {
-            hooks
-                .make_error
-                .call2(
-                    &JsValue::UNDEFINED,
-                    &"ImproperlyConfigured".into(),
-                    &e.to_string().into(),
-                )
-                .unwrap_or_else(|thrown| thrown)
-        })?;
-        let opener: KvOpener = Box::new(move |location: &str| {
-            let binding = if stores.is_object() {
-                Reflect::get(&stores, &JsValue::from_str(location)).unwrap_or(JsValue::UNDEFINED)
-            } else {
-                JsValue::UNDEFINED
-            };
-            if binding.is_undefined() || binding.is_null() {
-                return Err(CacheError::InvalidBackend(format!(
-                    "no store was given for LOCATION '{location}': pass createCaches(CACHES, \
-                     {{ stores: {{ '{location}': binding }} }}) with a Workers KV namespace or \
-                     anything with its get/put/delete/list shape"
-                )));
-            }
-            Ok(Arc::new(JsKv(binding)) as Arc<dyn KvStore>)
-        });
-        let stores = with_network(Stores::none().with_kv(opener), &network)?;
+        let settings = CacheSettings::parse(settings).map_err(|e| hooks.settings_error(&e))?;
+        let (stores, sql) = js_stores(stores, &database);
+        let stores = with_network(stores, &network)?;
         let clock: Arc<dyn Clock> = Arc::new(JsClock(clock));
         let caches = Caches::with_stores(&settings, clock.clone(), &stores);
         Ok(Core {
             caches: Rc::new(caches),
             hooks,
             clock,
+            sql,
+            tables: Rc::new(db_tables(&settings)),
         })
+    }
+
+    /// Django's `createcachetable`: makes each db alias's table (and its index) unless it
+    /// exists; resolves to `[{ table, created }]`.
+    pub fn create_tables_async(&self) -> Promise {
+        future_to_promise(create_tables(
+            self.sql.clone(),
+            self.tables.clone(),
+            self.hooks.clone(),
+        ))
     }
 
     /// The aliases, in the order configured.

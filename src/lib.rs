@@ -51,7 +51,7 @@ pub mod key;
 pub mod literal;
 mod options;
 pub mod python;
-#[cfg(edgecache_replay)]
+#[cfg(any(edgecache_replay, feature = "js"))]
 pub mod replay;
 pub mod seam;
 pub mod settings;

@@ -16,7 +16,7 @@ fn caches(redis_port: u16, bridge_url: &str) -> Caches {
                 'LOCATION': '{bridge_url}/redis/0',
                 'OPTIONS': {{'REST_PROTOCOL': 'upstash'}},
             }},
-            'bridge': {{
+            'default': {{
                 'BACKEND': 'django.core.cache.backends.redis.RedisCache',
                 'LOCATION': 'redis://127.0.0.1:{redis_port}/0',
             }},
@@ -24,7 +24,11 @@ fn caches(redis_port: u16, bridge_url: &str) -> Caches {
     );
     let parsed = CacheSettings::parse(&settings).unwrap();
     let clock = Arc::new(ManualClock::new(1_700_000_000.0));
-    Caches::with_stores(&parsed, clock, &Stores::native().with_bridge(bridge_url, ""))
+    Caches::with_stores(
+        &parsed,
+        clock,
+        &Stores::native().with_bridge(bridge_url, ""),
+    )
 }
 
 fn samples() -> Vec<(&'static str, Value)> {
@@ -44,6 +48,11 @@ fn samples() -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// The native transport never waits on a reactor: one poll finishes a request.
+fn run<T>(future: impl std::future::Future<Output = T>) -> T {
+    now_or_never(future).expect("the native transport is synchronous")
+}
+
 #[test]
 fn upstash_dialect_and_bridge_dialect_share_entries() {
     let redis = support::redis();
@@ -51,8 +60,7 @@ fn upstash_dialect_and_bridge_dialect_share_entries() {
     let bridge = support::Bridge::start(&["--redis", &redis_url]);
     let caches = caches(redis.port, &bridge.url);
     let upstash = caches.get("upstash").unwrap();
-    let via_bridge = caches.get("bridge").unwrap();
-    let run = |future| now_or_never(future).expect("the native transport is synchronous");
+    let via_bridge = caches.get("default").unwrap();
 
     for (key, value) in samples() {
         run(upstash.set(key, value.clone(), Options::DEFAULT)).unwrap();
@@ -73,8 +81,8 @@ fn upstash_dialect_and_bridge_dialect_share_entries() {
     // Pipelines mix text and EVAL commands in one round trip.
     let written = run(upstash.set_many(samples(), Options::DEFAULT)).unwrap();
     assert!(written.is_empty(), "{written:?}");
-    let read = run(via_bridge.get_many(samples().into_iter().map(|(k, _)| k), Options::DEFAULT))
-        .unwrap();
+    let read =
+        run(via_bridge.get_many(samples().into_iter().map(|(k, _)| k), Options::DEFAULT)).unwrap();
     assert_eq!(read.len(), samples().len());
     for ((key, value), (got_key, got)) in samples().into_iter().zip(read) {
         assert_eq!((Value::Str(key.into()), value), (got_key, got));
@@ -99,15 +107,13 @@ fn a_bad_rest_protocol_names_the_alias_and_value() {
           'LOCATION': 'https://eu1-x.upstash.io', 'OPTIONS': {'REST_PROTOCOL': 'resp3'}}}",
     )
     .unwrap();
-    let caches = Caches::with_stores(
-        &parsed,
-        Arc::new(ManualClock::new(0.0)),
-        &Stores::native(),
-    );
+    let caches = Caches::with_stores(&parsed, Arc::new(ManualClock::new(0.0)), &Stores::native());
     let error = caches.default_cache().unwrap_err();
     let message = error.to_string();
     assert!(
-        message.contains("'default'") && message.contains("REST_PROTOCOL") && message.contains("'resp3'"),
+        message.contains("'default'")
+            && message.contains("REST_PROTOCOL")
+            && message.contains("'resp3'"),
         "{message}"
     );
 }

@@ -198,6 +198,19 @@ mod tests {
                 .contains("Key ':1:absent' not found")
         );
         assert_eq!(parse_command("   # just a comment"), Ok(None));
+        // The full keys an operation names, and its trace encoding (tuples survive).
+        let op = parse_command("@v2 get_many a 'b c' version=3")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            crate::replay::op_keys(session.caches(), &op),
+            alloc::vec![Value::from(":3:a"), Value::from(":3:b c")]
+        );
+        let op = parse_command("set t (1, 2.0) timeout=5").unwrap().unwrap();
+        assert_eq!(
+            crate::replay::encode(&op).to_text(),
+            r#"{"op": "set", "args": ["t", {"$tuple": [1, 2.0]}], "kwargs": {"timeout": 5}}"#
+        );
         assert!(parse_command("set k 'open").is_err());
         assert!(parse_command("advance soon").is_err());
     }

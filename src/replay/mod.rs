@@ -4,9 +4,16 @@
 //! The clock is a [`ManualClock`] starting at 1 700 000 000.0; `advance`, `now` and `dump`
 //! behave as the oracle defines them. Operations that raise are results too (an `error`
 //! entry); only an unreadable trace or an unknown backend fails the whole run.
+//!
+//! The engine (one operation on a [`Caches`]: [`run_one`], the console's [`parse_command`],
+//! [`jsonify`]/[`encode`], [`Trace`]) is `no_std` and also compiled into the npm package's face
+//! (feature `js`), where the playground runs on it. The runners over temporary directories,
+//! SQLite, threads and real servers ([`replay`], [`Session`]) are native only.
 
+#[cfg(edgecache_replay)]
 pub mod compare;
 mod console;
+#[cfg(edgecache_replay)]
 mod http;
 mod json;
 
@@ -16,30 +23,33 @@ pub use json::Json;
 use crate::backend::db;
 use crate::cache::Cache;
 use crate::caches::Caches;
-use crate::caches::Stores;
 use crate::clock::ManualClock;
 use crate::error::{CacheError, Warning};
 use crate::expiry::Timeout;
-use crate::http::HttpSettings;
 use crate::inspect::{Detail, Inspection};
 use crate::literal::{self, Node, NodeKind};
 use crate::options::Options;
 use crate::python;
 use crate::seam::sql::SqlStore;
 use crate::settings::{BackendKind, CacheSettings, node_value};
-use crate::store::sqlite::SqliteStore;
 use crate::value::Value;
 use alloc::format;
 use alloc::string::{String, ToString};
-use alloc::sync::Arc;
 use alloc::vec::Vec;
-use core::future::Future;
-use core::pin::pin;
-use core::sync::atomic::{AtomicU64, Ordering};
-use core::task::{Context, Poll};
-use std::path::PathBuf;
-use std::task::Wake;
-use std::thread::{self, Thread};
+#[cfg(edgecache_replay)]
+use {
+    crate::caches::Stores,
+    crate::http::HttpSettings,
+    crate::store::sqlite::SqliteStore,
+    alloc::sync::Arc,
+    core::future::Future,
+    core::pin::pin,
+    core::sync::atomic::{AtomicU64, Ordering},
+    core::task::{Context, Poll},
+    std::path::PathBuf,
+    std::task::Wake,
+    std::thread::{self, Thread},
+};
 
 /// Backends the replay can run in this build.
 pub const BACKENDS: &[&str] = &["locmem", "dummy", "filebased", "db", "redis", "memcached"];
@@ -67,6 +77,7 @@ pub struct Network {
 /// needing a part not built is reported as pending by name).
 pub const PENDING_OPS: &[&str] = &[];
 
+#[cfg(edgecache_replay)]
 pub use http::HTTP_OPS;
 
 /// Why a trace could not be replayed at all.
@@ -79,6 +90,7 @@ impl core::fmt::Display for ReplayError {
     }
 }
 
+#[cfg(edgecache_std)]
 impl std::error::Error for ReplayError {}
 
 /// A parsed trace.
@@ -91,6 +103,8 @@ pub struct Trace {
     ops: Vec<Value>,
     settings: Node,
     extra_caches: Vec<(String, Node)>,
+    // Read by the HTTP operations, which are native only.
+    #[cfg_attr(not(edgecache_replay), allow(dead_code))]
     django_settings: Value,
 }
 
@@ -169,6 +183,7 @@ impl Trace {
 
     /// Builds the `CACHES` setting the oracle would: `settings` as `default` with `BACKEND`
     /// and `LOCATION` filled in, and each extra alias inheriting from it.
+    #[cfg(edgecache_replay)]
     fn cache_settings(
         &self,
         backend: BackendKind,
@@ -188,10 +203,27 @@ impl Trace {
                  can be replayed through another face yet"
             )));
         }
-        let text = python::repr(&node_value(&self.caches_node(kind, None)?));
+        self.caches_text(backend, None)
+    }
+
+    /// The `CACHES` setting the oracle builds for `backend`, as a Python dict literal, with
+    /// `location` as the `LOCATION` of every alias (or the trace's own, as the oracle keeps
+    /// it: a locmem name, `""` elsewhere).
+    pub fn caches_text(
+        &self,
+        backend: &str,
+        location: Option<&str>,
+    ) -> Result<String, ReplayError> {
+        let kind = backend_kind(backend)?;
+        let text = python::repr(&node_value(&self.caches_node(kind, location)?));
         // The text must read back as the same setting.
         CacheSettings::parse(&text).map_err(|e| ReplayError(format!("trace settings: {e}")))?;
         Ok(text)
+    }
+
+    /// The operations, in order.
+    pub fn ops(&self) -> &[Value] {
+        &self.ops
     }
 
     fn caches_node(
@@ -288,12 +320,14 @@ fn dict_get<'a>(dict: &'a Value, name: &str) -> Option<&'a Value> {
 
 /// Replays `trace` on `backend` (`locmem`, `dummy`, ...) and returns the oracle's output
 /// document.
+#[cfg(edgecache_replay)]
 pub fn replay(trace: &Trace, backend: &str) -> Result<Json, ReplayError> {
     replay_on(trace, backend, None)
 }
 
 /// [`replay`], with the servers of the network backends (redis, memcached): their traces
 /// start from a flushed server, and `advance` sleeps for real.
+#[cfg(edgecache_replay)]
 pub fn replay_on(
     trace: &Trace,
     backend: &str,
@@ -340,6 +374,7 @@ pub fn replay_on(
 /// its interface): `caches` holds every alias of [`Trace::settings_text`] on `backend`, and
 /// reads its time from `clock`, which `advance` moves. Same output as [`replay`]; HTTP
 /// operations are errors (`NotImplementedError`), as no such face exports the HTTP layer yet.
+#[cfg(edgecache_replay)]
 pub fn replay_via<C: ReplayCaches>(
     trace: &Trace,
     backend: &str,
@@ -375,6 +410,7 @@ pub fn replay_via<C: ReplayCaches>(
 }
 
 /// The caches a [`replay_via`] drives, by alias.
+#[cfg(edgecache_replay)]
 pub trait ReplayCaches {
     /// One alias's cache.
     type Cache: ReplayCache;
@@ -596,8 +632,8 @@ fn backend_kind(backend: &str) -> Result<BackendKind, ReplayError> {
         })
 }
 
-/// One operation's entry in the oracle's output.
-fn result_entry(
+/// One operation's entry in the oracle's output: `{"i", "op", "result" | "error", "warnings"}`.
+pub fn result_entry(
     index: usize,
     op: &Value,
     outcome: Result<Value, CacheError>,
@@ -632,6 +668,7 @@ fn result_entry(
 }
 
 /// The oracle's output document around `results`.
+#[cfg(edgecache_replay)]
 fn output_document(trace: &Trace, kind: BackendKind, results: Vec<Json>) -> Json {
     Json::object([
         ("trace", Json::Str(trace.name.clone())),
@@ -647,6 +684,7 @@ fn output_document(trace: &Trace, kind: BackendKind, results: Vec<Json>) -> Json
 
 /// Where a replay of a storing backend keeps its files: a fresh temporary directory (the
 /// filebased directory, or the SQLite file), removed afterwards.
+#[cfg(edgecache_replay)]
 struct Workspace {
     kind: BackendKind,
     dir: Option<PathBuf>,
@@ -656,6 +694,7 @@ struct Workspace {
     bridge: Option<(String, String)>,
 }
 
+#[cfg(edgecache_replay)]
 fn need_network(network: Option<&Network>, kind: BackendKind) -> Result<&Network, ReplayError> {
     network.ok_or_else(|| {
         ReplayError(format!(
@@ -665,6 +704,7 @@ fn need_network(network: Option<&Network>, kind: BackendKind) -> Result<&Network
     })
 }
 
+#[cfg(edgecache_replay)]
 impl Workspace {
     fn new(kind: BackendKind, network: Option<&Network>) -> Result<Self, ReplayError> {
         let needs_dir = matches!(kind, BackendKind::FileBased | BackendKind::Database);
@@ -716,6 +756,7 @@ impl Workspace {
     }
 }
 
+#[cfg(edgecache_replay)]
 impl Drop for Workspace {
     fn drop(&mut self) {
         if let Some(dir) = &self.dir {
@@ -726,6 +767,7 @@ impl Drop for Workspace {
 
 /// Caches on a manual clock, driven one trace operation at a time: the replay's engine, and
 /// the CLI console's.
+#[cfg(edgecache_replay)]
 pub struct Session {
     caches: Caches,
     clock: Arc<ManualClock>,
@@ -738,6 +780,7 @@ pub struct Session {
     pub real_sleep: bool,
 }
 
+#[cfg(edgecache_replay)]
 impl core::fmt::Debug for Session {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Session")
@@ -747,6 +790,7 @@ impl core::fmt::Debug for Session {
     }
 }
 
+#[cfg(edgecache_replay)]
 impl Session {
     /// Builds every alias of `settings` on a manual clock standing at `start`, with the native
     /// default storage.
@@ -809,21 +853,123 @@ impl Session {
         if HTTP_OPS.contains(&name) {
             return http::run(self, name, op);
         }
-        let alias = dict_get(op, "cache")
-            .and_then(Value::as_str)
-            .unwrap_or("default");
-        match self.caches.get(alias) {
-            Ok(cache) => {
-                let sql = self.sql.as_deref();
-                let outcome = block_on(run_op(name, op, cache, &self.clock, sql, self.real_sleep));
-                (outcome, cache.take_warnings())
-            }
-            Err(error) => (Err(error), Vec::new()),
+        let sql = self.sql.as_deref();
+        block_on(run_on_alias(
+            &self.caches,
+            &self.clock,
+            sql,
+            op,
+            self.real_sleep,
+        ))
+    }
+}
+
+/// Runs one cache operation in the trace format (`{"op": ..., "args": [...], "kwargs": {...},
+/// "cache": alias}`, or `advance` / `now` / `dump` / `createcachetable_sql`) on `caches`, whose
+/// clock is `clock` (`advance` moves it); `sql` is the database of the db aliases. Returns its
+/// result or error and the warnings it emitted. The HTTP operations are [`Session::run`]'s.
+pub async fn run_one(
+    caches: &Caches,
+    clock: &ManualClock,
+    sql: Option<&dyn SqlStore>,
+    op: &Value,
+) -> (Result<Value, CacheError>, Vec<Warning>) {
+    run_on_alias(caches, clock, sql, op, false).await
+}
+
+async fn run_on_alias(
+    caches: &Caches,
+    clock: &ManualClock,
+    sql: Option<&dyn SqlStore>,
+    op: &Value,
+    real_sleep: bool,
+) -> (Result<Value, CacheError>, Vec<Warning>) {
+    let name = op_name(op).unwrap_or("?");
+    match caches.get(op_alias(op)) {
+        Ok(cache) => {
+            let outcome = run_op(name, op, cache, clock, sql, real_sleep).await;
+            (outcome, cache.take_warnings())
         }
+        Err(error) => (Err(error), Vec::new()),
+    }
+}
+
+/// The alias an operation runs on (`cache`, default `"default"`).
+pub fn op_alias(op: &Value) -> &str {
+    dict_get(op, "cache")
+        .and_then(Value::as_str)
+        .unwrap_or("default")
+}
+
+/// The full keys (`make_key`) an operation names, to show beside its result: the key of the
+/// single-key methods, every key of the `*_many` ones; none for the others, or when the
+/// arguments do not bind.
+pub fn op_keys(caches: &Caches, op: &Value) -> Vec<Value> {
+    let Ok(cache) = caches.get(op_alias(op)) else {
+        return Vec::new();
+    };
+    let name = op_name(op).unwrap_or("");
+    // (parameters, index of `version`, how the keys are given)
+    let (params, version, many): (&[&str], usize, u8) = match name {
+        "get" | "aget" => (&["*key", "default", "version"], 2, 0),
+        "set" | "aset" | "add" | "aadd" | "get_or_set" | "aget_or_set" => {
+            (&["*key", "*value", "timeout", "version"], 3, 0)
+        }
+        "delete" | "adelete" | "has_key" | "ahas_key" | "make_key" | "make_and_validate_key" => {
+            (&["*key", "version"], 1, 0)
+        }
+        "incr" | "decr" | "aincr" | "adecr" | "incr_version" | "decr_version" | "aincr_version"
+        | "adecr_version" => (&["*key", "delta", "version"], 2, 0),
+        "touch" | "atouch" => (&["*key", "timeout", "version"], 2, 0),
+        "contains" => (&["*key", "version"], 1, 0),
+        "get_many" | "aget_many" | "delete_many" | "adelete_many" => (&["*keys", "version"], 1, 1),
+        "set_many" | "aset_many" => (&["*data", "timeout", "version"], 2, 2),
+        _ => return Vec::new(),
+    };
+    let Ok(args) = Args::bind("make_key", params, op) else {
+        return Vec::new();
+    };
+    let keys = match many {
+        0 => alloc::vec![args.value(0)],
+        1 => args.items(0).unwrap_or_default(),
+        _ => args
+            .mapping(0)
+            .map(|pairs| pairs.into_iter().map(|(k, _)| k).collect())
+            .unwrap_or_default(),
+    };
+    let version = args.version(version);
+    keys.into_iter()
+        .filter_map(|key| cache.make_key(key, version.as_ref()).ok())
+        .collect()
+}
+
+/// A value in the trace's argument encoding (what the replay decodes): tuples as
+/// `{"$tuple": [...]}`, bytes as `{"$bytes": latin-1 text}`, non-finite floats as
+/// `{"$float": ...}`; dict keys become their `str()`.
+pub fn encode(value: &Value) -> Json {
+    match value {
+        Value::Tuple(items) => {
+            Json::object([("$tuple", Json::Array(items.iter().map(encode).collect()))])
+        }
+        Value::List(items) => Json::Array(items.iter().map(encode).collect()),
+        Value::Dict(pairs) => {
+            let mut fields: Vec<(String, Json)> = Vec::with_capacity(pairs.len());
+            for (key, value) in pairs {
+                let key = python::str(key);
+                let value = encode(value);
+                match fields.iter_mut().find(|(existing, _)| *existing == key) {
+                    Some(field) => field.1 = value,
+                    None => fields.push((key, value)),
+                }
+            }
+            Json::Object(fields)
+        }
+        other => jsonify(other),
     }
 }
 
 /// Runs `future` to completion on this thread.
+#[cfg(edgecache_replay)]
 fn block_on<F: Future>(future: F) -> F::Output {
     struct Unpark(Thread);
     impl Wake for Unpark {
@@ -1054,9 +1200,12 @@ async fn run_op<C: ReplayCache>(
                 _ => 0.0,
             };
             clock.advance(seconds);
+            #[cfg(edgecache_std)]
             if real_sleep && seconds > 0.0 {
                 std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
             }
+            #[cfg(not(edgecache_std))]
+            let _ = real_sleep;
             Value::None
         }
         "now" => Value::Float(clock_now(clock) - ManualClock::ORACLE_START),

@@ -318,10 +318,7 @@ impl Endpoint {
         commands: &[Vec<Vec<u8>>],
     ) -> Result<Vec<Reply>, CacheError> {
         let response = transport
-            .send(self.request(
-                "/pipeline",
-                pipeline_json_in(self.dialect, commands),
-            ))
+            .send(self.request("/pipeline", pipeline_json_in(self.dialect, commands)))
             .await?;
         let body = check_status(&response)?;
         let Value::List(items) = body else {
@@ -374,9 +371,13 @@ mod tests {
             upstash_command_json(&[b"SET".to_vec(), b":1:k".to_vec(), b"caf\xc3\xa9".to_vec()]),
             "[\"SET\",\":1:k\",\"caf\u{e9}\"]"
         );
-        let binary = upstash_command_json(&[b"SET".to_vec(), b":1:k".to_vec(), b"\x80\x05".to_vec()]);
+        let binary =
+            upstash_command_json(&[b"SET".to_vec(), b":1:k".to_vec(), b"\x80\x05".to_vec()]);
         assert!(binary.starts_with("[\"EVAL\",\""), "{binary}");
-        assert!(binary.ends_with(",\"0\",\"SET\",\"OjE6aw==\",\"gAU=\"]"), "{binary}");
+        assert!(
+            binary.ends_with(",\"0\",\"SET\",\"OjE6aw==\",\"gAU=\"]"),
+            "{binary}"
+        );
     }
 
     #[test]
@@ -384,11 +385,25 @@ mod tests {
         let bridge = Endpoint::new("http://127.0.0.1:1/redis/0/", "t");
         let request = bridge.request("", String::new());
         assert_eq!(request.url, "http://127.0.0.1:1/redis/0");
-        assert!(request.headers.iter().any(|(name, _)| name == ARGUMENT_ENCODING.0));
+        assert!(
+            request
+                .headers
+                .iter()
+                .any(|(name, _)| name == ARGUMENT_ENCODING.0)
+        );
         let upstash = Endpoint::with_dialect("https://x.upstash.io", "t", Dialect::Upstash);
         let request = upstash.request("", String::new());
-        assert!(!request.headers.iter().any(|(name, _)| name == ARGUMENT_ENCODING.0));
-        assert!(request.headers.contains(&("Authorization".into(), "Bearer t".into())));
+        assert!(
+            !request
+                .headers
+                .iter()
+                .any(|(name, _)| name == ARGUMENT_ENCODING.0)
+        );
+        assert!(
+            request
+                .headers
+                .contains(&("Authorization".into(), "Bearer t".into()))
+        );
     }
 
     #[test]
