@@ -148,6 +148,10 @@ impl Bridge {
             .arg("bridge")
             .args(["--listen", &listen])
             .args(args)
+            .env(
+                "EDGECACHE_LOG",
+                std::env::var("EDGECACHE_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
