@@ -40,19 +40,35 @@ impl Client {
 
     /// `POST path` with a JSON body; the status and the body of the answer.
     pub async fn post(&mut self, path: &str, body: &[u8]) -> io::Result<(u16, Vec<u8>)> {
-        let head = format!(
-            "POST {path} HTTP/1.1\r\nHost: {}\r\n{}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        self.request("POST", path, &[("Content-Type", "application/json")], body)
+            .await
+    }
+
+    /// Any request: `method path` with extra `headers` (plus the token's) and a body.
+    pub async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> io::Result<(u16, Vec<u8>)> {
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{}Content-Length: {}\r\n",
             self.host,
             self.authorization,
             body.len()
         );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
         let mut message = head.into_bytes();
         message.extend_from_slice(body);
         self.stream.get_mut().write_all(&message).await?;
-        self.read_response().await
+        self.read_response(method == "HEAD").await
     }
 
-    async fn read_response(&mut self) -> io::Result<(u16, Vec<u8>)> {
+    async fn read_response(&mut self, head_only: bool) -> io::Result<(u16, Vec<u8>)> {
         let bad = |what: &str| io::Error::new(io::ErrorKind::InvalidData, what.to_string());
         let mut line = String::new();
         if self.stream.read_line(&mut line).await? == 0 {
@@ -85,6 +101,9 @@ impl Client {
             }
         }
         let mut body = Vec::new();
+        if head_only {
+            return Ok((status, body));
+        }
         if chunked {
             loop {
                 line.clear();

@@ -144,10 +144,13 @@ impl RedisServer {
             .client
             .get_multiplexed_async_connection_with_config(&self.config)
             .await
-            .map_err(|e| {
-                Failure::unreachable(format!(
-                    "CONNECTION Redis server {server} is unreachable: {e}"
-                ))
+            .map_err(|e| Failure {
+                status: if e.is_timeout() {
+                    StatusCode::GATEWAY_TIMEOUT
+                } else {
+                    StatusCode::BAD_GATEWAY
+                },
+                message: format!("CONNECTION Redis server {server} is unreachable: {e}"),
             })?;
         *self.slots[slot].lock().unwrap() = Some(conn.clone());
         Ok((conn, slot))

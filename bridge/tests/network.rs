@@ -158,7 +158,8 @@ fn a_running_bridge_serves_replays_and_refuses_a_wrong_token() {
             ("--memcached", memcached_location.as_str()),
         ),
     ] {
-        let problems = replay_and_compare(backend, trace, &via("s3cret-token-0123456789", location));
+        let problems =
+            replay_and_compare(backend, trace, &via("s3cret-token-0123456789", location));
         assert!(problems.is_empty(), "{problems:#?}");
         let refused = replay_and_compare(backend, trace, &via("wrong", location));
         assert!(
