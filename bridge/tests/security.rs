@@ -354,10 +354,10 @@ async fn limits_give_413() {
         let (status, answer) = post(&mut c, path, &big).await;
         assert_eq!(status, 413, "{path}: {answer}");
     }
-    let six = format!("[{}]", vec![r#"["GET","k"]"#; 6].join(","));
+    let six = format!("[{}]", [r#"["GET","k"]"#; 6].join(","));
     assert_eq!(post(&mut c, "/pipeline", &six).await.0, 413);
     assert_eq!(post(&mut c, "/multi-exec", &six).await.0, 413);
-    let five = format!("[{}]", vec![r#"["GET","k"]"#; 5].join(","));
+    let five = format!("[{}]", [r#"["GET","k"]"#; 5].join(","));
     assert_eq!(post(&mut c, "/pipeline", &five).await.0, 200);
     let value = format!(r#"["SET","k","{}"]"#, "x".repeat(101));
     assert_eq!(post(&mut c, "/", &value).await.0, 413);
