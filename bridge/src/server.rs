@@ -97,6 +97,28 @@ struct RedisServer {
     slots: Vec<Mutex<Option<redis::aio::MultiplexedConnection>>>,
     next: AtomicUsize,
     permits: Semaphore,
+    health: Health,
+}
+
+/// Whether a server is known to be down: logs the moment it goes and the moment it comes
+/// back, not every failed request.
+#[derive(Default)]
+struct Health {
+    down: AtomicBool,
+}
+
+impl Health {
+    fn failed(&self, server: &str, why: &str) {
+        if !self.down.swap(true, Ordering::Relaxed) {
+            tracing::warn!(server, error = why, "server unreachable");
+        }
+    }
+
+    fn answered(&self, server: &str) {
+        if self.down.load(Ordering::Relaxed) && self.down.swap(false, Ordering::Relaxed) {
+            tracing::info!(server, "server back");
+        }
+    }
 }
 
 /// A server's failure, before it becomes a 5xx.
@@ -128,6 +150,7 @@ impl RedisServer {
                 .collect(),
             next: AtomicUsize::new(0),
             permits: Semaphore::new(config.max_in_flight.max(1)),
+            health: Health::default(),
         })
     }
 
@@ -165,6 +188,7 @@ impl RedisServer {
 struct Bridge {
     redis: Vec<RedisServer>,
     memcached: Cluster,
+    memcached_health: Health,
     tokens: Vec<Token>,
     policy: Policy,
     limits: Limits,
@@ -287,7 +311,11 @@ async fn run_redis(
         status: StatusCode::SERVICE_UNAVAILABLE,
         message: "BUSY the bridge is shutting down".into(),
     })?;
-    let (mut conn, slot) = server.connection(index).await?;
+    let name = format!("redis/{index}");
+    let (mut conn, slot) = server.connection(index).await.inspect_err(|f| {
+        bridge.metrics.upstream_error(metrics::Server::Redis);
+        server.health.failed(&name, &f.message);
+    })?;
     bridge.metrics.commands(commands.len());
     let started = Instant::now();
     let answer = match kind {
@@ -325,12 +353,16 @@ async fn run_redis(
         .metrics
         .latency(metrics::Server::Redis, started.elapsed());
     match answer {
-        Ok((status, body)) => Ok((status, axum::Json(body)).into_response()),
+        Ok((status, body)) => {
+            server.health.answered(&name);
+            Ok((status, axum::Json(body)).into_response())
+        }
         // The server answered with an error (an aborted transaction, a bad command).
         Err(e) if e.code().is_some() => Ok(error(StatusCode::BAD_REQUEST, redis_error(&e))),
         Err(e) => {
             server.drop_connection(slot);
             bridge.metrics.upstream_error(metrics::Server::Redis);
+            server.health.failed(&name, &e.to_string());
             let status = if e.is_timeout() {
                 StatusCode::GATEWAY_TIMEOUT
             } else {
@@ -460,6 +492,7 @@ async fn run_memcached(
             Ok(result) => json!({ "result": result }),
             Err(McError::Connection(message)) => {
                 bridge.metrics.upstream_error(metrics::Server::Memcached);
+                bridge.memcached_health.failed("memcached", &message);
                 return Err(Failure::unreachable(format!(
                     "CONNECTION memcached: {message}"
                 )));
@@ -467,6 +500,7 @@ async fn run_memcached(
             Err(e) => json!({ "error": e.reply_text() }),
         });
     }
+    bridge.memcached_health.answered("memcached");
     if pipeline {
         return Ok(axum::Json(Json::Array(replies)).into_response());
     }
@@ -712,10 +746,12 @@ async fn handle(State(bridge): State<Arc<Bridge>>, request: Request) -> Response
     bridge.metrics.request(metric_route(target), status);
     let micros = started.elapsed().as_micros() as u64;
     let path = parts.uri.path();
+    // Per request at debug only: an outage or a scan must not flood the log (servers going
+    // down and coming back are logged once each, at warn and info).
     if status >= 500 {
-        tracing::warn!(method = %parts.method, path, status, micros, "request failed upstream");
+        tracing::debug!(method = %parts.method, path, status, micros, "request failed upstream");
     } else if status == 401 || status == 403 || status == 413 {
-        tracing::info!(method = %parts.method, path, status, micros, "request refused");
+        tracing::debug!(method = %parts.method, path, status, micros, "request refused");
     } else {
         tracing::debug!(method = %parts.method, path, status, micros, "request");
     }
@@ -831,6 +867,7 @@ pub async fn bind(config: &Config) -> Result<Bound, String> {
     let bridge = Arc::new(Bridge {
         redis,
         memcached: Cluster::with_limits(&config.memcached, config.max_in_flight),
+        memcached_health: Health::default(),
         tokens: config.tokens.clone(),
         policy: config.policy,
         limits: config.limits,
