@@ -76,7 +76,7 @@ pub fn parse_body(
     let json: Json = serde_json::from_slice(body)
         .map_err(|e| Rejection::BadRequest(format!("ERR invalid JSON body: {e}")))?;
     if !batch {
-        return Ok(vec![command(&json, encoding, limits)?]);
+        return Ok(vec![command(json, encoding, limits)?]);
     }
     let Json::Array(items) = json else {
         return Err(Rejection::BadRequest(
@@ -94,13 +94,13 @@ pub fn parse_body(
         )));
     }
     items
-        .iter()
+        .into_iter()
         .map(|item| command(item, encoding, limits))
         .collect()
 }
 
 /// One command array's arguments as bytes.
-pub fn command(json: &Json, encoding: Encoding, limits: &Limits) -> Result<Command, Rejection> {
+pub fn command(json: Json, encoding: Encoding, limits: &Limits) -> Result<Command, Rejection> {
     let Json::Array(items) = json else {
         return Err(Rejection::BadRequest(
             "ERR a command must be a JSON array".into(),
@@ -110,12 +110,12 @@ pub fn command(json: &Json, encoding: Encoding, limits: &Limits) -> Result<Comma
         return Err(Rejection::BadRequest("ERR empty command".into()));
     }
     let args = items
-        .iter()
+        .into_iter()
         .map(|item| match item {
             Json::String(s) if encoding.args_base64 => B64
                 .decode(s)
                 .map_err(|_| Rejection::BadRequest("ERR an argument is not base64".into())),
-            Json::String(s) => Ok(s.clone().into_bytes()),
+            Json::String(s) => Ok(s.into_bytes()),
             Json::Number(n) => Ok(n.to_string().into_bytes()),
             Json::Bool(b) => Ok(b.to_string().into_bytes()),
             _ => Err(Rejection::BadRequest(

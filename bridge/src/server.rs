@@ -234,29 +234,66 @@ fn rejection(r: Rejection) -> Response {
 
 // ----- Redis -----
 
-fn redis_json(value: redis::Value, encoding: Encoding) -> Json {
+/// Writes a result string: base64, or the bytes as (lossy) UTF-8 text.
+fn write_text(out: &mut Vec<u8>, bytes: &[u8], encoding: Encoding) {
+    if encoding.results_base64 {
+        out.push(b'"');
+        let start = out.len();
+        out.resize(
+            start + base64::encoded_len(bytes.len(), true).unwrap_or(0),
+            0,
+        );
+        let written = B64.encode_slice(bytes, &mut out[start..]).unwrap_or(0);
+        out.truncate(start + written);
+        out.push(b'"');
+    } else {
+        // Serializing a str into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, &*String::from_utf8_lossy(bytes));
+    }
+}
+
+/// Writes a reply value as JSON straight into the response body (no intermediate tree: a
+/// 100-key MGET is 100 strings copied once).
+fn write_value(out: &mut Vec<u8>, value: &redis::Value, encoding: Encoding) {
     use redis::Value as V;
     match value {
-        V::Nil => Json::Null,
-        V::Int(i) => json!(i),
-        V::BulkString(bytes) => text(encoding, &bytes),
-        V::SimpleString(s) => text(encoding, s.as_bytes()),
-        V::Okay => text(encoding, b"OK"),
+        V::Nil => out.extend_from_slice(b"null"),
+        V::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        V::BulkString(bytes) => write_text(out, bytes, encoding),
+        V::SimpleString(s) => write_text(out, s.as_bytes(), encoding),
+        V::Okay => write_text(out, b"OK", encoding),
         V::Array(items) | V::Set(items) => {
-            Json::Array(items.into_iter().map(|v| redis_json(v, encoding)).collect())
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(out, item, encoding);
+            }
+            out.push(b']');
         }
-        V::Map(pairs) => Json::Array(
-            pairs
-                .into_iter()
-                .flat_map(|(k, v)| [redis_json(k, encoding), redis_json(v, encoding)])
-                .collect(),
-        ),
-        V::Double(x) => text(encoding, x.to_string().as_bytes()),
-        V::Boolean(b) => json!(i64::from(b)),
-        V::VerbatimString { text: t, .. } => text(encoding, t.as_bytes()),
-        V::Attribute { data, .. } => redis_json(*data, encoding),
-        V::ServerError(e) => Json::String(server_error_text(&e)),
-        other => Json::String(format!("{other:?}")),
+        V::Map(pairs) => {
+            out.push(b'[');
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(out, k, encoding);
+                out.push(b',');
+                write_value(out, v, encoding);
+            }
+            out.push(b']');
+        }
+        V::Double(x) => write_text(out, x.to_string().as_bytes(), encoding),
+        V::Boolean(b) => out.push(if *b { b'1' } else { b'0' }),
+        V::VerbatimString { text: t, .. } => write_text(out, t.as_bytes(), encoding),
+        V::Attribute { data, .. } => write_value(out, data, encoding),
+        V::ServerError(e) => {
+            let _ = serde_json::to_writer(&mut *out, &server_error_text(e));
+        }
+        other => {
+            let _ = serde_json::to_writer(&mut *out, &format!("{other:?}"));
+        }
     }
 }
 
@@ -267,12 +304,20 @@ fn server_error_text(e: &redis::ServerError) -> String {
     }
 }
 
-/// One `{"result": ...}` or `{"error": ...}` object.
-fn redis_reply(value: redis::Value, encoding: Encoding) -> Json {
-    match value {
-        redis::Value::ServerError(e) => json!({ "error": server_error_text(&e) }),
-        value => json!({ "result": redis_json(value, encoding) }),
+/// Writes one `{"result": ...}` or `{"error": ...}` object.
+fn write_reply(out: &mut Vec<u8>, value: &redis::Value, encoding: Encoding) {
+    if let redis::Value::ServerError(e) = value {
+        out.extend_from_slice(b"{\"error\":");
+        let _ = serde_json::to_writer(&mut *out, &server_error_text(e));
+    } else {
+        out.extend_from_slice(b"{\"result\":");
+        write_value(out, value, encoding);
     }
+    out.push(b'}');
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// A Redis error as its reply line (`ERR value is not an integer or out of range`).
@@ -326,7 +371,9 @@ async fn run_redis(
                     redis::Value::ServerError(_) => StatusCode::BAD_REQUEST,
                     _ => StatusCode::OK,
                 };
-                (status, redis_reply(v, encoding))
+                let mut out = Vec::with_capacity(64);
+                write_reply(&mut out, &v, encoding);
+                (status, out)
             })
         }
         Kind::Pipeline | Kind::MultiExec => {
@@ -341,11 +388,16 @@ async fn run_redis(
             pipe.query_async::<Vec<redis::Value>>(&mut conn)
                 .await
                 .map(|values| {
-                    let replies = values
-                        .into_iter()
-                        .map(|v| redis_reply(v, encoding))
-                        .collect();
-                    (StatusCode::OK, Json::Array(replies))
+                    let mut out = Vec::with_capacity(32 * values.len() + 2);
+                    out.push(b'[');
+                    for (i, v) in values.iter().enumerate() {
+                        if i > 0 {
+                            out.push(b',');
+                        }
+                        write_reply(&mut out, v, encoding);
+                    }
+                    out.push(b']');
+                    (StatusCode::OK, out)
                 })
         }
     };
@@ -355,7 +407,7 @@ async fn run_redis(
     match answer {
         Ok((status, body)) => {
             server.health.answered(&name);
-            Ok((status, axum::Json(body)).into_response())
+            Ok(json_response(status, body))
         }
         // The server answered with an error (an aborted transaction, a bad command).
         Err(e) if e.code().is_some() => Ok(error(StatusCode::BAD_REQUEST, redis_error(&e))),
