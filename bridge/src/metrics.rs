@@ -33,7 +33,9 @@ const ROUTES: [(Route, &str); 6] = [
 ];
 
 /// Status codes the bridge answers with; anything else counts as `other`.
-const STATUSES: [u16; 12] = [200, 400, 401, 403, 404, 405, 413, 500, 502, 503, 504, 0];
+const STATUSES: [u16; 13] = [
+    200, 400, 401, 403, 404, 405, 408, 413, 500, 502, 503, 504, 0,
+];
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 14] = [

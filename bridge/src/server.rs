@@ -682,9 +682,21 @@ async fn handle_commands(
             )));
         }
     }
-    let body = match read_body(body, bridge.limits.max_body).await {
-        Ok(body) => body,
-        Err(r) => return rejection(r),
+    // A slow upload gets the same deadline as a slow server.
+    let body = match tokio::time::timeout(
+        bridge.request_timeout,
+        read_body(body, bridge.limits.max_body),
+    )
+    .await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(r)) => return rejection(r),
+        Err(_) => {
+            return error(
+                StatusCode::REQUEST_TIMEOUT,
+                "ERR the request body did not arrive in time",
+            );
+        }
     };
     let encoding = encoding_of(headers);
     let (batch, access_of): (bool, fn(&Command) -> Access) = match target {

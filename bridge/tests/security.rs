@@ -385,6 +385,27 @@ async fn limits_give_413() {
 }
 
 #[tokio::test]
+async fn a_body_that_never_arrives_is_a_408_at_the_deadline() {
+    let s = setup(&["--request-timeout", "1"]);
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut raw = tokio::net::TcpStream::connect(s.bridge.url.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    raw.write_all(
+        format!("POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN}\r\nContent-Length: 100\r\nConnection: close\r\n\r\n[\"GET\"")
+            .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    raw.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
 async fn health_and_metrics() {
     let s = setup(&[]);
     let url = &s.bridge.url;
