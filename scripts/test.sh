@@ -4,9 +4,10 @@
 # every trace, the bridge against real Redis and Memcached, the WebAssembly component (built
 # here, replayed through its WIT interface in wasmtime, and from JavaScript through jco), and
 # the npm package (built, then its node --test suites: every trace replayed through its public
-# API, the API, the packed tarball, Miniflare and Chromium smoke tests), and the playground
-# (www/) in headless Chromium, its exported trace checked against live Django. Installs what it
-# needs first (wasm targets, a Python venv with Django, redis-server and memcached, wasm-bindgen-cli,
+# API, the API, the packed tarball, Miniflare and Chromium smoke tests), the bridge from the
+# real @upstash/redis client, and the playground (www/) in headless Chromium, its exported
+# trace checked against live Django. Installs what it needs first (wasm targets, a Python venv
+# with Django, redis-server and memcached, wasm-bindgen-cli,
 # node_modules).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -45,6 +46,10 @@ ensure_npm_packages tests/component-js
 
 step "npm package: build (scripts/build-npm.sh)"
 bash scripts/build-npm.sh
+
+step "the bridge from the real Upstash client (@upstash/redis): node --test tests/upstash/"
+ensure_node_modules
+EDGECACHE_BIN="$ROOT/target/debug/edgecache" node --test tests/upstash/
 
 ensure_chromium
 step "npm package: node --test tests/js/"

@@ -4,9 +4,6 @@
 //! trace and prints the oracle's output document; `run` reads a `CACHES` setting (pasted from
 //! settings.py, or JSON) and runs console commands against it.
 
-mod memcache;
-mod server;
-
 use edgecache::backend::db;
 use edgecache::inspect::{CullReason, Detail, Inspection};
 use edgecache::replay::{self, Session, Trace};
@@ -15,6 +12,7 @@ use edgecache::store::sqlite::SqliteStore;
 use edgecache::{CacheSettings, Clock, Stores, SystemClock, Value, now_or_never, python};
 #[cfg(feature = "component-host")]
 use edgecache_bridge::component;
+use edgecache_bridge::{auth, protocol, server};
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -37,11 +35,19 @@ usage:
       interface (locmem and dummy), loaded in wasmtime from PATH (default:
       target/wasm32-wasip2/release/edgecache.wasm); the host drives its clock.
   edgecache bridge [--listen ADDR] [--redis URL[,URL...]] [--memcached HOST:PORT[,...]]
-                   [--token-file F]
+                   [--token-file F] [--allow-keys] [--allow-scripts] [--max-body BYTES]
+                   [--max-commands N] [--max-value BYTES] [--request-timeout SECS]
+                   [--redis-connections N] [--max-in-flight N] [--metrics-token-file F]
+                   [--metrics-public] [--shutdown-grace SECS] [--log-format text|json]
       Serves Redis over Upstash's REST protocol (/redis/<i> per server; / is the first) and
-      Memcached over the same shape of JSON protocol (/memcached). Each option can also come
-      from EDGECACHE_BRIDGE_LISTEN, _REDIS, _MEMCACHED, _TOKEN_FILE. Default listen address:
-      127.0.0.1:8379; without a token it only listens on loopback.
+      Memcached over the same shape of JSON protocol (/memcached), with GET /healthz and
+      GET /metrics (Prometheus). The token file holds one token per line, each optionally
+      preceded by its right: read-only, read-write (no flushes) or admin (the default); the
+      tokens may instead come from EDGECACHE_BRIDGE_TOKEN. Each option can also come from
+      EDGECACHE_BRIDGE_<NAME> (EDGECACHE_BRIDGE_TOKEN_FILE, _ALLOW_KEYS=1, ...); the log
+      level from EDGECACHE_LOG (error, warn, info, debug). Default listen address:
+      127.0.0.1:8379; without a token it only listens on loopback. SIGTERM finishes the
+      requests in flight, then exits. See docs/bridge.md.
   edgecache createcachetable [--settings FILE] [--database PATH] [--dry-run] [--verbosity N] [TABLE ...]
       Creates the db backend's tables in a SQLite file (default: db.sqlite3) exactly as
       Django's `manage.py createcachetable` does: the TABLEs given, or every db alias's LOCATION.
@@ -214,7 +220,12 @@ fn replay_network(options: &[(String, String)]) -> Result<replay::Network, Strin
                 listen: "127.0.0.1:0".into(),
                 redis: split_list(&redis_location),
                 memcached: split_list(&memcached_location),
-                token: None,
+                // The core's `inspect` (the traces' `dump`) lists keys with KEYS.
+                policy: protocol::Policy {
+                    allow_keys: true,
+                    allow_scripts: false,
+                },
+                ..server::Config::default()
             })?;
             (url, String::new())
         }
@@ -235,39 +246,135 @@ fn split_list(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// `edgecache bridge`: serves until killed.
+const BRIDGE_OPTIONS: &[&str] = &[
+    "listen",
+    "redis",
+    "memcached",
+    "token-file",
+    "allow-keys",
+    "allow-scripts",
+    "max-body",
+    "max-commands",
+    "max-value",
+    "request-timeout",
+    "redis-connections",
+    "max-in-flight",
+    "metrics-token-file",
+    "metrics-public",
+    "shutdown-grace",
+    "log-format",
+];
+
+/// Options that are switches: `--allow-keys` alone means `--allow-keys=true`.
+const BRIDGE_SWITCHES: &[&str] = &["allow-keys", "allow-scripts", "metrics-public"];
+
+fn read_tokens(path: &str) -> Result<Vec<auth::Token>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    auth::parse_tokens(&text, path)
+}
+
+/// `edgecache bridge`: serves until SIGTERM or Ctrl-C.
 fn cmd_bridge(args: &[String]) -> Result<(), String> {
-    let (options, positional) =
-        split_options(args, &["listen", "redis", "memcached", "token-file"])?;
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| match a.strip_prefix("--") {
+            Some(name) if BRIDGE_SWITCHES.contains(&name) => format!("--{name}=true"),
+            _ => a.clone(),
+        })
+        .collect();
+    let (options, positional) = split_options(&args, BRIDGE_OPTIONS)?;
     if !positional.is_empty() {
         return Err(format!("bridge takes no arguments: {positional:?}"));
     }
-    let setting = |name: &str, env: &str| {
+    let setting = |name: &str| {
+        let env = format!(
+            "EDGECACHE_BRIDGE_{}",
+            name.to_ascii_uppercase().replace('-', "_")
+        );
         option(&options, name)
             .map(String::from)
             .or_else(|| std::env::var(env).ok().filter(|v| !v.is_empty()))
     };
-    let token = match setting("token-file", "EDGECACHE_BRIDGE_TOKEN_FILE") {
-        Some(path) => {
-            let token = std::fs::read_to_string(&path)
-                .map_err(|e| format!("--token-file {path}: {e}"))?
-                .trim()
-                .to_string();
-            if token.is_empty() {
-                return Err(format!("--token-file {path} is empty"));
-            }
-            Some(token)
+    let switch = |name: &str| -> Result<bool, String> {
+        match setting(name).as_deref() {
+            None | Some("0" | "false" | "no" | "off") => Ok(false),
+            Some("1" | "true" | "yes" | "on") => Ok(true),
+            Some(other) => Err(format!("--{name}: expected true or false, not {other:?}")),
         }
-        None => None,
+    };
+    fn number<T: std::str::FromStr>(
+        name: &str,
+        value: Option<String>,
+        default: T,
+    ) -> Result<T, String> {
+        match value {
+            None => Ok(default),
+            Some(text) => text
+                .trim()
+                .parse()
+                .map_err(|_| format!("--{name}: {text:?} is not a valid number")),
+        }
+    }
+    let seconds = |name: &str, default: f64| -> Result<std::time::Duration, String> {
+        let secs: f64 = number(name, setting(name), default)?;
+        std::time::Duration::try_from_secs_f64(secs)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| format!("--{name}: expected a positive number of seconds"))
+    };
+    init_logging(setting("log-format").as_deref().unwrap_or("text"))?;
+    let tokens = match (
+        setting("token-file"),
+        std::env::var("EDGECACHE_BRIDGE_TOKEN"),
+    ) {
+        (Some(path), _) => read_tokens(&path).map_err(|e| format!("--token-file {e}"))?,
+        (None, Ok(text)) if !text.trim().is_empty() => {
+            auth::parse_tokens(&text, "EDGECACHE_BRIDGE_TOKEN")?
+        }
+        _ => Vec::new(),
+    };
+    let defaults = protocol::Limits::default();
+    let base = server::Config::default();
+    let metrics = if switch("metrics-public")? {
+        server::MetricsAccess::Public
+    } else if let Some(path) = setting("metrics-token-file") {
+        server::MetricsAccess::Tokens(
+            read_tokens(&path).map_err(|e| format!("--metrics-token-file {e}"))?,
+        )
+    } else {
+        server::MetricsAccess::Admin
     };
     let config = server::Config {
-        listen: setting("listen", "EDGECACHE_BRIDGE_LISTEN")
-            .unwrap_or_else(|| "127.0.0.1:8379".into()),
-        redis: split_list(&setting("redis", "EDGECACHE_BRIDGE_REDIS").unwrap_or_default()),
-        memcached: split_list(
-            &setting("memcached", "EDGECACHE_BRIDGE_MEMCACHED").unwrap_or_default(),
-        ),
-        token,
+        listen: setting("listen").unwrap_or(base.listen),
+        redis: split_list(&setting("redis").unwrap_or_default()),
+        memcached: split_list(&setting("memcached").unwrap_or_default()),
+        tokens,
+        policy: protocol::Policy {
+            allow_keys: switch("allow-keys")?,
+            allow_scripts: switch("allow-scripts")?,
+        },
+        limits: protocol::Limits {
+            max_body: number("max-body", setting("max-body"), defaults.max_body)?,
+            max_commands: number(
+                "max-commands",
+                setting("max-commands"),
+                defaults.max_commands,
+            )?,
+            max_value: number("max-value", setting("max-value"), defaults.max_value)?,
+        },
+        request_timeout: seconds("request-timeout", base.request_timeout.as_secs_f64())?,
+        redis_connections: number(
+            "redis-connections",
+            setting("redis-connections"),
+            base.redis_connections,
+        )?,
+        max_in_flight: number(
+            "max-in-flight",
+            setting("max-in-flight"),
+            base.max_in_flight,
+        )?,
+        metrics,
+        shutdown_grace: seconds("shutdown-grace", base.shutdown_grace.as_secs_f64())?,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -278,8 +385,46 @@ fn cmd_bridge(args: &[String]) -> Result<(), String> {
         let address = bound.local_addr().map_err(|e| e.to_string())?;
         println!("edgecache bridge listening on http://{address}");
         io::stdout().flush().map_err(|e| e.to_string())?;
-        bound.serve().await.map_err(|e| e.to_string())
+        bound
+            .serve_until(server::termination())
+            .await
+            .map_err(|e| e.to_string())
     })
+}
+
+/// Structured logs on stderr: `text` (key=value fields) or `json` (one object a line), at
+/// the level EDGECACHE_LOG names (default info).
+fn init_logging(format: &str) -> Result<(), String> {
+    let level = match std::env::var("EDGECACHE_LOG")
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "" | "info" => tracing::Level::INFO,
+        "error" => tracing::Level::ERROR,
+        "warn" => tracing::Level::WARN,
+        "debug" => tracing::Level::DEBUG,
+        "trace" => tracing::Level::TRACE,
+        other => {
+            return Err(format!(
+                "EDGECACHE_LOG={other}: expected error, warn, info, debug or trace"
+            ));
+        }
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_max_level(level)
+        .with_target(false);
+    match format {
+        "text" => builder.with_ansi(io::stderr().is_terminal()).init(),
+        "json" => builder.json().init(),
+        other => {
+            return Err(format!(
+                "--log-format: expected text or json, not {other:?}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn load_settings(options: &[(String, String)]) -> Result<CacheSettings, String> {

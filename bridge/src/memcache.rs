@@ -157,10 +157,12 @@ pub fn check_key(key: &str) -> McResult<Vec<u8>> {
 
 type Conn = BufReader<TcpStream>;
 
-/// One memcached server with a small pool of connections.
+/// One memcached server with a small pool of idle connections, and at most `permits`
+/// connections in use at once.
 struct Server {
     address: String,
     idle: Mutex<Vec<Conn>>,
+    permits: tokio::sync::Semaphore,
 }
 
 impl Server {
@@ -191,6 +193,11 @@ impl Server {
         request: &[u8],
         read: impl AsyncFnOnce(&mut Conn) -> McResult<T>,
     ) -> McResult<T> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| McError::Connection("the bridge is shutting down".into()))?;
         let mut conn = self.connect().await?;
         let io = |e: std::io::Error| McError::Connection(format!("{}: {e}", self.address));
         conn.get_mut().write_all(request).await.map_err(io)?;
@@ -275,6 +282,16 @@ pub fn node_name(spec: &str) -> String {
 impl Cluster {
     /// A cluster of `specs` (`HOST:PORT` each).
     pub fn new(specs: &[String]) -> Self {
+        Self::with_limits(specs, 1024)
+    }
+
+    /// Whether no server is configured.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// A cluster of `specs` keeping at most `max_connections` connections to each server.
+    pub fn with_limits(specs: &[String], max_connections: usize) -> Self {
         let nodes: Vec<String> = specs.iter().map(|s| node_name(s)).collect();
         let servers = nodes
             .iter()
@@ -284,6 +301,7 @@ impl Cluster {
                     Server {
                         address: name.clone(),
                         idle: Mutex::new(Vec::new()),
+                        permits: tokio::sync::Semaphore::new(max_connections.max(1)),
                     },
                 )
             })

@@ -1,31 +1,50 @@
 //! The HTTP bridge: Upstash's REST protocol in front of real Redis servers, and the same shape
 //! of protocol in front of Memcached (`docs/bridge.md`).
 //!
-//! Routes (all `POST`, JSON bodies, `Authorization: Bearer <token>` when a token is set):
-//! `/`, `/pipeline`, `/multi-exec` (the first Redis server), `/redis/<i>`, `/redis/<i>/pipeline`,
-//! `/redis/<i>/multi-exec` (the i-th), `/memcached`, `/memcached/pipeline`.
+//! Routes: `POST` `/`, `/pipeline`, `/multi-exec` (the first Redis server), `/redis/<i>`,
+//! `/redis/<i>/pipeline`, `/redis/<i>/multi-exec` (the i-th), `/memcached`,
+//! `/memcached/pipeline`; `GET` `/healthz` and `/metrics`.
+//!
+//! A request goes through, in order: the route and method (404, 405), the token (401), the
+//! body and its limits (400, 413), the allow-list and the token's rights (403), and only then
+//! the servers, under one deadline (504), with their failures typed (502).
 
-// Early returns carry the HTTP response to send; boxing them would buy nothing here.
-#![allow(clippy::result_large_err)]
-
+use crate::auth::{Token, authenticate};
 use crate::memcache::{Cluster, McError};
+use crate::metrics::{self, Metrics};
+use crate::protocol::{
+    self, Access, Command, Encoding, Limits, Policy, Rejection, Rights, memcached_access,
+    redis_access,
+};
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::{Value as Json, json};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
 
-/// Largest request body accepted.
-pub const MAX_BODY: usize = 16 * 1024 * 1024;
-
-/// What the bridge serves.
+/// Who may read `/metrics`.
 #[derive(Debug, Clone, Default)]
+pub enum MetricsAccess {
+    /// An admin token (or anyone, when the bridge has no tokens).
+    #[default]
+    Admin,
+    /// These tokens, or an admin token.
+    Tokens(Vec<Token>),
+    /// Anyone who can reach the port.
+    Public,
+}
+
+/// What the bridge serves, and how carefully.
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Where to listen (loopback by default).
     pub listen: String,
@@ -33,45 +52,170 @@ pub struct Config {
     pub redis: Vec<String>,
     /// Memcached `HOST:PORT`s, one cluster.
     pub memcached: Vec<String>,
-    /// The bearer token; `None` accepts any request (loopback only).
-    pub token: Option<String>,
+    /// Accepted bearer tokens; empty accepts any request (then only on loopback).
+    pub tokens: Vec<Token>,
+    /// The allow-list's switches.
+    pub policy: Policy,
+    /// Body, command-count and value limits (413).
+    pub limits: Limits,
+    /// Deadline of one request, servers included (504 past it).
+    pub request_timeout: Duration,
+    /// Connections kept to each Redis server (commands are multiplexed over them).
+    pub redis_connections: usize,
+    /// Most requests waiting on one server at once (Redis) or connections to one server
+    /// (Memcached).
+    pub max_in_flight: usize,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsAccess,
+    /// How long a SIGTERM waits for requests in flight.
+    pub shutdown_grace: Duration,
 }
 
-struct Bridge {
-    redis: Vec<deadpool_redis::Pool>,
-    memcached: Cluster,
-    token: Option<String>,
-}
-
-/// A request's encodings.
-#[derive(Clone, Copy)]
-struct Encoding {
-    /// Command arguments are base64 (`Edgecache-Arguments: base64`).
-    args_base64: bool,
-    /// Result strings are base64 (`Upstash-Encoding: base64`).
-    results_base64: bool,
-}
-
-impl Encoding {
-    fn of(headers: &HeaderMap) -> Self {
-        let is = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.eq_ignore_ascii_case("base64"))
-        };
+impl Default for Config {
+    fn default() -> Self {
         Self {
-            args_base64: is("edgecache-arguments"),
-            results_base64: is("upstash-encoding"),
+            listen: "127.0.0.1:8379".into(),
+            redis: Vec::new(),
+            memcached: Vec::new(),
+            tokens: Vec::new(),
+            policy: Policy::default(),
+            limits: Limits::default(),
+            request_timeout: Duration::from_secs(10),
+            redis_connections: 4,
+            max_in_flight: 1024,
+            metrics: MetricsAccess::Admin,
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+/// One Redis server: a few multiplexed connections, made on demand and dropped when they
+/// break, so the bridge recovers by itself when the server comes back.
+struct RedisServer {
+    client: redis::Client,
+    config: redis::AsyncConnectionConfig,
+    slots: Vec<Mutex<Option<redis::aio::MultiplexedConnection>>>,
+    next: AtomicUsize,
+    permits: Semaphore,
+    health: Health,
+}
+
+/// Whether a server is known to be down: logs the moment it goes and the moment it comes
+/// back, not every failed request.
+#[derive(Default)]
+struct Health {
+    down: AtomicBool,
+}
+
+impl Health {
+    fn failed(&self, server: &str, why: &str) {
+        if !self.down.swap(true, Ordering::Relaxed) {
+            tracing::warn!(server, error = why, "server unreachable");
         }
     }
 
-    fn text(self, bytes: &[u8]) -> Json {
-        if self.results_base64 {
-            Json::String(B64.encode(bytes))
-        } else {
-            Json::String(String::from_utf8_lossy(bytes).into_owned())
+    fn answered(&self, server: &str) {
+        if self.down.load(Ordering::Relaxed) && self.down.swap(false, Ordering::Relaxed) {
+            tracing::info!(server, "server back");
         }
+    }
+}
+
+/// A server's failure, before it becomes a 5xx.
+struct Failure {
+    status: StatusCode,
+    message: String,
+}
+
+impl Failure {
+    fn unreachable(message: String) -> Self {
+        Self {
+            status: StatusCode::BAD_GATEWAY,
+            message,
+        }
+    }
+}
+
+impl RedisServer {
+    fn new(url: &str, config: &Config) -> Result<Self, String> {
+        let client = redis::Client::open(url).map_err(|e| format!("--redis {url}: {e}"))?;
+        let connect = config.request_timeout.min(Duration::from_secs(5));
+        Ok(Self {
+            client,
+            config: redis::AsyncConnectionConfig::new()
+                .set_connection_timeout(Some(connect))
+                .set_response_timeout(Some(config.request_timeout)),
+            slots: (0..config.redis_connections.max(1))
+                .map(|_| Mutex::new(None))
+                .collect(),
+            next: AtomicUsize::new(0),
+            permits: Semaphore::new(config.max_in_flight.max(1)),
+            health: Health::default(),
+        })
+    }
+
+    /// A connection (a new one if its slot is empty) and the slot it came from.
+    async fn connection(
+        &self,
+        server: usize,
+    ) -> Result<(redis::aio::MultiplexedConnection, usize), Failure> {
+        let slot = self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len();
+        if let Some(conn) = self.slots[slot].lock().unwrap().as_ref() {
+            return Ok((conn.clone(), slot));
+        }
+        let conn = self
+            .client
+            .get_multiplexed_async_connection_with_config(&self.config)
+            .await
+            .map_err(|e| Failure {
+                status: if e.is_timeout() {
+                    StatusCode::GATEWAY_TIMEOUT
+                } else {
+                    StatusCode::BAD_GATEWAY
+                },
+                message: format!("CONNECTION Redis server {server} is unreachable: {e}"),
+            })?;
+        *self.slots[slot].lock().unwrap() = Some(conn.clone());
+        Ok((conn, slot))
+    }
+
+    /// Forgets a broken connection.
+    fn drop_connection(&self, slot: usize) {
+        *self.slots[slot].lock().unwrap() = None;
+    }
+}
+
+struct Bridge {
+    redis: Vec<RedisServer>,
+    memcached: Cluster,
+    memcached_health: Health,
+    tokens: Vec<Token>,
+    policy: Policy,
+    limits: Limits,
+    request_timeout: Duration,
+    metrics_access: MetricsAccess,
+    metrics: Metrics,
+    shutting_down: AtomicBool,
+}
+
+fn encoding_of(headers: &HeaderMap) -> Encoding {
+    let is = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("base64"))
+    };
+    Encoding {
+        args_base64: is("edgecache-arguments"),
+        results_base64: is("upstash-encoding"),
+    }
+}
+
+fn text(encoding: Encoding, bytes: &[u8]) -> Json {
+    if encoding.results_base64 {
+        Json::String(B64.encode(bytes))
+    } else {
+        Json::String(String::from_utf8_lossy(bytes).into_owned())
     }
 }
 
@@ -79,81 +223,101 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, axum::Json(json!({ "error": message.into() }))).into_response()
 }
 
-/// Why a request is refused before any command runs.
-fn check(bridge: &Bridge, headers: &HeaderMap) -> Result<Encoding, Response> {
-    if let Some(token) = &bridge.token {
-        let given = headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
-        if !constant_time_eq(given.as_bytes(), token.as_bytes()) {
-            return Err(error(StatusCode::UNAUTHORIZED, "Unauthorized"));
-        }
-    }
-    Ok(Encoding::of(headers))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// A command array's arguments as bytes.
-fn arguments(command: &Json, encoding: Encoding) -> Result<Vec<Vec<u8>>, String> {
-    let Json::Array(items) = command else {
-        return Err("ERR a command must be a JSON array".into());
+fn rejection(r: Rejection) -> Response {
+    let status = match r {
+        Rejection::BadRequest(_) => StatusCode::BAD_REQUEST,
+        Rejection::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        Rejection::Forbidden(_) => StatusCode::FORBIDDEN,
     };
-    if items.is_empty() {
-        return Err("ERR empty command".into());
-    }
-    items
-        .iter()
-        .map(|item| match item {
-            Json::String(s) if encoding.args_base64 => B64
-                .decode(s)
-                .map_err(|_| "ERR an argument is not base64".to_string()),
-            Json::String(s) => Ok(s.clone().into_bytes()),
-            Json::Number(n) => Ok(n.to_string().into_bytes()),
-            Json::Bool(b) => Ok(b.to_string().into_bytes()),
-            _ => Err("ERR arguments must be strings or numbers".to_string()),
-        })
-        .collect()
-}
-
-fn parse_body(body: &Bytes) -> Result<Json, Response> {
-    serde_json::from_slice(body).map_err(|e| {
-        error(
-            StatusCode::BAD_REQUEST,
-            format!("ERR invalid JSON body: {e}"),
-        )
-    })
+    error(status, r.message())
 }
 
 // ----- Redis -----
 
-fn redis_json(value: redis::Value, encoding: Encoding) -> Json {
+/// Writes a result string: base64, or the bytes as (lossy) UTF-8 text.
+fn write_text(out: &mut Vec<u8>, bytes: &[u8], encoding: Encoding) {
+    if encoding.results_base64 {
+        out.push(b'"');
+        let start = out.len();
+        out.resize(
+            start + base64::encoded_len(bytes.len(), true).unwrap_or(0),
+            0,
+        );
+        let written = B64.encode_slice(bytes, &mut out[start..]).unwrap_or(0);
+        out.truncate(start + written);
+        out.push(b'"');
+    } else {
+        // Serializing a str into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, &*String::from_utf8_lossy(bytes));
+    }
+}
+
+/// Writes a reply value as JSON straight into the response body (no intermediate tree: a
+/// 100-key MGET is 100 strings copied once).
+fn write_value(out: &mut Vec<u8>, value: &redis::Value, encoding: Encoding) {
     use redis::Value as V;
     match value {
-        V::Nil => Json::Null,
-        V::Int(i) => json!(i),
-        V::BulkString(bytes) => encoding.text(&bytes),
-        V::SimpleString(s) => encoding.text(s.as_bytes()),
-        V::Okay => encoding.text(b"OK"),
+        V::Nil => out.extend_from_slice(b"null"),
+        V::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        V::BulkString(bytes) => write_text(out, bytes, encoding),
+        V::SimpleString(s) => write_text(out, s.as_bytes(), encoding),
+        V::Okay => write_text(out, b"OK", encoding),
         V::Array(items) | V::Set(items) => {
-            Json::Array(items.into_iter().map(|v| redis_json(v, encoding)).collect())
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(out, item, encoding);
+            }
+            out.push(b']');
         }
-        V::Map(pairs) => Json::Array(
-            pairs
-                .into_iter()
-                .flat_map(|(k, v)| [redis_json(k, encoding), redis_json(v, encoding)])
-                .collect(),
-        ),
-        V::Double(x) => encoding.text(x.to_string().as_bytes()),
-        V::Boolean(b) => json!(i64::from(b)),
-        V::VerbatimString { text, .. } => encoding.text(text.as_bytes()),
-        V::Attribute { data, .. } => redis_json(*data, encoding),
-        other => Json::String(format!("{other:?}")),
+        V::Map(pairs) => {
+            out.push(b'[');
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(out, k, encoding);
+                out.push(b',');
+                write_value(out, v, encoding);
+            }
+            out.push(b']');
+        }
+        V::Double(x) => write_text(out, x.to_string().as_bytes(), encoding),
+        V::Boolean(b) => out.push(if *b { b'1' } else { b'0' }),
+        V::VerbatimString { text: t, .. } => write_text(out, t.as_bytes(), encoding),
+        V::Attribute { data, .. } => write_value(out, data, encoding),
+        V::ServerError(e) => {
+            let _ = serde_json::to_writer(&mut *out, &server_error_text(e));
+        }
+        other => {
+            let _ = serde_json::to_writer(&mut *out, &format!("{other:?}"));
+        }
     }
+}
+
+fn server_error_text(e: &redis::ServerError) -> String {
+    match e.details() {
+        Some(detail) => format!("{} {detail}", e.code()),
+        None => e.code().to_string(),
+    }
+}
+
+/// Writes one `{"result": ...}` or `{"error": ...}` object.
+fn write_reply(out: &mut Vec<u8>, value: &redis::Value, encoding: Encoding) {
+    if let redis::Value::ServerError(e) = value {
+        out.extend_from_slice(b"{\"error\":");
+        let _ = serde_json::to_writer(&mut *out, &server_error_text(e));
+    } else {
+        out.extend_from_slice(b"{\"result\":");
+        write_value(out, value, encoding);
+    }
+    out.push(b'}');
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// A Redis error as its reply line (`ERR value is not an integer or out of range`).
@@ -164,117 +328,102 @@ fn redis_error(e: &redis::RedisError) -> String {
     }
 }
 
-fn is_server_error(e: &redis::RedisError) -> bool {
-    e.code().is_some()
-}
-
-async fn redis_connection(
-    bridge: &Bridge,
-    server: usize,
-) -> Result<deadpool_redis::Connection, Response> {
-    let pool = bridge
-        .redis
-        .get(server)
-        .ok_or_else(|| error(StatusCode::NOT_FOUND, format!("no Redis server {server}")))?;
-    pool.get().await.map_err(|e| {
-        error(
-            StatusCode::BAD_GATEWAY,
-            format!("Error connecting to Redis server {server}: {e}"),
-        )
-    })
-}
-
-async fn run_redis(
-    conn: &mut deadpool_redis::Connection,
-    args: &[Vec<u8>],
-) -> Result<redis::Value, redis::RedisError> {
-    let mut cmd = redis::cmd(&String::from_utf8_lossy(&args[0]).to_uppercase());
+fn redis_cmd(args: &Command) -> redis::Cmd {
+    let mut cmd = redis::cmd(&String::from_utf8_lossy(&args[0]).to_ascii_uppercase());
     for arg in &args[1..] {
         cmd.arg(arg.as_slice());
     }
-    cmd.query_async(conn).await
+    cmd
 }
 
-async fn redis_route(
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Command,
+    Pipeline,
+    MultiExec,
+}
+
+/// Runs authorized commands on a Redis server: the response, or a server failure.
+async fn run_redis(
     bridge: &Bridge,
-    server: usize,
-    kind: &str,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let encoding = match check(bridge, &headers) {
-        Ok(encoding) => encoding,
-        Err(response) => return response,
-    };
-    let body = match parse_body(&body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
-    let mut conn = match redis_connection(bridge, server).await {
-        Ok(conn) => conn,
-        Err(response) => return response,
-    };
-    match kind {
-        "command" => {
-            let args = match arguments(&body, encoding) {
-                Ok(args) => args,
-                Err(message) => return error(StatusCode::BAD_REQUEST, message),
-            };
-            match run_redis(&mut conn, &args).await {
-                Ok(value) => {
-                    axum::Json(json!({ "result": redis_json(value, encoding) })).into_response()
-                }
-                Err(e) if is_server_error(&e) => error(StatusCode::BAD_REQUEST, redis_error(&e)),
-                Err(e) => error(StatusCode::BAD_GATEWAY, redis_error(&e)),
-            }
-        }
-        _ => {
-            let Json::Array(commands) = body else {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "ERR a pipeline must be a JSON array",
-                );
-            };
-            let mut all = Vec::new();
-            for command in &commands {
-                match arguments(command, encoding) {
-                    Ok(args) => all.push(args),
-                    Err(message) => return error(StatusCode::BAD_REQUEST, message),
-                }
-            }
-            if kind == "multi-exec" {
-                let mut pipe = redis::pipe();
-                pipe.atomic();
-                for args in &all {
-                    let mut cmd = redis::cmd(&String::from_utf8_lossy(&args[0]).to_uppercase());
-                    for arg in &args[1..] {
-                        cmd.arg(arg.as_slice());
-                    }
-                    pipe.add_command(cmd);
-                }
-                return match pipe.query_async::<Vec<redis::Value>>(&mut conn).await {
-                    Ok(values) => axum::Json(Json::Array(
-                        values
-                            .into_iter()
-                            .map(|v| json!({ "result": redis_json(v, encoding) }))
-                            .collect(),
-                    ))
-                    .into_response(),
-                    Err(e) if is_server_error(&e) => {
-                        error(StatusCode::BAD_REQUEST, redis_error(&e))
-                    }
-                    Err(e) => error(StatusCode::BAD_GATEWAY, redis_error(&e)),
+    index: usize,
+    kind: Kind,
+    commands: Vec<Command>,
+    encoding: Encoding,
+) -> Result<Response, Failure> {
+    let server = &bridge.redis[index];
+    let _permit = server.permits.acquire().await.map_err(|_| Failure {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        message: "BUSY the bridge is shutting down".into(),
+    })?;
+    let name = format!("redis/{index}");
+    let (mut conn, slot) = server.connection(index).await.inspect_err(|f| {
+        bridge.metrics.upstream_error(metrics::Server::Redis);
+        server.health.failed(&name, &f.message);
+    })?;
+    bridge.metrics.commands(commands.len());
+    let started = Instant::now();
+    let answer = match kind {
+        Kind::Command => {
+            let cmd = redis_cmd(&commands[0]);
+            cmd.query_async::<redis::Value>(&mut conn).await.map(|v| {
+                let status = match v {
+                    redis::Value::ServerError(_) => StatusCode::BAD_REQUEST,
+                    _ => StatusCode::OK,
                 };
+                let mut out = Vec::with_capacity(64);
+                write_reply(&mut out, &v, encoding);
+                (status, out)
+            })
+        }
+        Kind::Pipeline | Kind::MultiExec => {
+            let mut pipe = redis::pipe();
+            if kind == Kind::MultiExec {
+                pipe.atomic();
             }
-            let mut replies = Vec::new();
-            for args in &all {
-                replies.push(match run_redis(&mut conn, args).await {
-                    Ok(value) => json!({ "result": redis_json(value, encoding) }),
-                    Err(e) if is_server_error(&e) => json!({ "error": redis_error(&e) }),
-                    Err(e) => return error(StatusCode::BAD_GATEWAY, redis_error(&e)),
-                });
+            pipe.ignore_errors();
+            for args in &commands {
+                pipe.add_command(redis_cmd(args));
             }
-            axum::Json(Json::Array(replies)).into_response()
+            pipe.query_async::<Vec<redis::Value>>(&mut conn)
+                .await
+                .map(|values| {
+                    let mut out = Vec::with_capacity(32 * values.len() + 2);
+                    out.push(b'[');
+                    for (i, v) in values.iter().enumerate() {
+                        if i > 0 {
+                            out.push(b',');
+                        }
+                        write_reply(&mut out, v, encoding);
+                    }
+                    out.push(b']');
+                    (StatusCode::OK, out)
+                })
+        }
+    };
+    bridge
+        .metrics
+        .latency(metrics::Server::Redis, started.elapsed());
+    match answer {
+        Ok((status, body)) => {
+            server.health.answered(&name);
+            Ok(json_response(status, body))
+        }
+        // The server answered with an error (an aborted transaction, a bad command).
+        Err(e) if e.code().is_some() => Ok(error(StatusCode::BAD_REQUEST, redis_error(&e))),
+        Err(e) => {
+            server.drop_connection(slot);
+            bridge.metrics.upstream_error(metrics::Server::Redis);
+            server.health.failed(&name, &e.to_string());
+            let status = if e.is_timeout() {
+                StatusCode::GATEWAY_TIMEOUT
+            } else {
+                StatusCode::BAD_GATEWAY
+            };
+            Err(Failure {
+                status,
+                message: format!("CONNECTION Redis server {index}: {e}"),
+            })
         }
     }
 }
@@ -300,16 +449,16 @@ fn item_json(item: Option<crate::memcache::Item>, encoding: Encoding, cas: bool)
     match item {
         None => Json::Null,
         Some(item) if cas => json!([
-            encoding.text(&item.value),
+            text(encoding, &item.value),
             item.flags,
             item.cas.unwrap_or(0).to_string()
         ]),
-        Some(item) => json!([encoding.text(&item.value), item.flags]),
+        Some(item) => json!([text(encoding, &item.value), item.flags]),
     }
 }
 
 /// Runs one memcached command array.
-async fn run_memcached(
+async fn run_memcached_command(
     cluster: &Cluster,
     args: &[Vec<u8>],
     encoding: Encoding,
@@ -377,127 +526,307 @@ async fn run_memcached(
     })
 }
 
-async fn memcached_route(
+async fn run_memcached(
     bridge: &Bridge,
     pipeline: bool,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let encoding = match check(bridge, &headers) {
-        Ok(encoding) => encoding,
-        Err(response) => return response,
-    };
-    let body = match parse_body(&body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
-    let commands = if pipeline {
-        match body {
-            Json::Array(commands) => commands,
-            _ => return error(StatusCode::BAD_REQUEST, "a pipeline must be a JSON array"),
-        }
-    } else {
-        vec![body]
-    };
-    let mut replies = Vec::new();
-    for command in &commands {
-        let args = match arguments(command, encoding) {
-            Ok(args) => args,
-            Err(message) => return error(StatusCode::BAD_REQUEST, message),
-        };
-        let reply = match run_memcached(&bridge.memcached, &args, encoding).await {
+    commands: Vec<Command>,
+    encoding: Encoding,
+) -> Result<Response, Failure> {
+    let mut replies = Vec::with_capacity(commands.len());
+    bridge.metrics.commands(commands.len());
+    for args in &commands {
+        let started = Instant::now();
+        let answer = run_memcached_command(&bridge.memcached, args, encoding).await;
+        bridge
+            .metrics
+            .latency(metrics::Server::Memcached, started.elapsed());
+        replies.push(match answer {
             Ok(result) => json!({ "result": result }),
             Err(McError::Connection(message)) => {
-                return error(StatusCode::BAD_GATEWAY, format!("memcached: {message}"));
+                bridge.metrics.upstream_error(metrics::Server::Memcached);
+                bridge.memcached_health.failed("memcached", &message);
+                return Err(Failure::unreachable(format!(
+                    "CONNECTION memcached: {message}"
+                )));
             }
             Err(e) => json!({ "error": e.reply_text() }),
-        };
-        replies.push(reply);
+        });
     }
+    bridge.memcached_health.answered("memcached");
     if pipeline {
-        axum::Json(Json::Array(replies)).into_response()
+        return Ok(axum::Json(Json::Array(replies)).into_response());
+    }
+    let reply = replies.pop().unwrap_or(Json::Null);
+    let status = if reply.get("error").is_some() {
+        StatusCode::BAD_REQUEST
     } else {
-        let reply = replies.pop().unwrap_or(Json::Null);
-        let status = if reply.get("error").is_some() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
-        (status, axum::Json(reply)).into_response()
+        StatusCode::OK
+    };
+    Ok((status, axum::Json(reply)).into_response())
+}
+
+// ----- Routing -----
+
+/// What a path names.
+#[derive(Clone, Copy)]
+enum Target {
+    Redis(usize, Kind),
+    Memcached { pipeline: bool },
+    Health,
+    Metrics,
+}
+
+fn target_of(path: &str) -> Option<Target> {
+    let kind = |rest: &str| match rest {
+        "" => Some(Kind::Command),
+        "/pipeline" => Some(Kind::Pipeline),
+        "/multi-exec" => Some(Kind::MultiExec),
+        _ => None,
+    };
+    match path {
+        "/" => return Some(Target::Redis(0, Kind::Command)),
+        "/pipeline" => return Some(Target::Redis(0, Kind::Pipeline)),
+        "/multi-exec" => return Some(Target::Redis(0, Kind::MultiExec)),
+        "/memcached" => return Some(Target::Memcached { pipeline: false }),
+        "/memcached/pipeline" => return Some(Target::Memcached { pipeline: true }),
+        "/healthz" => return Some(Target::Health),
+        "/metrics" => return Some(Target::Metrics),
+        _ => {}
+    }
+    let rest = path.strip_prefix("/redis/")?;
+    let digits = rest.find('/').unwrap_or(rest.len());
+    let index: usize = rest[..digits].parse().ok()?;
+    if rest[..digits].starts_with('+') {
+        return None;
+    }
+    Some(Target::Redis(index, kind(&rest[digits..])?))
+}
+
+fn metric_route(target: Option<Target>) -> metrics::Route {
+    match target {
+        Some(Target::Redis(_, Kind::Command)) => metrics::Route::Redis,
+        Some(Target::Redis(_, Kind::Pipeline)) => metrics::Route::RedisPipeline,
+        Some(Target::Redis(_, Kind::MultiExec)) => metrics::Route::RedisMultiExec,
+        Some(Target::Memcached { pipeline: false }) => metrics::Route::Memcached,
+        Some(Target::Memcached { pipeline: true }) => metrics::Route::MemcachedPipeline,
+        _ => metrics::Route::Other,
     }
 }
 
-fn router(bridge: Arc<Bridge>) -> Router {
-    let b = bridge.clone();
-    let root = move |headers: HeaderMap, body: Bytes| {
-        let b = b.clone();
-        async move { redis_route(&b, 0, "command", headers, body).await }
+/// Reads the body, refusing it past `max` bytes.
+async fn read_body(body: Body, max: usize) -> Result<axum::body::Bytes, Rejection> {
+    match Limited::new(body, max).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<LengthLimitError>() => Err(Rejection::TooLarge(format!(
+            "ERR the body is over {max} bytes"
+        ))),
+        Err(e) => Err(Rejection::BadRequest(format!(
+            "ERR could not read the body: {e}"
+        ))),
+    }
+}
+
+/// The rights of the request's token (any request when the bridge has no tokens).
+fn rights(bridge: &Bridge, headers: &HeaderMap) -> Option<Rights> {
+    if bridge.tokens.is_empty() {
+        return Some(Rights::Admin);
+    }
+    authenticate(
+        &bridge.tokens,
+        headers.get(header::AUTHORIZATION).map(|v| v.as_bytes()),
+    )
+}
+
+fn unauthorized() -> Response {
+    let mut response = error(StatusCode::UNAUTHORIZED, "Unauthorized");
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static("Bearer"),
+    );
+    response
+}
+
+fn method_not_allowed(allow: &'static str) -> Response {
+    let mut response = error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("ERR method not allowed; use {allow}"),
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static(allow));
+    response
+}
+
+async fn handle_commands(
+    bridge: &Bridge,
+    target: Target,
+    method: &Method,
+    headers: &HeaderMap,
+    body: Body,
+) -> Response {
+    if method != Method::POST {
+        return method_not_allowed("POST");
+    }
+    let Some(rights) = rights(bridge, headers) else {
+        return unauthorized();
     };
-    let b = bridge.clone();
-    let root_pipeline = move |headers: HeaderMap, body: Bytes| {
-        let b = b.clone();
-        async move { redis_route(&b, 0, "pipeline", headers, body).await }
+    if let Some(length) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        if length > bridge.limits.max_body {
+            return rejection(Rejection::TooLarge(format!(
+                "ERR the body is over {} bytes",
+                bridge.limits.max_body
+            )));
+        }
+    }
+    // A slow upload gets the same deadline as a slow server.
+    let body = match tokio::time::timeout(
+        bridge.request_timeout,
+        read_body(body, bridge.limits.max_body),
+    )
+    .await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(r)) => return rejection(r),
+        Err(_) => {
+            return error(
+                StatusCode::REQUEST_TIMEOUT,
+                "ERR the request body did not arrive in time",
+            );
+        }
     };
-    let b = bridge.clone();
-    let root_multi = move |headers: HeaderMap, body: Bytes| {
-        let b = b.clone();
-        async move { redis_route(&b, 0, "multi-exec", headers, body).await }
+    let encoding = encoding_of(headers);
+    let (batch, access_of): (bool, fn(&Command) -> Access) = match target {
+        Target::Redis(index, kind) => {
+            if index >= bridge.redis.len() {
+                return error(
+                    StatusCode::NOT_FOUND,
+                    format!("ERR no Redis server {index} on this bridge"),
+                );
+            }
+            (kind != Kind::Command, redis_access)
+        }
+        Target::Memcached { pipeline } => {
+            if bridge.memcached.is_empty() {
+                return error(StatusCode::NOT_FOUND, "ERR no memcached on this bridge");
+            }
+            (pipeline, memcached_access)
+        }
+        Target::Health | Target::Metrics => unreachable!("not a command route"),
     };
-    Router::new()
-        .route("/", post(root))
-        .route("/pipeline", post(root_pipeline))
-        .route("/multi-exec", post(root_multi))
-        .route(
-            "/redis/{server}",
-            post(
-                |State(b): State<Arc<Bridge>>,
-                 Path(server): Path<usize>,
-                 headers: HeaderMap,
-                 body: Bytes| async move {
-                    redis_route(&b, server, "command", headers, body).await
-                },
-            ),
-        )
-        .route(
-            "/redis/{server}/{kind}",
-            post(
-                |State(b): State<Arc<Bridge>>,
-                 Path((server, kind)): Path<(usize, String)>,
-                 headers: HeaderMap,
-                 body: Bytes| async move {
-                    match kind.as_str() {
-                        "pipeline" | "multi-exec" => {
-                            redis_route(&b, server, &kind, headers, body).await
-                        }
-                        _ => error(StatusCode::NOT_FOUND, "no such route"),
-                    }
-                },
-            ),
-        )
-        .route(
-            "/memcached",
-            post(
-                |State(b): State<Arc<Bridge>>, headers: HeaderMap, body: Bytes| async move {
-                    memcached_route(&b, false, headers, body).await
-                },
-            ),
-        )
-        .route(
-            "/memcached/pipeline",
-            post(
-                |State(b): State<Arc<Bridge>>, headers: HeaderMap, body: Bytes| async move {
-                    memcached_route(&b, true, headers, body).await
-                },
-            ),
-        )
-        .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(bridge)
+    let commands = match protocol::parse_body(&body, batch, encoding, &bridge.limits) {
+        Ok(commands) => commands,
+        Err(r) => return rejection(r),
+    };
+    for command in &commands {
+        if let Err(r) = bridge
+            .policy
+            .permit(rights, access_of(command), &command[0])
+        {
+            return rejection(r);
+        }
+    }
+    let run = async {
+        match target {
+            Target::Redis(index, kind) => run_redis(bridge, index, kind, commands, encoding).await,
+            Target::Memcached { pipeline } => {
+                run_memcached(bridge, pipeline, commands, encoding).await
+            }
+            Target::Health | Target::Metrics => unreachable!(),
+        }
+    };
+    match tokio::time::timeout(bridge.request_timeout, run).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(failure)) => error(failure.status, failure.message),
+        Err(_) => {
+            let server = match target {
+                Target::Memcached { .. } => metrics::Server::Memcached,
+                _ => metrics::Server::Redis,
+            };
+            bridge.metrics.upstream_error(server);
+            error(
+                StatusCode::GATEWAY_TIMEOUT,
+                format!(
+                    "TIMEOUT no answer from the server within {:?}",
+                    bridge.request_timeout
+                ),
+            )
+        }
+    }
+}
+
+fn handle_metrics(bridge: &Bridge, method: &Method, headers: &HeaderMap) -> Response {
+    if method != Method::GET {
+        return method_not_allowed("GET");
+    }
+    let allowed = match &bridge.metrics_access {
+        MetricsAccess::Public => true,
+        MetricsAccess::Admin => rights(bridge, headers) == Some(Rights::Admin),
+        MetricsAccess::Tokens(tokens) => {
+            rights(bridge, headers) == Some(Rights::Admin)
+                || authenticate(
+                    tokens,
+                    headers.get(header::AUTHORIZATION).map(|v| v.as_bytes()),
+                )
+                .is_some()
+        }
+    };
+    if !allowed {
+        return unauthorized();
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        bridge.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn handle(State(bridge): State<Arc<Bridge>>, request: Request) -> Response {
+    let started = Instant::now();
+    let _in_flight = bridge.metrics.enter();
+    let (parts, body) = request.into_parts();
+    let target = target_of(parts.uri.path());
+    let response = match target {
+        None => error(StatusCode::NOT_FOUND, "ERR no such route"),
+        Some(Target::Health) => match parts.method {
+            Method::GET | Method::HEAD if bridge.shutting_down.load(Ordering::Relaxed) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(json!({ "status": "shutting down" })),
+            )
+                .into_response(),
+            Method::GET | Method::HEAD => axum::Json(json!({ "status": "ok" })).into_response(),
+            _ => method_not_allowed("GET, HEAD"),
+        },
+        Some(Target::Metrics) => handle_metrics(&bridge, &parts.method, &parts.headers),
+        Some(target) => handle_commands(&bridge, target, &parts.method, &parts.headers, body).await,
+    };
+    let status = response.status().as_u16();
+    bridge.metrics.request(metric_route(target), status);
+    let micros = started.elapsed().as_micros() as u64;
+    let path = parts.uri.path();
+    // Per request at debug only: an outage or a scan must not flood the log (servers going
+    // down and coming back are logged once each, at warn and info).
+    if status >= 500 {
+        tracing::debug!(method = %parts.method, path, status, micros, "request failed upstream");
+    } else if status == 401 || status == 403 || status == 413 {
+        tracing::debug!(method = %parts.method, path, status, micros, "request refused");
+    } else {
+        tracing::debug!(method = %parts.method, path, status, micros, "request");
+    }
+    response
 }
 
 /// A bound bridge, ready to serve.
 pub struct Bound {
     listener: tokio::net::TcpListener,
-    app: Router,
+    bridge: Arc<Bridge>,
+    grace: Duration,
 }
 
 impl Bound {
@@ -506,9 +835,80 @@ impl Bound {
         self.listener.local_addr()
     }
 
+    fn app(&self) -> Router {
+        Router::new()
+            .fallback(handle)
+            .with_state(self.bridge.clone())
+    }
+
     /// Serves until the process ends.
     pub async fn serve(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.app).await
+        use axum::serve::ListenerExt as _;
+        let app = self.app();
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, app).await
+    }
+
+    /// Serves until `signal` completes, then stops accepting, finishes the requests in
+    /// flight (at most the grace period) and returns.
+    pub async fn serve_until(
+        self,
+        signal: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        use axum::serve::ListenerExt as _;
+        let app = self.app();
+        let bridge = self.bridge.clone();
+        let grace = self.grace;
+        let (tx, mut rx) = tokio::sync::watch::channel(false);
+        let shutdown = async move {
+            signal.await;
+            bridge.shutting_down.store(true, Ordering::Relaxed);
+            tracing::info!("shutting down: finishing the requests in flight");
+            let _ = tx.send(true);
+        };
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let server = axum::serve(listener, app).with_graceful_shutdown(shutdown);
+        let deadline = async move {
+            let _ = rx.wait_for(|started| *started).await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            result = server.into_future() => {
+                tracing::info!("stopped");
+                result
+            }
+            () = deadline => {
+                tracing::warn!(?grace, "grace period over; abandoning the requests still in flight");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// SIGTERM or SIGINT (Ctrl-C).
+pub async fn termination() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -518,29 +918,44 @@ pub async fn bind(config: &Config) -> Result<Bound, String> {
         .listen
         .parse()
         .map_err(|e| format!("--listen {}: {e}", config.listen))?;
-    if config.token.is_none() && !address.ip().is_loopback() {
+    if config.tokens.is_empty() && !address.ip().is_loopback() {
         return Err(format!(
             "refusing to listen on {address} without a token: give --token-file, or listen on loopback"
         ));
     }
-    let mut redis = Vec::new();
-    for url in &config.redis {
-        let pool = deadpool_redis::Config::from_url(url.clone())
-            .create_pool(Some(deadpool_redis::Runtime::Tokio1))
-            .map_err(|e| format!("--redis {url}: {e}"))?;
-        redis.push(pool);
-    }
+    let redis = config
+        .redis
+        .iter()
+        .map(|url| RedisServer::new(url, config))
+        .collect::<Result<Vec<_>, _>>()?;
     let bridge = Arc::new(Bridge {
         redis,
-        memcached: Cluster::new(&config.memcached),
-        token: config.token.clone(),
+        memcached: Cluster::with_limits(&config.memcached, config.max_in_flight),
+        memcached_health: Health::default(),
+        tokens: config.tokens.clone(),
+        policy: config.policy,
+        limits: config.limits,
+        request_timeout: config.request_timeout,
+        metrics_access: config.metrics.clone(),
+        metrics: Metrics::default(),
+        shutting_down: AtomicBool::new(false),
     });
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|e| format!("--listen {address}: {e}"))?;
+    tracing::info!(
+        %address,
+        redis = config.redis.len(),
+        memcached = config.memcached.len(),
+        tokens = config.tokens.len(),
+        allow_keys = config.policy.allow_keys,
+        allow_scripts = config.policy.allow_scripts,
+        "edgecache bridge ready"
+    );
     Ok(Bound {
         listener,
-        app: router(bridge),
+        bridge,
+        grace: config.shutdown_grace,
     })
 }
 
@@ -558,4 +973,35 @@ pub fn spawn(config: Config) -> Result<String, String> {
         let _ = runtime.block_on(bound.serve());
     });
     Ok(format!("http://{address}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_name_targets() {
+        assert!(matches!(
+            target_of("/"),
+            Some(Target::Redis(0, Kind::Command))
+        ));
+        assert!(matches!(
+            target_of("/redis/3/multi-exec"),
+            Some(Target::Redis(3, Kind::MultiExec))
+        ));
+        assert!(matches!(
+            target_of("/redis/12"),
+            Some(Target::Redis(12, Kind::Command))
+        ));
+        for bad in [
+            "/redis/",
+            "/redis/x",
+            "/redis/+1",
+            "/redis/1/",
+            "/redis/1/exec",
+            "/get/k",
+        ] {
+            assert!(target_of(bad).is_none(), "{bad}");
+        }
+    }
 }

@@ -140,7 +140,7 @@ fn a_running_bridge_serves_replays_and_refuses_a_wrong_token() {
     let dir = std::env::temp_dir().join(format!("edgecache-bridge-token-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let token_file = dir.join("token");
-    std::fs::write(&token_file, "s3cret-token\n").unwrap();
+    std::fs::write(&token_file, "s3cret-token-0123456789\n").unwrap();
     let redis_url = format!("redis://127.0.0.1:{}/0", redis.port);
     let memcached_location = format!("127.0.0.1:{}", memcached.port);
     let bridge = support::Bridge::start(&[
@@ -150,6 +150,8 @@ fn a_running_bridge_serves_replays_and_refuses_a_wrong_token() {
         &memcached_location,
         "--token-file",
         token_file.to_str().unwrap(),
+        // The traces' `dump` lists keys with KEYS.
+        "--allow-keys",
     ]);
     let via = |token: &str, location: (&str, &str)| {
         vec![
@@ -173,7 +175,8 @@ fn a_running_bridge_serves_replays_and_refuses_a_wrong_token() {
             ("--memcached", memcached_location.as_str()),
         ),
     ] {
-        let problems = replay_and_compare(backend, trace, &via("s3cret-token", location));
+        let problems =
+            replay_and_compare(backend, trace, &via("s3cret-token-0123456789", location));
         assert!(problems.is_empty(), "{problems:#?}");
         let refused = replay_and_compare(backend, trace, &via("wrong", location));
         assert!(

@@ -57,7 +57,7 @@ fn run<T>(future: impl std::future::Future<Output = T>) -> T {
 fn upstash_dialect_and_bridge_dialect_share_entries() {
     let redis = support::redis();
     let redis_url = format!("redis://127.0.0.1:{}/0", redis.port);
-    let bridge = support::Bridge::start(&["--redis", &redis_url]);
+    let bridge = support::Bridge::start(&["--redis", &redis_url, "--allow-scripts"]);
     let caches = caches(redis.port, &bridge.url);
     let upstash = caches.get("upstash").unwrap();
     let via_bridge = caches.get("default").unwrap();

@@ -14,7 +14,10 @@ let redis, memcached, server;
 before(async () => {
   redis = await redisServer();
   memcached = await memcachedServer();
-  server = await bridge(['--redis', `redis://127.0.0.1:${redis.port}/0`, '--memcached', `127.0.0.1:${memcached.port}`]);
+  server = await bridge([
+    '--redis', `redis://127.0.0.1:${redis.port}/0`, '--memcached', `127.0.0.1:${memcached.port}`,
+    '--allow-scripts', // the Upstash dialect's binary writes are EVALs, as on Upstash
+  ]);
 });
 
 after(() => {

@@ -68,7 +68,11 @@ impl Drop for Server {
 /// A redis-server with 64 logical databases (one per trace running in parallel), nothing
 /// saved to disk.
 pub fn redis() -> Server {
-    let port = free_port();
+    redis_on(free_port())
+}
+
+/// A redis-server on `port` (to bring one back where it was).
+pub fn redis_on(port: u16) -> Server {
     let dir = std::env::temp_dir();
     let mut child = Command::new(require("redis-server"))
         .args([
@@ -99,7 +103,11 @@ pub fn redis() -> Server {
 
 /// A memcached (64 MB).
 pub fn memcached() -> Server {
-    let port = free_port();
+    memcached_on(free_port())
+}
+
+/// A memcached on `port`.
+pub fn memcached_on(port: u16) -> Server {
     let mut command = Command::new(require("memcached"));
     command.args([
         "-l",
@@ -148,6 +156,10 @@ impl Bridge {
             .arg("bridge")
             .args(["--listen", &listen])
             .args(args)
+            .env(
+                "EDGECACHE_LOG",
+                std::env::var("EDGECACHE_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -165,6 +177,42 @@ impl Bridge {
             url: format!("http://{listen}"),
         }
     }
+}
+
+impl Bridge {
+    /// The bridge process' id.
+    pub fn pid(&self) -> u32 {
+        self.server.child.id()
+    }
+
+    /// Sends SIGTERM (by PID).
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+
+    /// Waits up to `timeout` for the process to exit.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.server.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+/// A fresh temporary directory for one test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("edgecache-bridge-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 /// The workspace root, where `tests/conformance/` lives.
