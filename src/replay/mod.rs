@@ -27,18 +27,26 @@ use crate::options::Options;
 use crate::python;
 use crate::seam::sql::SqlStore;
 use crate::settings::{BackendKind, CacheSettings, node_value};
+#[cfg(edgecache_replay)]
 use crate::store::sqlite::SqliteStore;
 use crate::value::Value;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+#[cfg(edgecache_replay)]
 use core::future::Future;
+#[cfg(edgecache_replay)]
 use core::pin::pin;
+#[cfg(edgecache_replay)]
 use core::sync::atomic::{AtomicU64, Ordering};
+#[cfg(edgecache_replay)]
 use core::task::{Context, Poll};
+#[cfg(edgecache_replay)]
 use std::path::PathBuf;
+#[cfg(edgecache_replay)]
 use std::task::Wake;
+#[cfg(edgecache_replay)]
 use std::thread::{self, Thread};
 
 /// Backends the replay can run in this build.
@@ -67,7 +75,7 @@ pub struct Network {
 /// needing a part not built is reported as pending by name).
 pub const PENDING_OPS: &[&str] = &[];
 
-pub use http::HTTP_OPS;
+pub use http::{HTTP_OPS, http_settings};
 
 /// Why a trace could not be replayed at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +87,7 @@ impl core::fmt::Display for ReplayError {
     }
 }
 
+#[cfg(edgecache_std)]
 impl std::error::Error for ReplayError {}
 
 /// A parsed trace.
@@ -169,6 +178,9 @@ impl Trace {
 
     /// Builds the `CACHES` setting the oracle would: `settings` as `default` with `BACKEND`
     /// and `LOCATION` filled in, and each extra alias inheriting from it.
+    ///
+    /// `location` overrides every alias's `LOCATION` (locmem aliases naming their own keep
+    /// it), as the oracle does for the storing backends; `None` keeps the trace's.
     fn cache_settings(
         &self,
         backend: BackendKind,
@@ -176,6 +188,27 @@ impl Trace {
     ) -> Result<CacheSettings, ReplayError> {
         CacheSettings::from_node(&self.caches_node(backend, location)?)
             .map_err(|e| ReplayError(format!("trace settings: {e}")))
+    }
+
+    /// The `CACHES` setting the oracle builds for `backend` (`locmem`, `filebased`, ...);
+    /// `location` replaces the storing backends' `LOCATION` (a KV binding, a table name).
+    pub fn settings_for(
+        &self,
+        backend: &str,
+        location: Option<&str>,
+    ) -> Result<CacheSettings, ReplayError> {
+        self.cache_settings(backend_kind(backend)?, location)
+    }
+
+    /// The trace's `django_settings` over the oracle's defaults, for the HTTP operations.
+    pub fn http_settings(&self) -> HttpSettings {
+        http::http_settings(&self.django_settings)
+    }
+
+    /// The oracle's output document for this trace on `backend`, around `results` (entries
+    /// made by [`result_entry`]).
+    pub fn document(&self, backend: &str, results: Vec<Json>) -> Result<Json, ReplayError> {
+        Ok(output_document(self, backend_kind(backend)?, results))
     }
 
     /// The `CACHES` setting [`replay`] builds for `backend` (an in-memory one), as the Python
@@ -286,12 +319,14 @@ fn dict_get<'a>(dict: &'a Value, name: &str) -> Option<&'a Value> {
     }
 }
 
+#[cfg(edgecache_replay)]
 /// Replays `trace` on `backend` (`locmem`, `dummy`, ...) and returns the oracle's output
 /// document.
 pub fn replay(trace: &Trace, backend: &str) -> Result<Json, ReplayError> {
     replay_on(trace, backend, None)
 }
 
+#[cfg(edgecache_replay)]
 /// [`replay`], with the servers of the network backends (redis, memcached): their traces
 /// start from a flushed server, and `advance` sleeps for real.
 pub fn replay_on(
@@ -336,6 +371,7 @@ pub fn replay_on(
     Ok(output_document(trace, kind, results))
 }
 
+#[cfg(edgecache_replay)]
 /// Replays `trace` on caches outside this process's core (the WebAssembly component through
 /// its interface): `caches` holds every alias of [`Trace::settings_text`] on `backend`, and
 /// reads its time from `clock`, which `advance` moves. Same output as [`replay`]; HTTP
@@ -362,7 +398,7 @@ pub fn replay_via<C: ReplayCaches>(
             } else {
                 match caches.cache(alias) {
                     Ok(cache) => {
-                        let outcome = block_on(run_op(name, op, cache, clock, None, false));
+                        let outcome = block_on(run_cache_op(name, op, cache, Some(clock), None));
                         (outcome, cache.take_warnings())
                     }
                     Err(error) => (Err(error), Vec::new()),
@@ -596,8 +632,8 @@ fn backend_kind(backend: &str) -> Result<BackendKind, ReplayError> {
         })
 }
 
-/// One operation's entry in the oracle's output.
-fn result_entry(
+/// One operation's entry in the oracle's output: `i`, `op`, then [`outcome_fields`].
+pub fn result_entry(
     index: usize,
     op: &Value,
     outcome: Result<Value, CacheError>,
@@ -608,6 +644,17 @@ fn result_entry(
         ("i".to_string(), Json::Int(index as i128)),
         ("op".to_string(), Json::Str(name.into()))
     ];
+    entry.extend(outcome_fields(outcome, warnings));
+    Json::Object(entry)
+}
+
+/// An operation's outcome as the oracle writes it: `result` (or `error` with Python's
+/// `type` and `message`), then `warnings`.
+pub fn outcome_fields(
+    outcome: Result<Value, CacheError>,
+    warnings: Vec<Warning>,
+) -> Vec<(String, Json)> {
+    let mut entry = Vec::new();
     match outcome {
         Ok(result) => entry.push(("result".into(), jsonify(&result))),
         Err(error) => entry.push((
@@ -628,7 +675,7 @@ fn result_entry(
         })
         .collect();
     entry.push(("warnings".into(), Json::Array(warnings)));
-    Json::Object(entry)
+    entry
 }
 
 /// The oracle's output document around `results`.
@@ -645,6 +692,7 @@ fn output_document(trace: &Trace, kind: BackendKind, results: Vec<Json>) -> Json
     ])
 }
 
+#[cfg(edgecache_replay)]
 /// Where a replay of a storing backend keeps its files: a fresh temporary directory (the
 /// filebased directory, or the SQLite file), removed afterwards.
 struct Workspace {
@@ -656,6 +704,7 @@ struct Workspace {
     bridge: Option<(String, String)>,
 }
 
+#[cfg(edgecache_replay)]
 fn need_network(network: Option<&Network>, kind: BackendKind) -> Result<&Network, ReplayError> {
     network.ok_or_else(|| {
         ReplayError(format!(
@@ -665,6 +714,7 @@ fn need_network(network: Option<&Network>, kind: BackendKind) -> Result<&Network
     })
 }
 
+#[cfg(edgecache_replay)]
 impl Workspace {
     fn new(kind: BackendKind, network: Option<&Network>) -> Result<Self, ReplayError> {
         let needs_dir = matches!(kind, BackendKind::FileBased | BackendKind::Database);
@@ -716,6 +766,7 @@ impl Workspace {
     }
 }
 
+#[cfg(edgecache_replay)]
 impl Drop for Workspace {
     fn drop(&mut self) {
         if let Some(dir) = &self.dir {
@@ -777,13 +828,24 @@ impl Session {
     }
 
     /// `createcachetable` for every db alias (the oracle runs it before a db trace).
+    #[cfg(edgecache_replay)]
     pub fn create_tables(&self) -> Result<(), CacheError> {
+        block_on(self.create_tables_async())
+    }
+
+    /// [`Session::create_tables`], for runtimes whose database answers asynchronously (D1).
+    pub async fn create_tables_async(&self) -> Result<(), CacheError> {
         if let Some(sql) = &self.sql {
             for table in &self.tables {
-                block_on(db::create_table(sql.as_ref(), table))?;
+                db::create_table(sql.as_ref(), table).await?;
             }
         }
         Ok(())
+    }
+
+    /// The db tables of this session's aliases.
+    pub fn tables(&self) -> &[String] {
+        &self.tables
     }
 
     /// Uses `settings` (a trace's `django_settings`) for the HTTP operations.
@@ -804,10 +866,24 @@ impl Session {
 
     /// Runs one operation in the trace format (`{"op": ..., "args": [...], "kwargs": {...},
     /// "cache": alias}`); returns its result or error and the warnings it emitted.
+    #[cfg(edgecache_replay)]
     pub fn run(&self, op: &Value) -> (Result<Value, CacheError>, Vec<Warning>) {
+        let outcome = block_on(self.run_async(op));
+        if self.real_sleep && op_name(op) == Some("advance") {
+            let seconds = advance_seconds(op);
+            if seconds > 0.0 {
+                std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
+            }
+        }
+        outcome
+    }
+
+    /// [`Session::run`] without blocking (and without `real_sleep`): for runtimes whose
+    /// storage answers on an event loop (the Worker).
+    pub async fn run_async(&self, op: &Value) -> (Result<Value, CacheError>, Vec<Warning>) {
         let name = op_name(op).unwrap_or("?");
         if HTTP_OPS.contains(&name) {
-            return http::run(self, name, op);
+            return http::run(self, name, op).await;
         }
         let alias = dict_get(op, "cache")
             .and_then(Value::as_str)
@@ -815,7 +891,7 @@ impl Session {
         match self.caches.get(alias) {
             Ok(cache) => {
                 let sql = self.sql.as_deref();
-                let outcome = block_on(run_op(name, op, cache, &self.clock, sql, self.real_sleep));
+                let outcome = run_cache_op(name, op, cache, Some(&self.clock), sql).await;
                 (outcome, cache.take_warnings())
             }
             Err(error) => (Err(error), Vec::new()),
@@ -823,6 +899,7 @@ impl Session {
     }
 }
 
+#[cfg(edgecache_replay)]
 /// Runs `future` to completion on this thread.
 fn block_on<F: Future>(future: F) -> F::Output {
     struct Unpark(Thread);
@@ -972,9 +1049,9 @@ impl Args {
     }
 }
 
-/// Trace argument encoding: `$tuple`, `$bytes` (latin-1 text), `$float`; other objects are
+/// Decodes the trace argument encoding: `$tuple`, `$bytes` (latin-1 text), `$float`; other objects are
 /// dicts.
-fn decode(value: &Value) -> Value {
+pub fn decode(value: &Value) -> Value {
     match value {
         Value::Dict(pairs) if pairs.len() == 1 => {
             let (key, inner) = &pairs[0];
@@ -1037,29 +1114,44 @@ pub fn jsonify(value: &Value) -> Json {
     }
 }
 
-async fn run_op<C: ReplayCache>(
+fn advance_seconds(op: &Value) -> f64 {
+    match dict_get(op, "seconds") {
+        Some(Value::Int(i)) => *i as f64,
+        Some(Value::Float(x)) => *x,
+        _ => 0.0,
+    }
+}
+
+fn manual_clock<'c>(
+    clock: Option<&'c ManualClock>,
+    op: &str,
+) -> Result<&'c ManualClock, CacheError> {
+    clock.ok_or_else(|| {
+        CacheError::Value(format!(
+            "'{op}' moves a test clock, and these caches run on the real one"
+        ))
+    })
+}
+
+/// Runs one cache operation in the trace format (`{"op": "set", "args": [...], "kwargs":
+/// {...}}`, arguments in the oracle's encoding: `$tuple`, `$bytes`, `$float`) on `cache`,
+/// binding the arguments as Python binds them to Django's signature. `advance` and `now` need
+/// a test `clock`; `createcachetable_sql` needs `sql`. This is the dispatch every face that
+/// takes operations as data shares (the replay, the console, the Worker's HTTP API).
+pub async fn run_cache_op<C: ReplayCache>(
     name: &str,
     op: &Value,
     cache: &C,
-    clock: &ManualClock,
+    clock: Option<&ManualClock>,
     sql: Option<&dyn SqlStore>,
-    real_sleep: bool,
 ) -> Result<Value, CacheError> {
     let bind = |method: &'static str, params: &[&str]| Args::bind(method, params, op);
     Ok(match name {
         "advance" => {
-            let seconds = match dict_get(op, "seconds") {
-                Some(Value::Int(i)) => *i as f64,
-                Some(Value::Float(x)) => *x,
-                _ => 0.0,
-            };
-            clock.advance(seconds);
-            if real_sleep && seconds > 0.0 {
-                std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
-            }
+            manual_clock(clock, name)?.advance(advance_seconds(op));
             Value::None
         }
-        "now" => Value::Float(clock_now(clock) - ManualClock::ORACLE_START),
+        "now" => Value::Float(clock_now(manual_clock(clock, name)?) - ManualClock::ORACLE_START),
         "dump" => {
             let detail = match dict_get(op, "detail").and_then(Value::as_str) {
                 Some("count") => Detail::Count,
