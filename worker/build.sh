@@ -29,6 +29,7 @@ sed -i 's/^import source /import /' "$out/index.js"
 step "wasm-opt -Oz (npm binaryen)"
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-multivalue --enable-reference-types \
+    --enable-exception-handling --strip-debug --strip-producers \
     "$out/index_bg.wasm" -o "$out/index_bg.wasm"
 
 step "static assets: www/ → $out/assets/"

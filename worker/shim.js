@@ -8,16 +8,43 @@ import * as wasm from './build/index.js';
 
 const init = wasm.__worker_init_state();
 
+// workers-rs' panic hook sets `criticalError` on this object. A panic inside an async handler
+// leaves that handler's promise pending forever, so every request in flight also waits on
+// this signal and fails with a JSON 500 instead of hanging.
+let critical = false;
+let waiting = new Set();
+Object.defineProperty(init, 'criticalError', {
+  get: () => critical,
+  set(value) {
+    critical = Boolean(value);
+    if (critical) {
+      const callbacks = waiting;
+      waiting = new Set();
+      for (const fail of callbacks) fail(new Error('the Worker panicked (see the log)'));
+    }
+  },
+});
+
 function recover() {
-  if (init.criticalError) {
+  if (critical) {
     console.log('edgecache: rebuilding the WebAssembly instance after a panic');
     wasm.__wbg_reset_state();
-    init.criticalError = false;
+    critical = false;
   }
 }
 
 function noteFailure(error) {
-  if (error instanceof WebAssembly.RuntimeError) init.criticalError = true;
+  if (error instanceof WebAssembly.RuntimeError) critical = true;
+}
+
+/** `promise`, or a rejection as soon as a panic is reported. */
+function unlessPanic(promise) {
+  let fail;
+  const panicked = new Promise((_, reject) => {
+    fail = reject;
+    waiting.add(fail);
+  });
+  return Promise.race([promise, panicked]).finally(() => waiting.delete(fail));
 }
 
 function internalError(error) {
@@ -38,7 +65,7 @@ export default {
   async fetch(request, env, ctx) {
     recover();
     try {
-      return await wasm.fetch(request, env, ctx);
+      return await unlessPanic(wasm.fetch(request, env, ctx));
     } catch (error) {
       noteFailure(error);
       console.error('edgecache: request failed', error);
@@ -49,7 +76,7 @@ export default {
   async scheduled(controller, env, ctx) {
     recover();
     try {
-      await wasm.scheduled(controller, env, ctx);
+      await unlessPanic(wasm.scheduled(controller, env, ctx));
     } catch (error) {
       noteFailure(error);
       throw error;

@@ -5,15 +5,21 @@ use crate::api::{self, ApiRequest};
 use worker::{Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent, event};
 
 async fn api_request(mut request: Request) -> Result<ApiRequest> {
-    let url = request.url()?;
+    // The query from the raw URL: `Request::url` would link the `url` crate (and its IDNA
+    // tables) for one split.
+    let url = request.inner().url();
+    let query = url
+        .split_once('?')
+        .map_or("", |(_, rest)| rest.split('#').next().unwrap_or(""))
+        .to_string();
     let body = match request.method() {
         worker::Method::Get | worker::Method::Head | worker::Method::Options => Vec::new(),
         _ => request.bytes().await?,
     };
     Ok(ApiRequest {
         method: request.method().to_string(),
-        path: url.path().to_string(),
-        query: url.query().unwrap_or("").to_string(),
+        path: request.path(),
+        query,
         authorization: request.headers().get("Authorization")?,
         body,
     })
