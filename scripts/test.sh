@@ -4,7 +4,10 @@
 # every trace, the bridge against real Redis and Memcached, the WebAssembly component (built
 # here, replayed through its WIT interface in wasmtime, and from JavaScript through jco), and
 # the npm package (built, then its node --test suites: every trace replayed through its public
-# API, the API, the packed tarball, Miniflare and Chromium smoke tests). Installs what it needs
+# API, the API, the packed tarball, Miniflare and Chromium smoke tests), and the Cloudflare
+# Worker (fmt and clippy for wasm32, built, then node --test worker/tests/: every trace through
+# its HTTP API in Miniflare on KV and D1, Redis through the bridge, auth, errors, panics).
+# Installs what it needs
 # first (wasm targets, a Python venv with Django, redis-server and memcached, wasm-bindgen-cli,
 # node_modules).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -48,3 +51,12 @@ bash scripts/build-npm.sh
 ensure_chromium
 step "npm package: node --test tests/js/"
 node --test tests/js/
+
+step "worker: cargo fmt --check and clippy (wasm32, warnings are errors)"
+(cd worker && cargo fmt -- --check && cargo clippy --locked --target wasm32-unknown-unknown --all-targets -- -D warnings)
+
+step "worker: build (worker/build.sh)"
+bash worker/build.sh
+
+step "worker: node --test worker/tests/"
+node --test worker/tests/
