@@ -19,6 +19,11 @@ if [ "${1:-}" = "cli" ]; then
 fi
 
 PORT="${PORT:-8787}"
+# The playground runs the npm package's browser build from www/vendor/ (filled by
+# scripts/build-npm.sh); build it once if this checkout has the page but not its vendor files.
+if [ -f www/index.html ] && [ ! -d www/vendor/js ] && [ -f scripts/build-npm.sh ]; then
+    bash scripts/build-npm.sh
+fi
 bash worker/build.sh
 
 state="$ROOT/worker/.wrangler"

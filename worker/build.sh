@@ -38,6 +38,8 @@ mkdir -p "$out/assets"
 if [ -d www ]; then
     cp -R www/. "$out/assets/"
 fi
+# The page's own tests and notes are not served.
+printf 'tests/\nREADME.md\n' > "$out/assets/.assetsignore"
 if [ ! -f "$out/assets/index.html" ]; then
     # The playground is not in this checkout yet: a generated notice (never written into www/).
     cat > "$out/assets/index.html" <<'HTML'

@@ -108,3 +108,38 @@ test('real KV culls on a schedule: the cron cleanup deletes expired entries and 
   const r = await api('/api/caches/default/cleanup', { method: 'POST' });
   assert.deepEqual(json(r).result, { expired: 0, culled: 0, remaining: 3 });
 });
+
+test("KV's write limits are a RateLimitError (429) that IGNORE_EXCEPTIONS absorbs", async (t) => {
+  // A KV namespace answering writes as Workers KV does past its limits.
+  const limited = `export default function () {
+    return {
+      async get() { return null; },
+      async getWithMetadata() { return { value: null, metadata: null }; },
+      async put() { throw new Error('KV PUT failed: 429 Too Many Requests'); },
+      async list() { return { keys: [], list_complete: true }; },
+      async delete() {},
+    };
+  }`;
+  const { api, dispose } = await startWorker({
+    wrapped: { LIMITED_KV: limited },
+    vars: {
+      EDGECACHE_CACHES: JSON.stringify({
+        default: { BACKEND: 'django.core.cache.backends.filebased.FileBasedCache', LOCATION: 'LIMITED_KV' },
+        lenient: {
+          BACKEND: 'django.core.cache.backends.filebased.FileBasedCache',
+          LOCATION: 'LIMITED_KV',
+          OPTIONS: { IGNORE_EXCEPTIONS: true },
+        },
+      }),
+    },
+  });
+  t.after(dispose);
+  let r = await op(api, 'default', 'set', { args: ['k', 1] });
+  assert.equal(r.status, 429, r.text);
+  assert.equal(json(r).error.type, 'RateLimitError');
+  assert.match(json(r).error.message, /Too Many Requests/);
+  r = await op(api, 'lenient', 'set', { args: ['k', 1] });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(json(r).warnings[0].category, 'IgnoredException');
+  assert.match(json(r).warnings[0].message, /RateLimitError/);
+});

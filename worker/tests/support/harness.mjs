@@ -20,11 +20,25 @@ export function assertBuilt() {
  * A Miniflare Worker. `vars` become the Worker's vars and secrets (the test clock is on
  * unless `testClock: false`).
  */
-export async function startWorker({ vars = {}, testClock = true, kv = true, d1 = true } = {}) {
+export async function startWorker({
+  vars = {},
+  testClock = true,
+  kv = true,
+  d1 = true,
+  wrapped = {},
+} = {}) {
   assertBuilt();
   const bindings = { ...vars };
   if (testClock) bindings.EDGECACHE_TEST_CLOCK ??= ORACLE_START;
-  const mf = new Miniflare({
+  // `wrapped`: binding name → module source whose default export (env) => object is the
+  // binding (Miniflare's wrapped bindings), e.g. a KV namespace that refuses writes.
+  const extra = Object.entries(wrapped).map(([name, script]) => ({
+    name: `wrapped-${name.toLowerCase()}`,
+    modules: true,
+    script,
+  }));
+  const main = {
+    name: 'edgecache',
     modules: true,
     modulesRoot: workerDir,
     scriptPath: `${workerDir}shim.js`,
@@ -36,7 +50,11 @@ export async function startWorker({ vars = {}, testClock = true, kv = true, d1 =
     kvNamespaces: kv ? ['EDGECACHE_KV'] : [],
     d1Databases: d1 ? ['EDGECACHE_DB'] : [],
     bindings,
-  });
+    wrappedBindings: Object.fromEntries(
+      Object.keys(wrapped).map((name) => [name, { scriptName: `wrapped-${name.toLowerCase()}` }]),
+    ),
+  };
+  const mf = new Miniflare({ workers: [main, ...extra] });
   await mf.ready;
   const api = async (path, { method = 'GET', body, token, headers = {} } = {}) => {
     const init = { method, headers: { ...headers } };
