@@ -153,10 +153,9 @@ impl Config {
             if matches!(config.backend, BackendKind::Redis(_))
                 && upstash.is_some_and(|url| config.servers().contains(&url))
                 && config.option("TOKEN").is_none()
+                && let Some(token) = var("UPSTASH_REDIS_REST_TOKEN")
             {
-                if let Some(token) = var("UPSTASH_REDIS_REST_TOKEN") {
-                    config.options.push(("TOKEN".into(), Value::Str(token)));
-                }
+                config.options.push(("TOKEN".into(), Value::Str(token)));
             }
         }
         Ok(Self {
