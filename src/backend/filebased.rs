@@ -201,7 +201,8 @@ impl FileBasedCache {
         let native_ttl = expires_at.and_then(|at| {
             let remaining = (at - self.clock.now()).max(0.0);
             (remaining <= MAX_NATIVE_TTL).then(|| {
-                let whole = remaining as u64 + u64::from(remaining.fract() > 0.0);
+                let truncated = remaining as u64;
+                let whole = truncated + u64::from((truncated as f64) < remaining);
                 whole.max(MIN_NATIVE_TTL)
             })
         });
