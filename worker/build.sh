@@ -19,7 +19,7 @@ rm -rf "$out/index.js" "$out/index_bg.wasm" "$out/snippets"
 mkdir -p "$out"
 # The reset-state function and the abort handler let shim.js recover from a Rust panic: the
 # instance is rebuilt before the next request instead of serving from poisoned memory.
-wasm-bindgen worker/target/wasm32-unknown-unknown/release/edgecache_worker.wasm \
+wasm-bindgen "${CARGO_TARGET_DIR:-worker/target}/wasm32-unknown-unknown/release/edgecache_worker.wasm" \
     --out-dir "$out" --out-name index --target module --no-typescript \
     --experimental-reset-state-function --force-enable-abort-handler
 # workerd hands a `.wasm` import over as a WebAssembly.Module already, which is what the
