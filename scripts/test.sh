@@ -57,6 +57,7 @@ step "worker: cargo fmt --check and clippy (wasm32, warnings are errors)"
 
 step "worker: build (worker/build.sh)"
 bash worker/build.sh
+bash worker/dry-run.sh   # wrangler deploy --dry-run; fails over 400 KB gzip
 
 step "worker: node --test worker/tests/"
 node --test worker/tests/
