@@ -245,11 +245,11 @@ fn authorized(config: &Config, request: &ApiRequest) -> Result<(), (u16, Json)> 
 fn query_param(query: &str, name: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (key == name).then(|| percent_decode(value))
+        (key == name).then(|| percent_decode(&value.replace('+', " ")))
     })
 }
 
-/// Decodes `%XX` escapes (and `+` in queries).
+/// Decodes `%XX` escapes.
 pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -267,7 +267,6 @@ pub fn percent_decode(text: &str) -> String {
                     Err(_) => out.push(b'%'),
                 }
             }
-            b'+' => out.push(b' '),
             byte => out.push(byte),
         }
         i += 1;
