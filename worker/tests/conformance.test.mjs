@@ -31,3 +31,19 @@ for (const backend of ['locmem', 'dummy', 'filebased', 'db']) {
     }
   });
 }
+
+test('replay.mjs: one trace through a fresh Worker, in the oracle format', async () => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { fileURLToPath } = await import('node:url');
+  const script = fileURLToPath(new URL('./replay.mjs', import.meta.url));
+  for (const [backend, file] of [['filebased', 'expiry_boundaries.json'], ['db', 'db_cull_order.json']]) {
+    const trace = fileURLToPath(new URL(`traces/${file}`, root));
+    const { stdout } = await promisify(execFile)(process.execPath, [script, '--backend', backend, trace]);
+    const actual = parse(stdout);
+    assert.equal(actual.trace, file.replace(/\.json$/, ''));
+    assert.equal(actual.backend, backend);
+    const expected = parse(readFileSync(new URL(`expected/${backend}/${file}`, root), 'utf8'));
+    assert.deepEqual(diffResults(expected, actual).slice(0, 10), []);
+  }
+});
