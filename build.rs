@@ -5,11 +5,19 @@
 //!   the component imports nothing but a clock.
 //! - `edgecache_sqlite` / `edgecache_replay`: features `sqlite` / `replay`, on native targets
 //!   with std (SQLite is C, built for the host only; the replay needs SQLite for its db runs).
+//! - `edgecache_replay_core`: the replay's operation dispatch and async session (feature
+//!   `replay-core`, the full replay, or the npm face `js`), on any target: the Worker's API and
+//!   the playground run operations through it.
 
 use std::env;
 
 fn main() {
-    for cfg in ["edgecache_std", "edgecache_sqlite", "edgecache_replay"] {
+    for cfg in [
+        "edgecache_std",
+        "edgecache_sqlite",
+        "edgecache_replay",
+        "edgecache_replay_core",
+    ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
     let feature =
@@ -19,10 +27,12 @@ fn main() {
     let std = feature("std") && !(wasm && feature("component"));
     let sqlite = std && !wasm && feature("sqlite");
     let replay = sqlite && feature("replay");
+    let replay_core = replay || feature("replay_core") || feature("js");
     for (cfg, on) in [
         ("edgecache_std", std),
         ("edgecache_sqlite", sqlite),
         ("edgecache_replay", replay),
+        ("edgecache_replay_core", replay_core),
     ] {
         if on {
             println!("cargo::rustc-cfg={cfg}");

@@ -5,9 +5,11 @@
 # here, replayed through its WIT interface in wasmtime, and from JavaScript through jco), and
 # the npm package (built, then its node --test suites: every trace replayed through its public
 # API, the API, the packed tarball, Miniflare and Chromium smoke tests), the bridge from the
-# real @upstash/redis client, and the playground (www/) in headless Chromium, its exported
-# trace checked against live Django. Installs what it needs first (wasm targets, a Python venv
-# with Django, redis-server and memcached, wasm-bindgen-cli,
+# real @upstash/redis client, the playground (www/) in headless Chromium, its exported trace
+# checked against live Django, and the Cloudflare Worker (fmt and clippy for wasm32, built,
+# then node --test worker/tests/: every trace through its HTTP API in Miniflare on KV and D1,
+# Redis through the bridge, auth, errors, panics). Installs what it needs first (wasm targets,
+# a Python venv with Django, redis-server and memcached, wasm-bindgen-cli,
 # node_modules).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -57,3 +59,13 @@ node --test tests/js/
 
 step "the playground in Chromium: node --test www/tests/ (www/vendor/ filled by the npm build)"
 node --test www/tests/
+
+step "worker: cargo fmt --check and clippy (wasm32, warnings are errors)"
+(cd worker && cargo fmt -- --check && cargo clippy --locked --target wasm32-unknown-unknown --all-targets -- -D warnings)
+
+step "worker: build (worker/build.sh)"
+bash worker/build.sh
+bash worker/dry-run.sh   # wrangler deploy --dry-run; fails over 400 KB gzip
+
+step "worker: node --test worker/tests/"
+node --test worker/tests/

@@ -62,7 +62,8 @@ impl Cache {
     }
 
     /// Honours django-redis's `IGNORE_EXCEPTIONS` (edgecache applies it to both network
-    /// backends; Django's own RedisCache has no such option): a `ConnectionError` becomes
+    /// backends and to filebased, whose Workers KV store has write limits; Django's own
+    /// backends have no such option): a `ConnectionError` or `RateLimitError` becomes
     /// Django's default result — reads miss, writes are dropped — and a warning is recorded.
     pub fn ignoring_exceptions(mut self, ignore: bool) -> Self {
         self.ignore_exceptions = ignore;
@@ -72,10 +73,16 @@ impl Cache {
     /// `result`, or `fallback` when it is a connection failure this cache ignores.
     fn absorb<T>(&self, result: Result<T, CacheError>, fallback: T) -> Result<T, CacheError> {
         match result {
-            Err(CacheError::Connection(message)) if self.ignore_exceptions => {
+            Err(error @ (CacheError::Connection(_) | CacheError::RateLimited(_)))
+                if self.ignore_exceptions =>
+            {
                 self.warn(alloc::vec![Warning {
                     category: "IgnoredException",
-                    message: format!("ConnectionError ignored (IGNORE_EXCEPTIONS): {message}"),
+                    message: format!(
+                        "{} ignored (IGNORE_EXCEPTIONS): {}",
+                        error.python_type(),
+                        error.message()
+                    ),
                 }]);
                 Ok(fallback)
             }
@@ -86,6 +93,16 @@ impl Cache {
     /// The alias this cache was configured under.
     pub fn alias(&self) -> &str {
         &self.alias
+    }
+
+    /// Periodic maintenance for stores that cannot afford Django's per-write bookkeeping:
+    /// on filebased, deletes expired entries and culls once if the store is full (what a
+    /// Worker's cron trigger runs over Workers KV); nothing to do on the other backends.
+    pub async fn cleanup(&self) -> Result<crate::backend::filebased::CleanupReport, CacheError> {
+        match &self.backend {
+            AnyBackend::FileBased(backend) => backend.cleanup().await,
+            _ => Ok(crate::backend::filebased::CleanupReport::default()),
+        }
     }
 
     /// The backend's short name (`locmem`, `dummy`, ...).

@@ -303,7 +303,7 @@ fn build_cache(
     );
     let ignore_exceptions = matches!(
         config.backend,
-        BackendKind::Redis(_) | BackendKind::Memcached(_)
+        BackendKind::Redis(_) | BackendKind::Memcached(_) | BackendKind::FileBased
     ) && config.option("IGNORE_EXCEPTIONS")
         == Some(&crate::value::Value::Bool(true));
     Ok(Cache::new(config.alias.clone(), keys, backend).ignoring_exceptions(ignore_exceptions))

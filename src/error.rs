@@ -30,6 +30,10 @@ pub enum CacheError {
     /// `ConnectionError`: a network backend's server (or the bridge in front of it) could not
     /// be reached or answered nonsense.
     Connection(String),
+    /// `RateLimitError` (edgecache's own): the store refused a write under its limits (Workers
+    /// KV: one write per second per key, daily quotas on the free plan). `IGNORE_EXCEPTIONS`
+    /// absorbs it like a `ConnectionError`.
+    RateLimited(String),
     /// An exception a network backend's client library raises for a server's answer, e.g.
     /// redis-py's `ResponseError` or pymemcache's `MemcacheClientError`.
     Client {
@@ -62,6 +66,7 @@ impl CacheError {
             Self::Storage(_) => "OSError",
             Self::Database(_) => "DatabaseError",
             Self::Connection(_) => "ConnectionError",
+            Self::RateLimited(_) => "RateLimitError",
             Self::Client { python_type, .. } | Self::Http { python_type, .. } => python_type,
         }
     }
@@ -78,6 +83,7 @@ impl CacheError {
             | Self::Storage(m)
             | Self::Database(m)
             | Self::Connection(m)
+            | Self::RateLimited(m)
             | Self::Client { message: m, .. }
             | Self::Http { message: m, .. } => m,
             Self::WouldBlock => "this backend's storage is asynchronous; use the async API",

@@ -41,6 +41,7 @@ pub mod codec;
 #[cfg(all(feature = "component", target_arch = "wasm32"))]
 mod component;
 pub(crate) mod datetime;
+pub mod defaults;
 mod error;
 pub mod expiry;
 pub mod http;
@@ -51,7 +52,7 @@ pub mod key;
 pub mod literal;
 mod options;
 pub mod python;
-#[cfg(any(edgecache_replay, feature = "js"))]
+#[cfg(edgecache_replay_core)]
 pub mod replay;
 pub mod seam;
 pub mod settings;

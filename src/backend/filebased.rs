@@ -8,7 +8,7 @@ use crate::codec::{self, pickle};
 use crate::error::CacheError;
 use crate::expiry::{Timeout, generic_expiry};
 use crate::inspect::{Detail, EntryOrder, EntryView, Inspection, Stats};
-use crate::seam::kv::{KvStore, PutOptions, list_all};
+use crate::seam::kv::{KvStore, MIN_NATIVE_TTL, PutOptions, list_all};
 use crate::sync::Mutex;
 use crate::value::Value;
 use alloc::format;
@@ -32,6 +32,38 @@ pub fn encode_entry(expires_at: Option<f64>, value: &Value) -> Vec<u8> {
     let mut bytes = pickle::dumps(&expires_at.map_or(Value::None, Value::Float));
     bytes.extend(codec::zlib_compress(&pickle::dumps(value)));
     bytes
+}
+
+/// The metadata written beside an entry: its expiry as Python's `repr` of the float, or
+/// `None` (stores that list metadata, like Workers KV, let a cleanup skip reading values).
+pub fn entry_metadata(expires_at: Option<f64>) -> String {
+    match expires_at {
+        Some(at) => crate::python::float_repr(at),
+        None => String::from("None"),
+    }
+}
+
+/// The expiry [`entry_metadata`] wrote: `Some(None)` for never, `None` when unreadable.
+pub fn metadata_expiry(metadata: &str) -> Option<Option<f64>> {
+    match metadata {
+        "None" => Some(None),
+        text => text.parse().ok().map(Some),
+    }
+}
+
+/// The longest native expiry asked of a store; beyond it the entry's own expiry is the only
+/// one (a safety net need not be exact).
+const MAX_NATIVE_TTL: f64 = 365.0 * 24.0 * 3600.0;
+
+/// What one [`FileBasedCache::cleanup`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CleanupReport {
+    /// Entries past their expiry.
+    pub expired: usize,
+    /// Live entries culled (FB-4) because the store still held `MAX_ENTRIES` or more.
+    pub culled: usize,
+    /// Entries left.
+    pub remaining: usize,
 }
 
 /// An entry file's expiry and where its compressed value starts. An empty file has expiry 0
@@ -160,6 +192,66 @@ impl FileBasedCache {
     fn expiry(&self, timeout: Timeout) -> Option<f64> {
         generic_expiry(timeout, self.default_timeout, self.clock.now())
     }
+
+    /// How an entry expiring at `expires_at` is written: its expiry as metadata, and a native
+    /// expiry no shorter than the store's floor ([`MIN_NATIVE_TTL`]) as a safety net. The
+    /// entry's own pickled expiry stays what decides (FB-2), so an entry expiring within a
+    /// minute is still a miss on time.
+    fn put_options(&self, expires_at: Option<f64>) -> PutOptions {
+        let native_ttl = expires_at.and_then(|at| {
+            let remaining = (at - self.clock.now()).max(0.0);
+            (remaining <= MAX_NATIVE_TTL).then(|| {
+                let truncated = remaining as u64;
+                let whole = truncated + u64::from((truncated as f64) < remaining);
+                whole.max(MIN_NATIVE_TTL)
+            })
+        });
+        PutOptions {
+            native_ttl,
+            metadata: Some(entry_metadata(expires_at)),
+        }
+    }
+
+    /// A scheduled cleanup, for stores that do not cull on every write (Workers KV): deletes
+    /// expired entries (found from their metadata where the store lists it), then culls once
+    /// (FB-4) if `MAX_ENTRIES` or more remain.
+    pub async fn cleanup(&self) -> Result<CleanupReport, CacheError> {
+        let now = self.clock.now();
+        let mut report = CleanupReport::default();
+        let mut cursor = None;
+        loop {
+            let page = self.store.list_with_metadata("", cursor).await?;
+            for (name, metadata) in page.entries {
+                if !name.ends_with(SUFFIX) {
+                    continue;
+                }
+                let expires_at = match metadata.as_deref().and_then(metadata_expiry) {
+                    Some(expires_at) => expires_at,
+                    None => match self.store.get(&name).await? {
+                        Some(bytes) => decode_expiry(&name, &bytes)?.0,
+                        None => continue,
+                    },
+                };
+                if expires_at.is_some_and(|at| at < now) {
+                    self.store.delete(&name).await?;
+                    report.expired += 1;
+                } else {
+                    report.remaining += 1;
+                }
+            }
+            match page.cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        if report.remaining as i128 >= self.max_entries {
+            let before = report.remaining;
+            self.cull().await?;
+            report.remaining = self.cache_files().await?.len();
+            report.culled = before.saturating_sub(report.remaining);
+        }
+        Ok(report)
+    }
 }
 
 impl Backend for FileBasedCache {
@@ -194,9 +286,14 @@ impl Backend for FileBasedCache {
     /// FB-1, FB-4: cull, then write the whole entry at once.
     async fn set(&self, key: &str, value: Value, timeout: Timeout) -> Result<(), CacheError> {
         let name = file_name(key);
-        self.cull().await?;
-        let entry = encode_entry(self.expiry(timeout), &value);
-        self.store.put(&name, entry, PutOptions::default()).await
+        if self.store.cull_on_write() {
+            self.cull().await?;
+        }
+        let expires_at = self.expiry(timeout);
+        let entry = encode_entry(expires_at, &value);
+        self.store
+            .put(&name, entry, self.put_options(expires_at))
+            .await
     }
 
     async fn add(&self, key: &str, value: Value, timeout: Timeout) -> Result<bool, CacheError> {
@@ -220,8 +317,11 @@ impl Backend for FileBasedCache {
             return Err(CacheError::Value("I/O operation on closed file".into()));
         }
         let value = decode_value(&name, bytes.get(used..).unwrap_or_default())?;
-        let entry = encode_entry(self.expiry(timeout), &value);
-        self.store.put(&name, entry, PutOptions::default()).await?;
+        let expires_at = self.expiry(timeout);
+        let entry = encode_entry(expires_at, &value);
+        self.store
+            .put(&name, entry, self.put_options(expires_at))
+            .await?;
         Ok(true)
     }
 

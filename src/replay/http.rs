@@ -50,8 +50,12 @@ fn to_cache_error(error: HttpError) -> CacheError {
 }
 
 /// Runs one HTTP operation; returns its result and the warnings of every alias.
-pub fn run(session: &Session, name: &str, op: &Value) -> (Result<Value, CacheError>, Vec<Warning>) {
-    let outcome = super::block_on(run_op(session, name, op)).map_err(to_cache_error);
+pub async fn run(
+    session: &Session,
+    name: &str,
+    op: &Value,
+) -> (Result<Value, CacheError>, Vec<Warning>) {
+    let outcome = run_op(session, name, op).await.map_err(to_cache_error);
     let mut warnings = Vec::new();
     for alias in session.caches().aliases() {
         if let Ok(cache) = session.caches().get(alias) {

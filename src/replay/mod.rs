@@ -5,15 +5,14 @@
 //! behave as the oracle defines them. Operations that raise are results too (an `error`
 //! entry); only an unreadable trace or an unknown backend fails the whole run.
 //!
-//! The engine (one operation on a [`Caches`]: [`run_one`], the console's [`parse_command`],
-//! [`jsonify`]/[`encode`], [`Trace`]) is `no_std` and also compiled into the npm package's face
-//! (feature `js`), where the playground runs on it. The runners over temporary directories,
-//! SQLite, threads and real servers ([`replay`], [`Session`]) are native only.
+//! The engine (one operation on a [`Caches`]: [`run_cache_op`], [`run_one`], [`Session`]'s
+//! async face, the console's [`parse_command`], [`jsonify`]/[`encode`], [`Trace`]) builds
+//! without SQLite or threads (feature `replay-core`, and the npm face): the Worker's API and
+//! the playground run on it. The runners over temporary directories, SQLite, threads and real
+//! servers ([`replay`], [`Session::run`]) are native only.
 
-#[cfg(edgecache_replay)]
 pub mod compare;
 mod console;
-#[cfg(edgecache_replay)]
 mod http;
 mod json;
 
@@ -23,33 +22,38 @@ pub use json::Json;
 use crate::backend::db;
 use crate::cache::Cache;
 use crate::caches::Caches;
+use crate::caches::Stores;
 use crate::clock::ManualClock;
 use crate::error::{CacheError, Warning};
 use crate::expiry::Timeout;
+use crate::http::HttpSettings;
 use crate::inspect::{Detail, Inspection};
 use crate::literal::{self, Node, NodeKind};
 use crate::options::Options;
 use crate::python;
 use crate::seam::sql::SqlStore;
 use crate::settings::{BackendKind, CacheSettings, node_value};
+#[cfg(edgecache_replay)]
+use crate::store::sqlite::SqliteStore;
 use crate::value::Value;
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 #[cfg(edgecache_replay)]
-use {
-    crate::caches::Stores,
-    crate::http::HttpSettings,
-    crate::store::sqlite::SqliteStore,
-    alloc::sync::Arc,
-    core::future::Future,
-    core::pin::pin,
-    core::sync::atomic::{AtomicU64, Ordering},
-    core::task::{Context, Poll},
-    std::path::PathBuf,
-    std::task::Wake,
-    std::thread::{self, Thread},
-};
+use core::future::Future;
+#[cfg(edgecache_replay)]
+use core::pin::pin;
+#[cfg(edgecache_replay)]
+use core::sync::atomic::{AtomicU64, Ordering};
+#[cfg(edgecache_replay)]
+use core::task::{Context, Poll};
+#[cfg(edgecache_replay)]
+use std::path::PathBuf;
+#[cfg(edgecache_replay)]
+use std::task::Wake;
+#[cfg(edgecache_replay)]
+use std::thread::{self, Thread};
 
 /// Backends the replay can run in this build.
 pub const BACKENDS: &[&str] = &["locmem", "dummy", "filebased", "db", "redis", "memcached"];
@@ -77,8 +81,7 @@ pub struct Network {
 /// needing a part not built is reported as pending by name).
 pub const PENDING_OPS: &[&str] = &[];
 
-#[cfg(edgecache_replay)]
-pub use http::HTTP_OPS;
+pub use http::{HTTP_OPS, http_settings};
 
 /// Why a trace could not be replayed at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,8 +106,6 @@ pub struct Trace {
     ops: Vec<Value>,
     settings: Node,
     extra_caches: Vec<(String, Node)>,
-    // Read by the HTTP operations, which are native only.
-    #[cfg_attr(not(edgecache_replay), allow(dead_code))]
     django_settings: Value,
 }
 
@@ -183,7 +184,9 @@ impl Trace {
 
     /// Builds the `CACHES` setting the oracle would: `settings` as `default` with `BACKEND`
     /// and `LOCATION` filled in, and each extra alias inheriting from it.
-    #[cfg(edgecache_replay)]
+    ///
+    /// `location` overrides every alias's `LOCATION` (locmem aliases naming their own keep
+    /// it), as the oracle does for the storing backends; `None` keeps the trace's.
     fn cache_settings(
         &self,
         backend: BackendKind,
@@ -193,17 +196,14 @@ impl Trace {
             .map_err(|e| ReplayError(format!("trace settings: {e}")))
     }
 
-    /// The `CACHES` setting [`replay`] builds for `backend` (an in-memory one), as the Python
-    /// dict literal a settings.py would hold: what [`replay_via`]'s caches are made from.
-    pub fn settings_text(&self, backend: &str) -> Result<String, ReplayError> {
-        let kind = backend_kind(backend)?;
-        if !matches!(kind, BackendKind::LocMem | BackendKind::Dummy) {
-            return Err(ReplayError(format!(
-                "backend '{backend}' keeps its entries outside memory; only locmem and dummy \
-                 can be replayed through another face yet"
-            )));
-        }
-        self.caches_text(backend, None)
+    /// The `CACHES` setting the oracle builds for `backend` (`locmem`, `filebased`, ...);
+    /// `location` replaces the storing backends' `LOCATION` (a KV binding, a table name).
+    pub fn settings_for(
+        &self,
+        backend: &str,
+        location: Option<&str>,
+    ) -> Result<CacheSettings, ReplayError> {
+        self.cache_settings(backend_kind(backend)?, location)
     }
 
     /// The `CACHES` setting the oracle builds for `backend`, as a Python dict literal, with
@@ -224,6 +224,33 @@ impl Trace {
     /// The operations, in order.
     pub fn ops(&self) -> &[Value] {
         &self.ops
+    }
+
+    /// The trace's `django_settings` over the oracle's defaults, for the HTTP operations.
+    pub fn http_settings(&self) -> HttpSettings {
+        http::http_settings(&self.django_settings)
+    }
+
+    /// The oracle's output document for this trace on `backend`, around `results` (entries
+    /// made by [`result_entry`]).
+    pub fn document(&self, backend: &str, results: Vec<Json>) -> Result<Json, ReplayError> {
+        Ok(output_document(self, backend_kind(backend)?, results))
+    }
+
+    /// The `CACHES` setting [`replay`] builds for `backend` (an in-memory one), as the Python
+    /// dict literal a settings.py would hold: what [`replay_via`]'s caches are made from.
+    pub fn settings_text(&self, backend: &str) -> Result<String, ReplayError> {
+        let kind = backend_kind(backend)?;
+        if !matches!(kind, BackendKind::LocMem | BackendKind::Dummy) {
+            return Err(ReplayError(format!(
+                "backend '{backend}' keeps its entries outside memory; only locmem and dummy \
+                 can be replayed through another face yet"
+            )));
+        }
+        let text = python::repr(&node_value(&self.caches_node(kind, None)?));
+        // The text must read back as the same setting.
+        CacheSettings::parse(&text).map_err(|e| ReplayError(format!("trace settings: {e}")))?;
+        Ok(text)
     }
 
     fn caches_node(
@@ -318,16 +345,16 @@ fn dict_get<'a>(dict: &'a Value, name: &str) -> Option<&'a Value> {
     }
 }
 
+#[cfg(edgecache_replay)]
 /// Replays `trace` on `backend` (`locmem`, `dummy`, ...) and returns the oracle's output
 /// document.
-#[cfg(edgecache_replay)]
 pub fn replay(trace: &Trace, backend: &str) -> Result<Json, ReplayError> {
     replay_on(trace, backend, None)
 }
 
+#[cfg(edgecache_replay)]
 /// [`replay`], with the servers of the network backends (redis, memcached): their traces
 /// start from a flushed server, and `advance` sleeps for real.
-#[cfg(edgecache_replay)]
 pub fn replay_on(
     trace: &Trace,
     backend: &str,
@@ -370,11 +397,11 @@ pub fn replay_on(
     Ok(output_document(trace, kind, results))
 }
 
+#[cfg(edgecache_replay)]
 /// Replays `trace` on caches outside this process's core (the WebAssembly component through
 /// its interface): `caches` holds every alias of [`Trace::settings_text`] on `backend`, and
 /// reads its time from `clock`, which `advance` moves. Same output as [`replay`]; HTTP
 /// operations are errors (`NotImplementedError`), as no such face exports the HTTP layer yet.
-#[cfg(edgecache_replay)]
 pub fn replay_via<C: ReplayCaches>(
     trace: &Trace,
     backend: &str,
@@ -397,7 +424,7 @@ pub fn replay_via<C: ReplayCaches>(
             } else {
                 match caches.cache(alias) {
                     Ok(cache) => {
-                        let outcome = block_on(run_op(name, op, cache, clock, None, false));
+                        let outcome = block_on(run_cache_op(name, op, cache, Some(clock), None));
                         (outcome, cache.take_warnings())
                     }
                     Err(error) => (Err(error), Vec::new()),
@@ -410,7 +437,6 @@ pub fn replay_via<C: ReplayCaches>(
 }
 
 /// The caches a [`replay_via`] drives, by alias.
-#[cfg(edgecache_replay)]
 pub trait ReplayCaches {
     /// One alias's cache.
     type Cache: ReplayCache;
@@ -632,7 +658,7 @@ fn backend_kind(backend: &str) -> Result<BackendKind, ReplayError> {
         })
 }
 
-/// One operation's entry in the oracle's output: `{"i", "op", "result" | "error", "warnings"}`.
+/// One operation's entry in the oracle's output: `i`, `op`, then [`outcome_fields`].
 pub fn result_entry(
     index: usize,
     op: &Value,
@@ -644,6 +670,17 @@ pub fn result_entry(
         ("i".to_string(), Json::Int(index as i128)),
         ("op".to_string(), Json::Str(name.into()))
     ];
+    entry.extend(outcome_fields(outcome, warnings));
+    Json::Object(entry)
+}
+
+/// An operation's outcome as the oracle writes it: `result` (or `error` with Python's
+/// `type` and `message`), then `warnings`.
+pub fn outcome_fields(
+    outcome: Result<Value, CacheError>,
+    warnings: Vec<Warning>,
+) -> Vec<(String, Json)> {
+    let mut entry = Vec::new();
     match outcome {
         Ok(result) => entry.push(("result".into(), jsonify(&result))),
         Err(error) => entry.push((
@@ -664,11 +701,10 @@ pub fn result_entry(
         })
         .collect();
     entry.push(("warnings".into(), Json::Array(warnings)));
-    Json::Object(entry)
+    entry
 }
 
 /// The oracle's output document around `results`.
-#[cfg(edgecache_replay)]
 fn output_document(trace: &Trace, kind: BackendKind, results: Vec<Json>) -> Json {
     Json::object([
         ("trace", Json::Str(trace.name.clone())),
@@ -682,9 +718,9 @@ fn output_document(trace: &Trace, kind: BackendKind, results: Vec<Json>) -> Json
     ])
 }
 
+#[cfg(edgecache_replay)]
 /// Where a replay of a storing backend keeps its files: a fresh temporary directory (the
 /// filebased directory, or the SQLite file), removed afterwards.
-#[cfg(edgecache_replay)]
 struct Workspace {
     kind: BackendKind,
     dir: Option<PathBuf>,
@@ -767,7 +803,6 @@ impl Drop for Workspace {
 
 /// Caches on a manual clock, driven one trace operation at a time: the replay's engine, and
 /// the CLI console's.
-#[cfg(edgecache_replay)]
 pub struct Session {
     caches: Caches,
     clock: Arc<ManualClock>,
@@ -780,7 +815,6 @@ pub struct Session {
     pub real_sleep: bool,
 }
 
-#[cfg(edgecache_replay)]
 impl core::fmt::Debug for Session {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Session")
@@ -790,7 +824,6 @@ impl core::fmt::Debug for Session {
     }
 }
 
-#[cfg(edgecache_replay)]
 impl Session {
     /// Builds every alias of `settings` on a manual clock standing at `start`, with the native
     /// default storage.
@@ -821,13 +854,24 @@ impl Session {
     }
 
     /// `createcachetable` for every db alias (the oracle runs it before a db trace).
+    #[cfg(edgecache_replay)]
     pub fn create_tables(&self) -> Result<(), CacheError> {
+        block_on(self.create_tables_async())
+    }
+
+    /// [`Session::create_tables`], for runtimes whose database answers asynchronously (D1).
+    pub async fn create_tables_async(&self) -> Result<(), CacheError> {
         if let Some(sql) = &self.sql {
             for table in &self.tables {
-                block_on(db::create_table(sql.as_ref(), table))?;
+                db::create_table(sql.as_ref(), table).await?;
             }
         }
         Ok(())
+    }
+
+    /// The db tables of this session's aliases.
+    pub fn tables(&self) -> &[String] {
+        &self.tables
     }
 
     /// Uses `settings` (a trace's `django_settings`) for the HTTP operations.
@@ -848,19 +892,33 @@ impl Session {
 
     /// Runs one operation in the trace format (`{"op": ..., "args": [...], "kwargs": {...},
     /// "cache": alias}`); returns its result or error and the warnings it emitted.
+    #[cfg(edgecache_replay)]
     pub fn run(&self, op: &Value) -> (Result<Value, CacheError>, Vec<Warning>) {
+        let outcome = block_on(self.run_async(op));
+        if self.real_sleep && op_name(op) == Some("advance") {
+            let seconds = advance_seconds(op);
+            if seconds > 0.0 {
+                std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
+            }
+        }
+        outcome
+    }
+
+    /// [`Session::run`] without blocking (and without `real_sleep`): for runtimes whose
+    /// storage answers on an event loop (the Worker).
+    pub async fn run_async(&self, op: &Value) -> (Result<Value, CacheError>, Vec<Warning>) {
         let name = op_name(op).unwrap_or("?");
         if HTTP_OPS.contains(&name) {
-            return http::run(self, name, op);
+            return http::run(self, name, op).await;
         }
-        let sql = self.sql.as_deref();
-        block_on(run_on_alias(
-            &self.caches,
-            &self.clock,
-            sql,
-            op,
-            self.real_sleep,
-        ))
+        match self.caches.get(op_alias(op)) {
+            Ok(cache) => {
+                let sql = self.sql.as_deref();
+                let outcome = run_cache_op(name, op, cache, Some(&self.clock), sql).await;
+                (outcome, cache.take_warnings())
+            }
+            Err(error) => (Err(error), Vec::new()),
+        }
     }
 }
 
@@ -874,20 +932,10 @@ pub async fn run_one(
     sql: Option<&dyn SqlStore>,
     op: &Value,
 ) -> (Result<Value, CacheError>, Vec<Warning>) {
-    run_on_alias(caches, clock, sql, op, false).await
-}
-
-async fn run_on_alias(
-    caches: &Caches,
-    clock: &ManualClock,
-    sql: Option<&dyn SqlStore>,
-    op: &Value,
-    real_sleep: bool,
-) -> (Result<Value, CacheError>, Vec<Warning>) {
     let name = op_name(op).unwrap_or("?");
     match caches.get(op_alias(op)) {
         Ok(cache) => {
-            let outcome = run_op(name, op, cache, clock, sql, real_sleep).await;
+            let outcome = run_cache_op(name, op, cache, Some(clock), sql).await;
             (outcome, cache.take_warnings())
         }
         Err(error) => (Err(error), Vec::new()),
@@ -968,8 +1016,8 @@ pub fn encode(value: &Value) -> Json {
     }
 }
 
-/// Runs `future` to completion on this thread.
 #[cfg(edgecache_replay)]
+/// Runs `future` to completion on this thread.
 fn block_on<F: Future>(future: F) -> F::Output {
     struct Unpark(Thread);
     impl Wake for Unpark {
@@ -1118,9 +1166,9 @@ impl Args {
     }
 }
 
-/// Trace argument encoding: `$tuple`, `$bytes` (latin-1 text), `$float`; other objects are
+/// Decodes the trace argument encoding: `$tuple`, `$bytes` (latin-1 text), `$float`; other objects are
 /// dicts.
-fn decode(value: &Value) -> Value {
+pub fn decode(value: &Value) -> Value {
     match value {
         Value::Dict(pairs) if pairs.len() == 1 => {
             let (key, inner) = &pairs[0];
@@ -1183,32 +1231,44 @@ pub fn jsonify(value: &Value) -> Json {
     }
 }
 
-async fn run_op<C: ReplayCache>(
+fn advance_seconds(op: &Value) -> f64 {
+    match dict_get(op, "seconds") {
+        Some(Value::Int(i)) => *i as f64,
+        Some(Value::Float(x)) => *x,
+        _ => 0.0,
+    }
+}
+
+fn manual_clock<'c>(
+    clock: Option<&'c ManualClock>,
+    op: &str,
+) -> Result<&'c ManualClock, CacheError> {
+    clock.ok_or_else(|| {
+        CacheError::Value(format!(
+            "'{op}' moves a test clock, and these caches run on the real one"
+        ))
+    })
+}
+
+/// Runs one cache operation in the trace format (`{"op": "set", "args": [...], "kwargs":
+/// {...}}`, arguments in the oracle's encoding: `$tuple`, `$bytes`, `$float`) on `cache`,
+/// binding the arguments as Python binds them to Django's signature. `advance` and `now` need
+/// a test `clock`; `createcachetable_sql` needs `sql`. This is the dispatch every face that
+/// takes operations as data shares (the replay, the console, the Worker's HTTP API).
+pub async fn run_cache_op<C: ReplayCache>(
     name: &str,
     op: &Value,
     cache: &C,
-    clock: &ManualClock,
+    clock: Option<&ManualClock>,
     sql: Option<&dyn SqlStore>,
-    real_sleep: bool,
 ) -> Result<Value, CacheError> {
     let bind = |method: &'static str, params: &[&str]| Args::bind(method, params, op);
     Ok(match name {
         "advance" => {
-            let seconds = match dict_get(op, "seconds") {
-                Some(Value::Int(i)) => *i as f64,
-                Some(Value::Float(x)) => *x,
-                _ => 0.0,
-            };
-            clock.advance(seconds);
-            #[cfg(edgecache_std)]
-            if real_sleep && seconds > 0.0 {
-                std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
-            }
-            #[cfg(not(edgecache_std))]
-            let _ = real_sleep;
+            manual_clock(clock, name)?.advance(advance_seconds(op));
             Value::None
         }
-        "now" => Value::Float(clock_now(clock) - ManualClock::ORACLE_START),
+        "now" => Value::Float(clock_now(manual_clock(clock, name)?) - ManualClock::ORACLE_START),
         "dump" => {
             let detail = match dict_get(op, "detail").and_then(Value::as_str) {
                 Some("count") => Detail::Count,

@@ -38,6 +38,15 @@ pub struct KvPage {
     pub cursor: Option<String>,
 }
 
+/// One page of [`KvStore::list_with_metadata`]: keys with the metadata written beside them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KvMetaPage {
+    /// `(key, metadata)` in this page, in the store's order.
+    pub entries: Vec<(String, Option<String>)>,
+    /// Pass to the next call to continue; `None` on the last page.
+    pub cursor: Option<String>,
+}
+
 /// A store of byte values under string keys.
 pub trait KvStore: MaybeSendSync {
     /// The value at `key`, if any.
@@ -60,6 +69,31 @@ pub trait KvStore: MaybeSendSync {
         prefix: &'a str,
         cursor: Option<String>,
     ) -> LocalBoxFuture<'a, Result<KvPage, CacheError>>;
+
+    /// [`KvStore::list`] with each key's [`PutOptions::metadata`] (Workers KV returns it with
+    /// the listing, so a cleanup can find expired entries without reading them). Stores that
+    /// keep no metadata answer `None` for each key.
+    fn list_with_metadata<'a>(
+        &'a self,
+        prefix: &'a str,
+        cursor: Option<String>,
+    ) -> LocalBoxFuture<'a, Result<KvMetaPage, CacheError>> {
+        alloc::boxed::Box::pin(async move {
+            let page = self.list(prefix, cursor).await?;
+            Ok(KvMetaPage {
+                entries: page.keys.into_iter().map(|key| (key, None)).collect(),
+                cursor: page.cursor,
+            })
+        })
+    }
+
+    /// Whether listing is exact and cheap enough for the file-based backend to count its
+    /// entries before every write (FB-4's cull on write). Workers KV's listing is eventually
+    /// consistent and billed per call, so its adapter may answer `false`: the cull then runs
+    /// from [`crate::Cache::cleanup`] on a schedule instead.
+    fn cull_on_write(&self) -> bool {
+        true
+    }
 }
 
 /// Every key of `store` starting with `prefix`, following the pages.
