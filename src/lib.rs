@@ -49,6 +49,7 @@ pub mod inspect;
 pub mod js;
 pub mod key;
 pub mod literal;
+mod lru_map;
 mod options;
 pub mod python;
 #[cfg(edgecache_replay)]
