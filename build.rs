@@ -5,11 +5,21 @@
 //!   the component imports nothing but a clock.
 //! - `edgecache_sqlite` / `edgecache_replay`: features `sqlite` / `replay`, on native targets
 //!   with std (SQLite is C, built for the host only; the replay needs SQLite for its db runs).
+//! - `edgecache_storage_backends`: the backends over storage seams (filebased, db, redis,
+//!   memcached) are compiled. Always, except in the in-memory component: `component` on wasm
+//!   without the `std` feature (`--no-default-features --features component`), which the
+//!   seams could not reach anyway and which is smaller without them. Every other build keeps
+//!   them, whatever its features (Cargo features only add).
 
 use std::env;
 
 fn main() {
-    for cfg in ["edgecache_std", "edgecache_sqlite", "edgecache_replay"] {
+    for cfg in [
+        "edgecache_std",
+        "edgecache_sqlite",
+        "edgecache_replay",
+        "edgecache_storage_backends",
+    ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
     let feature =
@@ -19,10 +29,12 @@ fn main() {
     let std = feature("std") && !(wasm && feature("component"));
     let sqlite = std && !wasm && feature("sqlite");
     let replay = sqlite && feature("replay");
+    let storage_backends = !(wasm && feature("component") && !feature("std"));
     for (cfg, on) in [
         ("edgecache_std", std),
         ("edgecache_sqlite", sqlite),
         ("edgecache_replay", replay),
+        ("edgecache_storage_backends", storage_backends),
     ] {
         if on {
             println!("cargo::rustc-cfg={cfg}");

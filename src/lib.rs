@@ -40,6 +40,7 @@ pub mod clock;
 pub mod codec;
 #[cfg(all(feature = "component", target_arch = "wasm32"))]
 mod component;
+#[cfg_attr(not(edgecache_storage_backends), allow(dead_code))] // SQL dates: db only
 pub(crate) mod datetime;
 mod error;
 pub mod expiry;

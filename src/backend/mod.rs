@@ -5,11 +5,15 @@
 //! backend that overrides one of those methods in Django returns `Some` from the matching
 //! optional method here, and `None` means "use the generic behaviour".
 
+#[cfg(edgecache_storage_backends)]
 pub mod db;
 pub mod dummy;
+#[cfg(edgecache_storage_backends)]
 pub mod filebased;
 pub mod locmem;
+#[cfg(edgecache_storage_backends)]
 pub mod memcached;
+#[cfg(edgecache_storage_backends)]
 pub mod redis;
 
 use crate::error::CacheError;
@@ -161,12 +165,16 @@ pub enum AnyBackend {
     /// [`dummy::DummyCache`].
     Dummy(dummy::DummyCache),
     /// [`filebased::FileBasedCache`].
+    #[cfg(edgecache_storage_backends)]
     FileBased(filebased::FileBasedCache),
     /// [`db::DatabaseCache`].
+    #[cfg(edgecache_storage_backends)]
     Database(db::DatabaseCache),
     /// [`redis::RedisCache`].
+    #[cfg(edgecache_storage_backends)]
     Redis(redis::RedisCache),
     /// [`memcached::MemcachedCache`].
+    #[cfg(edgecache_storage_backends)]
     Memcached(memcached::MemcachedCache),
 }
 
@@ -175,9 +183,13 @@ macro_rules! each_backend {
         match $self {
             AnyBackend::LocMem($b) => $body,
             AnyBackend::Dummy($b) => $body,
+            #[cfg(edgecache_storage_backends)]
             AnyBackend::FileBased($b) => $body,
+            #[cfg(edgecache_storage_backends)]
             AnyBackend::Database($b) => $body,
+            #[cfg(edgecache_storage_backends)]
             AnyBackend::Redis($b) => $body,
+            #[cfg(edgecache_storage_backends)]
             AnyBackend::Memcached($b) => $body,
         }
     };
@@ -190,6 +202,7 @@ impl AnyBackend {
         match self {
             Self::LocMem(b) => Some(b),
             Self::Dummy(b) => Some(b),
+            #[allow(unreachable_patterns)] // the in-memory component has no other backend
             _ => None,
         }
     }
