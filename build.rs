@@ -8,6 +8,11 @@
 //! - `edgecache_replay_core`: the replay's operation dispatch and async session (feature
 //!   `replay-core`, the full replay, or the npm face `js`), on any target: the Worker's API and
 //!   the playground run operations through it.
+//! - `edgecache_storage_backends`: the backends over storage seams (filebased, db, redis,
+//!   memcached) are compiled. Always, except in the in-memory component: `component` on wasm
+//!   without the `std` feature (`--no-default-features --features component`), which the
+//!   seams could not reach anyway and which is smaller without them. Every other build keeps
+//!   them, whatever its features (Cargo features only add).
 
 use std::env;
 
@@ -17,6 +22,7 @@ fn main() {
         "edgecache_sqlite",
         "edgecache_replay",
         "edgecache_replay_core",
+        "edgecache_storage_backends",
     ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
@@ -28,11 +34,13 @@ fn main() {
     let sqlite = std && !wasm && feature("sqlite");
     let replay = sqlite && feature("replay");
     let replay_core = replay || feature("replay_core") || feature("js");
+    let storage_backends = !(wasm && feature("component") && !feature("std"));
     for (cfg, on) in [
         ("edgecache_std", std),
         ("edgecache_sqlite", sqlite),
         ("edgecache_replay", replay),
         ("edgecache_replay_core", replay_core),
+        ("edgecache_storage_backends", storage_backends),
     ] {
         if on {
             println!("cargo::rustc-cfg={cfg}");

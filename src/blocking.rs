@@ -1,7 +1,8 @@
 //! The synchronous face of a cache whose backend never waits (locmem, dummy).
 //!
 //! Every method drives the async method of [`Cache`] to completion with a single poll, so the
-//! Django rules still live in one place. Only in-memory backends get this face
+//! Django rules still live in one place; `get` and `set`, the hot path, call the backend's
+//! synchronous core ([`crate::backend::InMemory`]) through the same steps without a future. Only in-memory backends get this face
 //! ([`Cache::blocking`]); a future that is not ready on its first poll becomes
 //! [`CacheError::WouldBlock`], never a hang or a panic.
 
@@ -65,7 +66,7 @@ impl Blocking<'_> {
         key: impl Into<Key<'k>>,
         options: Options,
     ) -> Result<Option<Value>, CacheError> {
-        ready!(self.cache.get(key, options))
+        self.cache.get_now(&key.into(), options.version.as_ref())
     }
     pub fn set<'k>(
         &self,
@@ -73,7 +74,12 @@ impl Blocking<'_> {
         value: impl Into<Value>,
         options: Options,
     ) -> Result<(), CacheError> {
-        ready!(self.cache.set(key, value, options))
+        self.cache.set_now(
+            &key.into(),
+            value.into(),
+            options.timeout,
+            options.version.as_ref(),
+        )
     }
     pub fn add<'k>(
         &self,

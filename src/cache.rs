@@ -8,13 +8,13 @@ use crate::backend::{AnyBackend, Backend};
 use crate::error::{CacheError, Warning};
 use crate::expiry::Timeout;
 use crate::inspect::{Detail, Inspection, Stats};
-use crate::key::{self, Key, KeyBuffer, KeyMaker};
+use crate::key::{self, FullKey, Key, KeyBuffer, KeyMaker};
 use crate::options::Options;
 use crate::python;
 use crate::sync::Mutex;
 use crate::value::Value;
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
 
@@ -98,6 +98,7 @@ impl Cache {
     /// Periodic maintenance for stores that cannot afford Django's per-write bookkeeping:
     /// on filebased, deletes expired entries and culls once if the store is full (what a
     /// Worker's cron trigger runs over Workers KV); nothing to do on the other backends.
+    #[cfg(edgecache_storage_backends)]
     pub async fn cleanup(&self) -> Result<crate::backend::filebased::CleanupReport, CacheError> {
         match &self.backend {
             AnyBackend::FileBased(backend) => backend.cleanup().await,
@@ -182,17 +183,17 @@ impl Cache {
         version: Option<&Value>,
     ) -> Result<String, CacheError> {
         self.full_key(&key.into(), version, &mut KeyBuffer::new())
-            .map(String::from)
+            .map(|full| full.to_owned_key())
     }
 
     /// Makes and validates the full key in `buffer`, recording any warnings.
     #[inline]
     fn full_key<'b>(
-        &self,
-        key: &Key<'_>,
+        &'b self,
+        key: &'b Key<'_>,
         version: Option<&Value>,
         buffer: &'b mut KeyBuffer,
-    ) -> Result<&'b str, CacheError> {
+    ) -> Result<FullKey<'b>, CacheError> {
         let (full, warnings) =
             self.keys
                 .make_valid_key(key, version, self.backend.key_policy(), buffer)?;
@@ -226,12 +227,34 @@ impl Cache {
         let mut buffer = KeyBuffer::new();
         let full = self.full_key(key, version, &mut buffer)?;
         let found = self.absorb(self.backend.get(full).await, None)?;
+        self.count_read(&found);
+        Ok(found)
+    }
+
+    /// [`Cache::get`] on an in-memory backend, without a future (the synchronous API's hot
+    /// path): the same steps, the backend's synchronous core.
+    pub(crate) fn get_now(
+        &self,
+        key: &Key<'_>,
+        version: Option<&Value>,
+    ) -> Result<Option<Value>, CacheError> {
+        let Some(backend) = self.backend.in_memory() else {
+            return Err(CacheError::WouldBlock);
+        };
+        let mut buffer = KeyBuffer::new();
+        let full = self.full_key(key, version, &mut buffer)?;
+        let found = self.absorb(backend.get_now(full), None)?;
+        self.count_read(&found);
+        Ok(found)
+    }
+
+    #[inline]
+    fn count_read(&self, found: &Option<Value>) {
         Counters::bump(if found.is_some() {
             &self.counters.hits
         } else {
             &self.counters.misses
         });
-        Ok(found)
     }
 
     /// API-2: stores the value, replacing value and expiry.
@@ -260,6 +283,24 @@ impl Cache {
         let mut buffer = KeyBuffer::new();
         let full = self.full_key(key, version, &mut buffer)?;
         self.absorb(self.backend.set(full, value, timeout).await, ())?;
+        Counters::bump(&self.counters.sets);
+        Ok(())
+    }
+
+    /// [`Cache::set`] on an in-memory backend, without a future (see [`Cache::get_now`]).
+    pub(crate) fn set_now(
+        &self,
+        key: &Key<'_>,
+        value: Value,
+        timeout: Timeout,
+        version: Option<&Value>,
+    ) -> Result<(), CacheError> {
+        let Some(backend) = self.backend.in_memory() else {
+            return Err(CacheError::WouldBlock);
+        };
+        let mut buffer = KeyBuffer::new();
+        let full = self.full_key(key, version, &mut buffer)?;
+        self.absorb(backend.set_now(full, value, timeout), ())?;
         Counters::bump(&self.counters.sets);
         Ok(())
     }
@@ -311,8 +352,9 @@ impl Cache {
         key: impl Into<Key<'k>>,
         options: Options,
     ) -> Result<bool, CacheError> {
+        let key = key.into();
         let mut buffer = KeyBuffer::new();
-        let full = self.full_key(&key.into(), options.version.as_ref(), &mut buffer)?;
+        let full = self.full_key(&key, options.version.as_ref(), &mut buffer)?;
         self.absorb(self.backend.touch(full, options.timeout).await, false)
     }
 
@@ -493,7 +535,7 @@ impl Cache {
             let key = key.into();
             let full = self
                 .full_key(&key, options.version.as_ref(), &mut KeyBuffer::new())?
-                .to_string();
+                .to_owned_key();
             match key_map.iter_mut().find(|(existing, _)| *existing == full) {
                 Some(slot) => slot.1 = key.to_value(),
                 None => key_map.push((full, key.to_value())),
@@ -576,7 +618,7 @@ impl Cache {
             let key = key.into();
             let full = self
                 .full_key(&key, options.version.as_ref(), &mut KeyBuffer::new())?
-                .to_string();
+                .to_owned_key();
             match safe.iter().position(|(existing, _)| *existing == full) {
                 Some(at) => {
                     safe[at].1 = value.into();
@@ -619,9 +661,10 @@ impl Cache {
         }
         let mut fulls = Vec::new();
         for key in keys {
+            let key = key.into();
             fulls.push(
-                self.full_key(&key.into(), options.version.as_ref(), &mut KeyBuffer::new())?
-                    .to_string(),
+                self.full_key(&key, options.version.as_ref(), &mut KeyBuffer::new())?
+                    .to_owned_key(),
             );
         }
         self.absorb(self.backend.delete_many(&fulls).await, ())

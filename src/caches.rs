@@ -1,21 +1,28 @@
 //! The cache handler: every alias of a `CACHES` setting, as `django.core.cache.caches` is.
 
 use crate::backend::AnyBackend;
+#[cfg(edgecache_storage_backends)]
 use crate::backend::db::DatabaseCache;
 use crate::backend::dummy::DummyCache;
+#[cfg(edgecache_storage_backends)]
 use crate::backend::filebased::FileBasedCache;
 use crate::backend::locmem::{LocMemCache, LocMemStore};
+#[cfg(edgecache_storage_backends)]
 use crate::backend::memcached::MemcachedCache;
+#[cfg(edgecache_storage_backends)]
 use crate::backend::redis::RedisCache;
 use crate::cache::Cache;
 use crate::clock::Clock;
 use crate::error::CacheError;
 use crate::key::KeyMaker;
 use crate::python;
-use crate::seam::http::{Dialect, Endpoint, HttpTransport};
+#[cfg(edgecache_storage_backends)]
+use crate::seam::http::Dialect;
+use crate::seam::http::{Endpoint, HttpTransport};
 use crate::seam::kv::KvStore;
 use crate::seam::sql::SqlStore;
 use crate::settings::{BackendKind, CacheConfig, CacheSettings, SettingsError};
+#[cfg(edgecache_storage_backends)]
 use crate::value::Value;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
@@ -185,9 +192,11 @@ impl Caches {
 #[derive(Default)]
 struct Opened {
     locmem: BTreeMap<String, Arc<LocMemStore>>,
+    #[cfg(edgecache_storage_backends)]
     kv: BTreeMap<String, Arc<dyn KvStore>>,
 }
 
+#[cfg(edgecache_storage_backends)]
 fn missing_store(config: &CacheConfig, what: &str) -> CacheError {
     CacheError::InvalidBackend(alloc::format!(
         "Could not find backend '{}': no {what} was given to this runtime for alias '{}'",
@@ -196,6 +205,7 @@ fn missing_store(config: &CacheConfig, what: &str) -> CacheError {
     ))
 }
 
+#[cfg_attr(not(edgecache_storage_backends), allow(unused_variables))]
 fn build_cache(
     config: &CacheConfig,
     clock: &Arc<dyn Clock>,
@@ -219,6 +229,7 @@ fn build_cache(
             ))
         }
         BackendKind::Dummy => AnyBackend::Dummy(DummyCache::new(default_timeout, clock.clone())),
+        #[cfg(edgecache_storage_backends)]
         BackendKind::FileBased => {
             let location = python::str(&config.location);
             let store = match opened.kv.get(&location) {
@@ -241,6 +252,7 @@ fn build_cache(
                 clock.clone(),
             ))
         }
+        #[cfg(edgecache_storage_backends)]
         BackendKind::Database => {
             let store = stores
                 .sql
@@ -255,6 +267,7 @@ fn build_cache(
                 clock.clone(),
             )?)
         }
+        #[cfg(edgecache_storage_backends)]
         BackendKind::Redis(_) => {
             let transport = stores
                 .http
@@ -267,6 +280,7 @@ fn build_cache(
                 clock.clone(),
             )?)
         }
+        #[cfg(edgecache_storage_backends)]
         BackendKind::Memcached(client) => {
             if config.backend_path == "django.core.cache.backends.memcached.MemcachedCache" {
                 // Django 5.2 removed MemcachedCache (python-memcached): the import fails.
@@ -309,6 +323,7 @@ fn build_cache(
     Ok(Cache::new(config.alias.clone(), keys, backend).ignoring_exceptions(ignore_exceptions))
 }
 
+#[cfg(edgecache_storage_backends)]
 /// The token for REST endpoints named in `LOCATION`: `OPTIONS["TOKEN"]` (Upstash's REST
 /// token), else `OPTIONS["PASSWORD"]`, else the bridge's.
 fn rest_token(config: &CacheConfig, stores: &Stores) -> String {
@@ -324,10 +339,12 @@ fn rest_token(config: &CacheConfig, stores: &Stores) -> String {
         .unwrap_or_default()
 }
 
+#[cfg(edgecache_storage_backends)]
 fn is_rest_url(server: &str) -> bool {
     server.starts_with("http://") || server.starts_with("https://")
 }
 
+#[cfg(edgecache_storage_backends)]
 /// The REST dialect of an `http(s)://` redis server: `OPTIONS["REST_PROTOCOL"]` (`"upstash"`
 /// or `"edgecache"`), else Upstash for `*.upstash.io` hosts and the bridge's otherwise.
 fn rest_dialect(config: &CacheConfig, server: &str) -> Result<Dialect, CacheError> {
@@ -359,6 +376,7 @@ fn rest_dialect(config: &CacheConfig, server: &str) -> Result<Dialect, CacheErro
 /// RD-4: one endpoint per server of `LOCATION`, the leader first. `http(s)://` servers are
 /// REST endpoints (Upstash, or a bridge route); `redis://` ones are the configured bridge's
 /// `/redis/<index>` routes.
+#[cfg(edgecache_storage_backends)]
 fn redis_endpoints(config: &CacheConfig, stores: &Stores) -> Result<Vec<Endpoint>, CacheError> {
     let token = rest_token(config, stores);
     let mut endpoints = Vec::new();
@@ -384,6 +402,7 @@ fn redis_endpoints(config: &CacheConfig, stores: &Stores) -> Result<Vec<Endpoint
 
 /// The memcached route: an `http(s)://` `LOCATION` as it is, otherwise the bridge's
 /// `/memcached` (the bridge holds the server list and hashes keys as pymemcache does).
+#[cfg(edgecache_storage_backends)]
 fn memcached_endpoint(config: &CacheConfig, stores: &Stores) -> Result<Endpoint, CacheError> {
     let servers = config.servers();
     if let Some(url) = servers.first().filter(|s| is_rest_url(s)) {

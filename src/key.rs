@@ -108,6 +108,33 @@ fn is_memcache_error_byte(byte: u8) -> bool {
     byte <= 0x20 || byte == 0x7f
 }
 
+/// Whether no byte of `bytes` is one memcached rejects (KEY-5), eight bytes at a time.
+#[inline]
+fn is_clean(bytes: &[u8]) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        if has_memcache_error_byte(crate::lru_map::load_word(chunk)) {
+            return false;
+        }
+    }
+    let rest = words.remainder();
+    // Pad the tail with a clean byte ('!') so the padding is never flagged.
+    let pad = !0u64 << (8 * rest.len()) & 0x2121_2121_2121_2121;
+    rest.is_empty() || !has_memcache_error_byte(crate::lru_map::load_word(rest) | pad)
+}
+
+/// Whether a byte of `word` is `< 0x21` or `0x7f` (bytes from `0x80` up are never flagged:
+/// they belong to multi-byte UTF-8 characters, which memcached accepts).
+#[inline]
+fn has_memcache_error_byte(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let below = word.wrapping_sub(ONES * 0x21) & !word;
+    let del = word ^ (ONES * 0x7f);
+    let is_del = del.wrapping_sub(ONES) & !del;
+    (below | is_del) & HIGHS != 0
+}
+
 /// The problems memcached would have with `key`, in Django's order and words (KEY-5).
 pub fn memcache_key_warnings(key: &str) -> Vec<String> {
     let mut problems = Vec::new();
@@ -211,31 +238,34 @@ impl KeyMaker {
         }
     }
 
-    /// Django's `make_and_validate_key` for a data operation: the full key as text, built in
-    /// `buffer`, and its validation (KEY-4..KEY-7). A non-str full key cannot be validated.
+    /// Django's `make_and_validate_key` for a data operation: the full key and its
+    /// validation (KEY-4..KEY-7). A non-str full key cannot be validated.
+    ///
+    /// The hot path (default key function, default version, str key) copies nothing: the
+    /// full key is the cached `"<prefix>:<version>:"` and the raw key side by side, and only
+    /// the raw part is scanned (the head was checked once). Other keys are built in `buffer`.
     #[inline]
     pub fn make_valid_key<'b>(
-        &self,
-        key: &Key<'_>,
+        &'b self,
+        key: &'b Key<'_>,
         version: Option<&Value>,
         policy: KeyPolicy,
         buffer: &'b mut KeyBuffer,
-    ) -> Result<(&'b str, Vec<Warning>), CacheError> {
+    ) -> Result<(FullKey<'b>, Vec<Warning>), CacheError> {
         if let (Some(head), None, Some(raw)) = (&self.default_head, version, key.as_str()) {
-            // The hot path: the prefix was checked once, so only the raw part is scanned.
             if self.head_is_clean
                 && head.len() + raw.len() <= MEMCACHE_MAX_KEY_LENGTH
-                && !raw.bytes().any(is_memcache_error_byte)
+                && is_clean(raw.as_bytes())
             {
-                return Ok((buffer.concat(head, raw), Vec::new()));
+                return Ok((FullKey::new(head, raw), Vec::new()));
             }
             let full = buffer.concat(head, raw);
             let warnings = validate_key(full, policy)?;
-            return Ok((full, warnings));
+            return Ok((FullKey::whole(full), warnings));
         }
         let full = buffer.hold(require_str_key(self.apply(key, version)?)?);
         let warnings = validate_key(full, policy)?;
-        Ok((full, warnings))
+        Ok((FullKey::whole(full), warnings))
     }
 
     fn apply(&self, key: &Key<'_>, version: Option<&Value>) -> Result<Value, CacheError> {
@@ -270,6 +300,7 @@ impl Key<'_> {
     }
 
     /// The key's text when it is a str.
+    #[inline]
     fn as_str(&self) -> Option<&str> {
         match self {
             Self::Str(text) => Some(text),
@@ -327,13 +358,90 @@ macro_rules! int_key_from {
 }
 int_key_from!(i32, i64, u32, u64, i128);
 
+/// A full key as the backends receive it: `head + tail`. The hot path passes the cache's
+/// `"<prefix>:<version>:"` and the raw key without joining them; other keys come whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FullKey<'a> {
+    head: &'a str,
+    tail: &'a str,
+}
+
+impl<'a> FullKey<'a> {
+    /// The key `head + tail`.
+    pub fn new(head: &'a str, tail: &'a str) -> Self {
+        Self { head, tail }
+    }
+
+    /// A key that is already one string.
+    pub fn whole(key: &'a str) -> Self {
+        Self {
+            head: key,
+            tail: "",
+        }
+    }
+
+    /// The two parts.
+    pub fn parts(&self) -> (&'a str, &'a str) {
+        (self.head, self.tail)
+    }
+
+    /// The length in bytes.
+    pub fn len(&self) -> usize {
+        self.head.len() + self.tail.len()
+    }
+
+    /// Whether the key is `""`.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether `key` is this key.
+    #[inline]
+    pub fn matches(&self, key: &str) -> bool {
+        let key = key.as_bytes();
+        key.len() == self.len()
+            && key[..self.head.len()] == *self.head.as_bytes()
+            && key[self.head.len()..] == *self.tail.as_bytes()
+    }
+
+    /// The key as one string, borrowed when it already is one.
+    pub fn joined(&self) -> Cow<'a, str> {
+        if self.tail.is_empty() {
+            Cow::Borrowed(self.head)
+        } else {
+            Cow::Owned(self.to_owned_key())
+        }
+    }
+
+    /// The key as a new `String`.
+    pub fn to_owned_key(&self) -> String {
+        let mut key = String::with_capacity(self.len());
+        key.push_str(self.head);
+        key.push_str(self.tail);
+        key
+    }
+}
+
+impl<'a> From<&'a str> for FullKey<'a> {
+    fn from(key: &'a str) -> Self {
+        Self::whole(key)
+    }
+}
+
+impl core::fmt::Display for FullKey<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.head)?;
+        f.write_str(self.tail)
+    }
+}
+
 /// Full keys up to this many bytes are built on the stack (no allocation per operation).
 const INLINE_KEY: usize = 64;
 
 /// Scratch space a full key is built in, owned by the caller for one operation.
 #[derive(Debug)]
 pub struct KeyBuffer {
-    inline: [u8; INLINE_KEY],
+    inline: [core::mem::MaybeUninit<u8>; INLINE_KEY],
     heap: String,
 }
 
@@ -341,7 +449,7 @@ impl KeyBuffer {
     /// An empty buffer.
     pub fn new() -> Self {
         Self {
-            inline: [0; INLINE_KEY],
+            inline: [core::mem::MaybeUninit::uninit(); INLINE_KEY],
             heap: String::new(),
         }
     }
@@ -355,10 +463,15 @@ impl KeyBuffer {
         }
         let bytes = &mut self.inline[..len];
         let (front, back) = bytes.split_at_mut(head.len());
-        front.copy_from_slice(head.as_bytes());
-        back.copy_from_slice(tail.as_bytes());
-        // SAFETY: the bytes are exactly two whole `str`s, so they are valid UTF-8.
-        unsafe { core::str::from_utf8_unchecked(bytes) }
+        for (slot, &byte) in front.iter_mut().zip(head.as_bytes()) {
+            slot.write(byte);
+        }
+        for (slot, &byte) in back.iter_mut().zip(tail.as_bytes()) {
+            slot.write(byte);
+        }
+        // SAFETY: all `len` bytes were just written, and they are two whole `str`s one after
+        // the other, so they are initialised and valid UTF-8.
+        unsafe { core::str::from_utf8_unchecked(&*(bytes as *const [_] as *const [u8])) }
     }
 
     fn hold(&mut self, text: String) -> &str {
@@ -370,5 +483,26 @@ impl KeyBuffer {
 impl Default for KeyBuffer {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_scan_agrees_with_the_byte_scan() {
+        let mut bytes = [b'a'; 19];
+        for at in 0..bytes.len() {
+            for byte in 0..=255u8 {
+                bytes[at] = byte;
+                for len in 0..=bytes.len() {
+                    let slice = &bytes[..len];
+                    let expected = !slice.iter().any(|&b| is_memcache_error_byte(b));
+                    assert_eq!(is_clean(slice), expected, "{slice:?}");
+                }
+            }
+            bytes[at] = b'a';
+        }
     }
 }

@@ -40,6 +40,7 @@ pub mod clock;
 pub mod codec;
 #[cfg(all(feature = "component", target_arch = "wasm32"))]
 mod component;
+#[cfg_attr(not(edgecache_storage_backends), allow(dead_code))] // SQL dates: db only
 pub(crate) mod datetime;
 pub mod defaults;
 mod error;
@@ -50,6 +51,7 @@ pub mod inspect;
 pub mod js;
 pub mod key;
 pub mod literal;
+mod lru_map;
 mod options;
 pub mod python;
 #[cfg(edgecache_replay_core)]

@@ -1,14 +1,17 @@
 //! The WebAssembly component's host: loads `edgecache.wasm` in wasmtime, gives it a clock the
 //! host controls, and drives its exported `cache` resources as the replay's
-//! [`ReplayCache`]s.
+//! [`ReplayCache`]s and its `http` interface as the replay's [`ReplayHttp`].
 //!
 //! Conversion only (core values to WIT node lists and back, WIT errors to [`CacheError`]);
 //! every cache rule runs inside the component.
 
+use edgecache::http::{
+    Fetched, Headers, HttpError, MiddlewareConfig, Request, Response, ViewDecorator,
+};
 use edgecache::inspect::{
     CullReason, CullReport, Detail, EntryOrder, EntryView, Inspection, Stats,
 };
-use edgecache::replay::{self, ReplayCache, ReplayCaches, ReplayError, Trace};
+use edgecache::replay::{self, ReplayCache, ReplayCaches, ReplayError, ReplayHttp, Trace};
 use edgecache::{CacheError, Clock, ManualClock, Options, Timeout, Value, Warning};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -28,6 +31,8 @@ mod bindings {
 use bindings::Edgecache;
 /// The WIT interface's types as the host sees them (`Node`, `Options`, `Error`, ...).
 pub use bindings::exports::edgecache::cache::api as wit;
+/// The `http` interface's types as the host sees them (`Request`, `Response`, ...).
+pub use bindings::exports::edgecache::cache::http as wit_http;
 use wit::Node;
 
 /// Where `cargo build -p edgecache --release --target wasm32-wasip2 --features component`
@@ -124,6 +129,10 @@ impl Shared {
     fn api(&self) -> &wit::Guest {
         self.bindings.edgecache_cache_api()
     }
+
+    fn http(&self) -> &wit_http::Guest {
+        self.bindings.edgecache_cache_http()
+    }
 }
 
 /// One instance of the component.
@@ -169,7 +178,11 @@ impl Instance {
             });
             caches.push((alias, cache));
         }
-        Ok(HostCaches { caches })
+        Ok(HostCaches {
+            shared: shared.clone(),
+            resource: parsed,
+            caches,
+        })
     }
 }
 
@@ -179,11 +192,45 @@ fn trap(error: wasmtime::Error) -> String {
 
 /// Every alias of a `caches` resource.
 pub struct HostCaches {
+    shared: Rc<Shared>,
+    resource: ResourceAny,
     caches: Vec<(String, Result<HostCache, CacheError>)>,
+}
+
+impl HostCaches {
+    /// A `layer` over these caches with `settings` (a dict of Django settings by name).
+    pub fn layer(&self, settings: &Value) -> Result<HostHttp, CacheError> {
+        let shared = &self.shared;
+        let resource = {
+            let mut store = shared.store.borrow_mut();
+            shared
+                .http()
+                .layer()
+                .call_constructor(&mut *store, self.resource, &encode(settings))
+                .map_err(runtime_error)?
+        };
+        Ok(HostHttp {
+            shared: shared.clone(),
+            resource,
+            warnings: RefCell::new(Vec::new()),
+        })
+    }
+}
+
+fn runtime_error(error: wasmtime::Error) -> CacheError {
+    CacheError::Http {
+        python_type: "RuntimeError",
+        message: trap(error),
+    }
 }
 
 impl ReplayCaches for HostCaches {
     type Cache = HostCache;
+    type Http = HostHttp;
+
+    fn http(&self, settings: &Value) -> Result<HostHttp, CacheError> {
+        self.layer(settings)
+    }
 
     fn cache(&self, alias: &str) -> Result<&HostCache, CacheError> {
         match self.caches.iter().find(|(name, _)| name == alias) {
@@ -214,10 +261,7 @@ impl HostCache {
         call: impl FnOnce(wit::GuestCache<'_>, &mut Store<State>, ResourceAny) -> Called<T>,
     ) -> Result<T, CacheError> {
         let mut store = self.shared.store.borrow_mut();
-        call(self.shared.api().cache(), &mut store, self.resource).map_err(|e| CacheError::Http {
-            python_type: "RuntimeError",
-            message: trap(e),
-        })
+        call(self.shared.api().cache(), &mut store, self.resource).map_err(runtime_error)
     }
 
     /// Like [`HostCache::call`], for methods that return warnings next to their result.
@@ -642,4 +686,286 @@ fn inspection(inspection: wit::Inspection) -> Result<Inspection, CacheError> {
             removed: report.removed,
         }),
     })
+}
+
+// ----- the HTTP layer -----
+
+/// One `layer` resource: the component's HTTP layer, as the replay's [`ReplayHttp`].
+pub struct HostHttp {
+    shared: Rc<Shared>,
+    resource: ResourceAny,
+    warnings: RefCell<Vec<Warning>>,
+}
+
+type HttpCalled<T> = Called<Result<T, wit::Error>>;
+
+impl HostHttp {
+    /// Runs `call` on the store and the `http` interface; a trap is a `RuntimeError`, a WIT
+    /// error the core's error.
+    fn call<T>(
+        &self,
+        call: impl FnOnce(&wit_http::Guest, &mut Store<State>, ResourceAny) -> HttpCalled<T>,
+    ) -> Result<T, HttpError> {
+        let mut store = self.shared.store.borrow_mut();
+        call(self.shared.http(), &mut store, self.resource)
+            .map_err(runtime_error)?
+            .map_err(|e| HttpError::Cache(error(e)))
+    }
+
+    /// Like [`HostHttp::call`], for methods that return warnings next to their result.
+    fn warned<T>(
+        &self,
+        call: impl FnOnce(
+            &wit_http::Guest,
+            &mut Store<State>,
+            ResourceAny,
+        ) -> Called<(Result<T, wit::Error>, Vec<wit::Warning>)>,
+    ) -> Result<T, HttpError> {
+        let (outcome, warnings) = {
+            let mut store = self.shared.store.borrow_mut();
+            call(self.shared.http(), &mut store, self.resource).map_err(runtime_error)?
+        };
+        self.warnings
+            .borrow_mut()
+            .extend(warnings.into_iter().map(warning));
+        outcome.map_err(|e| HttpError::Cache(error(e)))
+    }
+}
+
+fn headers_out(headers: &Headers) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect()
+}
+
+/// Headers the component sent (already checked there), into the core's model.
+fn headers_in(pairs: Vec<(String, String)>) -> Result<Headers, HttpError> {
+    let mut headers = Headers::new();
+    for (name, value) in pairs {
+        headers.set(&name, &value)?;
+    }
+    Ok(headers)
+}
+
+fn request_out(request: &Request) -> wit_http::Request {
+    wit_http::Request {
+        method: request.method.clone(),
+        secure: request.secure,
+        path: request.path.clone(),
+        query: request.query.clone(),
+        meta: request.meta.clone(),
+        language_code: request.language_code.clone(),
+        language: request.language.clone(),
+        time_zone: request.time_zone.clone(),
+    }
+}
+
+fn response_out(response: &Response) -> wit_http::Response {
+    wit_http::Response {
+        status: i64::try_from(response.status).unwrap_or(i64::MAX),
+        headers: headers_out(&response.headers),
+        content: response.content.clone(),
+        cookies: response.cookies.clone(),
+        streaming: response.streaming,
+    }
+}
+
+fn response_in(response: wit_http::Response) -> Result<Response, HttpError> {
+    let mut out = Response::new(response.status.into(), "");
+    out.headers = headers_in(response.headers)?;
+    out.content = response.content;
+    out.cookies = response.cookies;
+    out.streaming = response.streaming;
+    Ok(out)
+}
+
+fn kwargs_out(kwargs: &[(String, Value)]) -> Vec<(String, wit::Value)> {
+    kwargs
+        .iter()
+        .map(|(name, value)| (name.clone(), encode(value)))
+        .collect()
+}
+
+fn decorator_out(decorator: &ViewDecorator) -> Result<wit_http::ViewDecorator, HttpError> {
+    Ok(match decorator {
+        ViewDecorator::CacheControl(kwargs) => {
+            wit_http::ViewDecorator::CacheControl(kwargs_out(kwargs))
+        }
+        ViewDecorator::NeverCache => wit_http::ViewDecorator::NeverCache,
+        ViewDecorator::VaryOnHeaders(headers) => {
+            wit_http::ViewDecorator::VaryOnHeaders(headers.clone())
+        }
+        ViewDecorator::VaryOnCookie => wit_http::ViewDecorator::VaryOnCookie,
+        other => {
+            return Err(HttpError::Cache(CacheError::NotImplemented(format!(
+                "the component has no view decorator {other:?}"
+            ))));
+        }
+    })
+}
+
+fn middleware_out(middleware: &MiddlewareConfig) -> Result<wit_http::Middleware, HttpError> {
+    Ok(match middleware {
+        MiddlewareConfig::Site => wit_http::Middleware::Site,
+        MiddlewareConfig::CachePage {
+            timeout,
+            cache,
+            key_prefix,
+        } => wit_http::Middleware::CachePage(wit_http::CachePage {
+            timeout: encode(timeout),
+            cache: cache.clone(),
+            key_prefix: key_prefix.clone(),
+        }),
+        MiddlewareConfig::CacheMiddleware {
+            cache_timeout,
+            page_timeout,
+            key_prefix,
+            cache_alias,
+        } => wit_http::Middleware::CacheMiddleware(wit_http::CacheMiddleware {
+            cache_timeout: cache_timeout.as_ref().map(encode),
+            page_timeout: page_timeout.as_ref().map(encode),
+            key_prefix: key_prefix.clone(),
+            cache_alias: cache_alias.clone(),
+        }),
+        other => {
+            return Err(HttpError::Cache(CacheError::NotImplemented(format!(
+                "the component has no middleware {other:?}"
+            ))));
+        }
+    })
+}
+
+impl ReplayHttp for HostHttp {
+    fn take_warnings(&self) -> Vec<Warning> {
+        std::mem::take(&mut *self.warnings.borrow_mut())
+    }
+    fn make_template_fragment_key(
+        &self,
+        fragment_name: &str,
+        vary_on: &[Value],
+    ) -> Result<String, HttpError> {
+        let vary_on = encode_all(vary_on);
+        self.call(|h, s, _| h.call_make_template_fragment_key(s, fragment_name, &vary_on))
+    }
+    fn patch_cache_control(
+        &self,
+        headers: &mut Headers,
+        kwargs: &[(String, Value)],
+    ) -> Result<(), HttpError> {
+        let (pairs, kwargs) = (headers_out(headers), kwargs_out(kwargs));
+        *headers =
+            headers_in(self.call(|h, s, _| h.call_patch_cache_control(s, &pairs, &kwargs))?)?;
+        Ok(())
+    }
+    fn patch_vary_headers(
+        &self,
+        headers: &mut Headers,
+        newheaders: &[String],
+    ) -> Result<(), HttpError> {
+        let pairs = headers_out(headers);
+        *headers =
+            headers_in(self.call(|h, s, _| h.call_patch_vary_headers(s, &pairs, newheaders))?)?;
+        Ok(())
+    }
+    fn has_vary_header(&self, headers: &Headers, header_query: &str) -> Result<bool, HttpError> {
+        let pairs = headers_out(headers);
+        self.call(|h, s, _| h.call_has_vary_header(s, &pairs, header_query))
+    }
+    fn get_max_age(&self, headers: &Headers) -> Result<Option<i128>, HttpError> {
+        let pairs = headers_out(headers);
+        match self.call(|h, s, _| h.call_get_max_age(s, &pairs))? {
+            None => Ok(None),
+            Some(value) => match decode(value)? {
+                Value::Int(age) => Ok(Some(age)),
+                other => Err(HttpError::Cache(CacheError::Value(format!(
+                    "the component sent a max-age that is not an int: {other:?}"
+                )))),
+            },
+        }
+    }
+    fn patch_response_headers(
+        &self,
+        headers: &mut Headers,
+        cache_timeout: Option<&Value>,
+    ) -> Result<(), HttpError> {
+        let (pairs, timeout) = (headers_out(headers), cache_timeout.map(encode));
+        *headers = headers_in(self.call(|h, s, r| {
+            h.layer()
+                .call_patch_response_headers(s, r, &pairs, timeout.as_ref())
+        })?)?;
+        Ok(())
+    }
+    fn add_never_cache_headers(&self, headers: &mut Headers) -> Result<(), HttpError> {
+        let pairs = headers_out(headers);
+        *headers =
+            headers_in(self.call(|h, s, r| h.layer().call_add_never_cache_headers(s, r, &pairs))?)?;
+        Ok(())
+    }
+    fn apply_decorators(
+        &self,
+        response: &mut Response,
+        decorators: &[ViewDecorator],
+    ) -> Result<(), HttpError> {
+        let wire = response_out(response);
+        let decorators = decorators
+            .iter()
+            .map(decorator_out)
+            .collect::<Result<Vec<_>, _>>()?;
+        *response = response_in(
+            self.call(|h, s, r| h.layer().call_apply_decorators(s, r, &wire, &decorators))?,
+        )?;
+        Ok(())
+    }
+    async fn learn_cache_key(
+        &self,
+        request: &Request,
+        response: &Response,
+        cache_timeout: Option<&Value>,
+        key_prefix: Option<&str>,
+    ) -> Result<String, HttpError> {
+        let (request, response) = (request_out(request), response_out(response));
+        let timeout = cache_timeout.map(encode);
+        self.warned(|h, s, r| {
+            h.layer()
+                .call_learn_cache_key(s, r, &request, &response, timeout.as_ref(), key_prefix)
+        })
+    }
+    async fn get_cache_key(
+        &self,
+        request: &Request,
+        key_prefix: Option<&str>,
+        method: &str,
+    ) -> Result<Option<String>, HttpError> {
+        let request = request_out(request);
+        self.warned(|h, s, r| {
+            h.layer()
+                .call_get_cache_key(s, r, &request, key_prefix, method)
+        })
+    }
+    async fn process_request(
+        &self,
+        middleware: &MiddlewareConfig,
+        request: &Request,
+    ) -> Result<Fetched, HttpError> {
+        let (middleware, request) = (middleware_out(middleware)?, request_out(request));
+        match self.warned(|h, s, r| h.layer().call_process_request(s, r, &middleware, &request))? {
+            wit_http::Fetched::Hit(response) => Ok(Fetched::Hit(response_in(response)?)),
+            wit_http::Fetched::Miss(update_cache) => Ok(Fetched::Miss { update_cache }),
+        }
+    }
+    async fn process_response(
+        &self,
+        middleware: &MiddlewareConfig,
+        request: &Request,
+        response: Response,
+        update_cache: bool,
+    ) -> Result<Response, HttpError> {
+        let (middleware, request) = (middleware_out(middleware)?, request_out(request));
+        let response = response_out(&response);
+        response_in(self.warned(|h, s, r| {
+            h.layer()
+                .call_process_response(s, r, &middleware, &request, &response, update_cache)
+        })?)
+    }
 }

@@ -1,7 +1,7 @@
-//! The WebAssembly component, through its exported WIT interface: every conformance trace
-//! that lists locmem or dummy is replayed through the component in wasmtime (the host drives
-//! the clock) and compared with Django's results; bad input across the boundary is a typed
-//! error, never a trap.
+//! The WebAssembly component, through its exported WIT interfaces: every conformance trace
+//! that lists locmem or dummy (the HTTP-layer traces included) is replayed through the
+//! component in wasmtime (the host drives the clock) and compared with Django's results; bad
+//! input across the boundary is a typed error, never a trap.
 //!
 //! The test builds the component first (`cargo build -p edgecache --release --target
 //! wasm32-wasip2 --features component`), into its own target directory unless
@@ -71,8 +71,9 @@ fn uses_http(trace_text: &str) -> bool {
     })
 }
 
-/// Replays every trace Django has results for on `backend` through the component.
-fn check_backend(backend: &str) -> (usize, Vec<String>) {
+/// Replays every trace Django has results for on `backend` through the component; returns
+/// how many matched and how many of those use the HTTP layer.
+fn check_backend(backend: &str) -> (usize, usize) {
     let dir = root().join("tests/conformance");
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("expected").join(backend))
         .unwrap()
@@ -80,7 +81,7 @@ fn check_backend(backend: &str) -> (usize, Vec<String>) {
         .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
         .collect();
     files.sort();
-    let (mut passed, mut pending, mut failures) = (0, Vec::new(), Vec::new());
+    let (mut passed, mut http, mut failures) = (0, 0, Vec::new());
     for expected_path in files {
         let name = expected_path
             .file_stem()
@@ -89,10 +90,7 @@ fn check_backend(backend: &str) -> (usize, Vec<String>) {
             .into_owned();
         let text =
             std::fs::read_to_string(dir.join("traces").join(format!("{name}.json"))).unwrap();
-        if uses_http(&text) {
-            pending.push(name);
-            continue;
-        }
+        let uses_http = uses_http(&text);
         let trace = Trace::parse(&text, &name).unwrap();
         let output = host()
             .replay(&trace, backend)
@@ -102,6 +100,7 @@ fn check_backend(backend: &str) -> (usize, Vec<String>) {
         let problems = compare::diff_results(&expected, &actual);
         if problems.is_empty() {
             passed += 1;
+            http += usize::from(uses_http);
         } else {
             failures.push(format!(
                 "{backend}/{name}:\n    {}",
@@ -110,9 +109,8 @@ fn check_backend(backend: &str) -> (usize, Vec<String>) {
         }
     }
     eprintln!(
-        "{backend} via the component: {passed} traces match Django; {} use the HTTP layer, \
-         which the component does not export yet",
-        pending.len()
+        "{backend} via the component: {passed} traces match Django ({http} of them through \
+         the HTTP layer)"
     );
     assert!(
         failures.is_empty(),
@@ -120,19 +118,21 @@ fn check_backend(backend: &str) -> (usize, Vec<String>) {
         failures.len(),
         failures.join("\n")
     );
-    (passed, pending)
+    (passed, http)
 }
 
 #[test]
 fn locmem_traces_match_django_through_the_component() {
-    let (passed, _) = check_backend("locmem");
-    assert!(passed >= 80, "only {passed} locmem traces ran");
+    let (passed, http) = check_backend("locmem");
+    assert!(passed >= 108, "only {passed} locmem traces ran");
+    assert!(http >= 28, "only {http} locmem HTTP traces ran");
 }
 
 #[test]
 fn dummy_traces_match_django_through_the_component() {
-    let (passed, _) = check_backend("dummy");
-    assert!(passed >= 70, "only {passed} dummy traces ran");
+    let (passed, http) = check_backend("dummy");
+    assert!(passed >= 96, "only {passed} dummy traces ran");
+    assert!(http >= 26, "only {http} dummy HTTP traces ran");
 }
 
 #[test]
@@ -356,4 +356,42 @@ fn values_nested_to_the_limit_round_trip() {
         .call(|c, s, r| c.call_get(s, r, &key, &opts()))
         .unwrap();
     assert_eq!(found.unwrap().unwrap().len(), 512);
+}
+
+#[test]
+fn http_layer_errors_are_typed_not_traps() {
+    let guest = host().instantiate(Arc::new(ManualClock::new(ManualClock::ORACLE_START)));
+    let all = guest
+        .unwrap()
+        .caches("{'default': {'BACKEND': 'locmem'}}")
+        .unwrap();
+    let layer = all
+        .layer(&Value::Dict(vec![(
+            Value::from("ALLOWED_HOSTS"),
+            Value::List(vec![Value::from("*")]),
+        )]))
+        .unwrap();
+    use edgecache::http::{Headers, Request};
+    use edgecache::replay::ReplayHttp;
+    // Django's header checks run in the component: a newline is a BadHeaderError.
+    let mut headers = Headers::new();
+    headers.set("Vary", "Cookie").unwrap();
+    let error = layer
+        .patch_vary_headers(&mut headers, &["Accept\nX".to_string()])
+        .unwrap_err();
+    assert_eq!(error.python_type(), "BadHeaderError", "{error}");
+    // A disallowed host is Django's DisallowedHost, raised inside the component.
+    let strict = all.layer(&Value::Dict(vec![])).unwrap();
+    let mut request = Request::new("GET", "/page/");
+    request.set_header("Host", "evil.example");
+    let error = edgecache::now_or_never(strict.get_cache_key(&request, None, "GET"))
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(error.python_type(), "DisallowedHost", "{error}");
+    // Page keys are Django's.
+    let request = Request::new("GET", "/page/");
+    let key = edgecache::now_or_never(layer.get_cache_key(&request, None, "GET"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(key, None, "nothing learned yet");
 }

@@ -12,6 +12,7 @@ use crate::datetime;
 use crate::error::CacheError;
 use crate::expiry::{Timeout, generic_expiry};
 use crate::inspect::{Detail, EntryOrder, EntryView, Inspection, Stats};
+use crate::key::FullKey;
 use crate::seam::sql::{SqlStore, SqlValue};
 use crate::value::Value;
 use alloc::format;
@@ -307,7 +308,8 @@ impl Backend for DatabaseCache {
     }
 
     /// DB-4: `get(k)` is `get_many([k])`.
-    async fn get(&self, key: &str) -> Result<Option<Value>, CacheError> {
+    async fn get(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
+        let key = &*key.joined();
         let found = self.get_many(&[key.to_string()]).await?;
         Ok(found.into_iter().next().map(|(_, value)| value))
     }
@@ -353,22 +355,36 @@ impl Backend for DatabaseCache {
         Ok(found)
     }
 
-    async fn set(&self, key: &str, value: Value, timeout: Timeout) -> Result<(), CacheError> {
+    async fn set(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<(), CacheError> {
+        let key = &*key.joined();
         self.base_set(Mode::Set, key, Some(&value), timeout)
             .await
             .map(|_| ())
     }
 
-    async fn add(&self, key: &str, value: Value, timeout: Timeout) -> Result<bool, CacheError> {
+    async fn add(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         self.base_set(Mode::Add, key, Some(&value), timeout).await
     }
 
-    async fn touch(&self, key: &str, timeout: Timeout) -> Result<bool, CacheError> {
+    async fn touch(&self, key: FullKey<'_>, timeout: Timeout) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         self.base_set(Mode::Touch, key, None, timeout).await
     }
 
     /// DB-8: true when a row went, expired or not.
-    async fn delete(&self, key: &str) -> Result<bool, CacheError> {
+    async fn delete(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         let table = &self.table;
         let changed = self
             .store
@@ -400,7 +416,8 @@ impl Backend for DatabaseCache {
     }
 
     /// DB-7: live only when `expires > now` truncated to seconds; never deletes.
-    async fn has_key(&self, key: &str) -> Result<bool, CacheError> {
+    async fn has_key(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         let table = &self.table;
         let now = self.now()?.text()?;
         let rows = self

@@ -1,10 +1,11 @@
 //! Django's `DummyCache`: stores nothing, but still makes and validates every key (DUM-1).
 
-use super::Backend;
+use super::{Backend, InMemory};
 use crate::clock::Clock;
 use crate::error::CacheError;
 use crate::expiry::{Timeout, generic_expiry};
 use crate::inspect::{Detail, Inspection, Stats};
+use crate::key::FullKey;
 use crate::value::Value;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -32,6 +33,20 @@ impl fmt::Debug for DummyCache {
     }
 }
 
+impl InMemory for DummyCache {
+    fn get_now(&self, _key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
+        Ok(None)
+    }
+    fn set_now(
+        &self,
+        _key: FullKey<'_>,
+        _value: Value,
+        _timeout: Timeout,
+    ) -> Result<(), CacheError> {
+        Ok(())
+    }
+}
+
 impl Backend for DummyCache {
     fn name(&self) -> &'static str {
         "dummy"
@@ -43,23 +58,33 @@ impl Backend for DummyCache {
         generic_expiry(timeout, self.default_timeout, self.clock.now())
             .map_or(Value::None, Value::Float)
     }
-    async fn get(&self, _key: &str) -> Result<Option<Value>, CacheError> {
-        Ok(None)
+    async fn get(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
+        self.get_now(key)
     }
-    async fn set(&self, _key: &str, _value: Value, _timeout: Timeout) -> Result<(), CacheError> {
-        Ok(())
+    async fn set(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<(), CacheError> {
+        self.set_now(key, value, timeout)
     }
     /// DUM-1: `add` claims success although nothing is kept.
-    async fn add(&self, _key: &str, _value: Value, _timeout: Timeout) -> Result<bool, CacheError> {
+    async fn add(
+        &self,
+        _key: FullKey<'_>,
+        _value: Value,
+        _timeout: Timeout,
+    ) -> Result<bool, CacheError> {
         Ok(true)
     }
-    async fn touch(&self, _key: &str, _timeout: Timeout) -> Result<bool, CacheError> {
+    async fn touch(&self, _key: FullKey<'_>, _timeout: Timeout) -> Result<bool, CacheError> {
         Ok(false)
     }
-    async fn delete(&self, _key: &str) -> Result<bool, CacheError> {
+    async fn delete(&self, _key: FullKey<'_>) -> Result<bool, CacheError> {
         Ok(false)
     }
-    async fn has_key(&self, _key: &str) -> Result<bool, CacheError> {
+    async fn has_key(&self, _key: FullKey<'_>) -> Result<bool, CacheError> {
         Ok(false)
     }
     async fn clear(&self) -> Result<(), CacheError> {

@@ -8,6 +8,7 @@ use crate::codec::{self, pickle};
 use crate::error::CacheError;
 use crate::expiry::{Timeout, generic_expiry};
 use crate::inspect::{Detail, EntryOrder, EntryView, Inspection, Stats};
+use crate::key::FullKey;
 use crate::seam::kv::{KvStore, MIN_NATIVE_TTL, PutOptions, list_all};
 use crate::sync::Mutex;
 use crate::value::Value;
@@ -275,7 +276,8 @@ impl Backend for FileBasedCache {
         self.expiry(timeout).map_or(Value::None, Value::Float)
     }
 
-    async fn get(&self, key: &str) -> Result<Option<Value>, CacheError> {
+    async fn get(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
+        let key = &*key.joined();
         let name = file_name(key);
         match self.read_live(&name).await? {
             Some(compressed) => decode_value(&name, &compressed).map(Some),
@@ -284,7 +286,13 @@ impl Backend for FileBasedCache {
     }
 
     /// FB-1, FB-4: cull, then write the whole entry at once.
-    async fn set(&self, key: &str, value: Value, timeout: Timeout) -> Result<(), CacheError> {
+    async fn set(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<(), CacheError> {
+        let key = &*key.joined();
         let name = file_name(key);
         if self.store.cull_on_write() {
             self.cull().await?;
@@ -296,17 +304,24 @@ impl Backend for FileBasedCache {
             .await
     }
 
-    async fn add(&self, key: &str, value: Value, timeout: Timeout) -> Result<bool, CacheError> {
-        if self.has_key(key).await? {
+    async fn add(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<bool, CacheError> {
+        let key = &*key.joined();
+        if self.has_key(key.into()).await? {
             return Ok(false);
         }
-        self.set(key, value, timeout).await?;
+        self.set(key.into(), value, timeout).await?;
         Ok(true)
     }
 
     /// FB-5: an expired entry is deleted and Django 5.2.19 then fails with
     /// `ValueError: I/O operation on closed file`; a live one gets the new expiry.
-    async fn touch(&self, key: &str, timeout: Timeout) -> Result<bool, CacheError> {
+    async fn touch(&self, key: FullKey<'_>, timeout: Timeout) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         let name = file_name(key);
         let Some(bytes) = self.store.get(&name).await? else {
             return Ok(false);
@@ -326,11 +341,13 @@ impl Backend for FileBasedCache {
     }
 
     /// FB-6: true when the file existed, expired or not.
-    async fn delete(&self, key: &str) -> Result<bool, CacheError> {
+    async fn delete(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         self.store.delete(&file_name(key)).await
     }
 
-    async fn has_key(&self, key: &str) -> Result<bool, CacheError> {
+    async fn has_key(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         Ok(self.read_live(&file_name(key)).await?.is_some())
     }
 

@@ -1,10 +1,12 @@
 //! Django's `LocMemCache`: an in-process LRU store per `LOCATION` (LM-1..LM-7).
 
-use super::{Backend, Overrides};
+use super::{Backend, InMemory, Overrides};
 use crate::clock::Clock;
 use crate::error::CacheError;
 use crate::expiry::{Timeout, generic_expiry};
 use crate::inspect::{CullReason, CullReport, Detail, EntryOrder, EntryView, Inspection, Stats};
+use crate::key::FullKey;
+use crate::lru_map::LruMap;
 use crate::python;
 use crate::sync::Mutex;
 use crate::value::Value;
@@ -13,7 +15,6 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
-use lru::LruCache;
 
 #[derive(Debug, Clone)]
 struct Entry {
@@ -30,7 +31,7 @@ impl Entry {
 
 struct StoreState {
     /// Full key → entry; the LRU end is the next to be culled (LM-2).
-    entries: LruCache<String, Entry>,
+    entries: LruMap<Entry>,
     last_cull: Option<CullReport>,
     culled: u64,
 }
@@ -45,7 +46,7 @@ impl LocMemStore {
     pub fn new() -> Self {
         Self {
             state: Mutex::new(StoreState {
-                entries: LruCache::unbounded(),
+                entries: LruMap::new(),
                 last_cull: None,
                 culled: 0,
             }),
@@ -59,7 +60,7 @@ impl LocMemStore {
 
     /// Whether the store holds no entry at all.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.state.lock().entries.is_empty()
     }
 }
 
@@ -172,24 +173,47 @@ impl LocMemCache {
     fn store_value(
         &self,
         state: &mut StoreState,
-        key: &str,
+        key: FullKey<'_>,
         value: Value,
         timeout: Timeout,
         now: f64,
     ) {
         self.cull_if_full(state, now);
         let expires_at = self.expiry(timeout, now);
-        state
-            .entries
-            .put(String::from(key), Entry { value, expires_at });
+        state.entries.insert(key, Entry { value, expires_at });
     }
 
     /// Whether `key` is missing or expired (LM-4).
-    fn has_expired(state: &StoreState, key: &str, now: f64) -> bool {
+    fn has_expired(state: &StoreState, key: FullKey<'_>, now: f64) -> bool {
         state
             .entries
             .peek(key)
             .is_none_or(|entry| entry.is_expired(now))
+    }
+}
+
+impl InMemory for LocMemCache {
+    /// A live entry moves to the most-recent end; an expired one is deleted (LM-2, LM-4).
+    fn get_now(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
+        let now = self.clock.now();
+        let mut state = self.store.state.lock();
+        let entries = &mut state.entries;
+        let Some(slot) = entries.find(key) else {
+            return Ok(None);
+        };
+        if entries.value(slot).is_expired(now) {
+            entries.remove(slot);
+            return Ok(None);
+        }
+        entries.promote(slot);
+        Ok(Some(entries.value(slot).value.clone()))
+    }
+
+    fn set_now(&self, key: FullKey<'_>, value: Value, timeout: Timeout) -> Result<(), CacheError> {
+        let now = self.clock.now();
+        let mut state = self.store.state.lock();
+        self.store_value(&mut state, key, value, timeout, now);
+        Ok(())
     }
 }
 
@@ -214,29 +238,26 @@ impl Backend for LocMemCache {
             .map_or(Value::None, Value::Float)
     }
 
-    /// A live entry moves to the most-recent end; an expired one is deleted (LM-2, LM-4).
-    async fn get(&self, key: &str) -> Result<Option<Value>, CacheError> {
-        let now = self.clock.now();
-        let mut state = self.store.state.lock();
-        match state.entries.get(key) {
-            Some(entry) if !entry.is_expired(now) => Ok(Some(entry.value.clone())),
-            Some(_) => {
-                state.entries.pop(key);
-                Ok(None)
-            }
-            None => Ok(None),
-        }
+    async fn get(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
+        self.get_now(key)
     }
 
-    async fn set(&self, key: &str, value: Value, timeout: Timeout) -> Result<(), CacheError> {
-        let now = self.clock.now();
-        let mut state = self.store.state.lock();
-        self.store_value(&mut state, key, value, timeout, now);
-        Ok(())
+    async fn set(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<(), CacheError> {
+        self.set_now(key, value, timeout)
     }
 
     /// LM-4: an expired entry is overwritten; a live one is left alone, recency unchanged.
-    async fn add(&self, key: &str, value: Value, timeout: Timeout) -> Result<bool, CacheError> {
+    async fn add(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<bool, CacheError> {
         let now = self.clock.now();
         let mut state = self.store.state.lock();
         if Self::has_expired(&state, key, now) {
@@ -247,13 +268,13 @@ impl Backend for LocMemCache {
     }
 
     /// LM-5: a live entry gets a new expiry; recency is unchanged; an expired one stays put.
-    async fn touch(&self, key: &str, timeout: Timeout) -> Result<bool, CacheError> {
+    async fn touch(&self, key: FullKey<'_>, timeout: Timeout) -> Result<bool, CacheError> {
         let now = self.clock.now();
         let expires_at = self.expiry(timeout, now);
         let mut state = self.store.state.lock();
-        match state.entries.peek_mut(key) {
-            Some(entry) if !entry.is_expired(now) => {
-                entry.expires_at = expires_at;
+        match state.entries.find(key) {
+            Some(slot) if !state.entries.value(slot).is_expired(now) => {
+                state.entries.value_mut(slot).expires_at = expires_at;
                 Ok(true)
             }
             _ => Ok(false),
@@ -261,19 +282,23 @@ impl Backend for LocMemCache {
     }
 
     /// LM-7: true when the key was present, expired or not.
-    async fn delete(&self, key: &str) -> Result<bool, CacheError> {
+    async fn delete(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
         Ok(self.store.state.lock().entries.pop(key).is_some())
     }
 
     /// LM-4: an expired entry is deleted; recency is unchanged.
-    async fn has_key(&self, key: &str) -> Result<bool, CacheError> {
+    async fn has_key(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
         let now = self.clock.now();
         let mut state = self.store.state.lock();
-        if Self::has_expired(&state, key, now) {
-            state.entries.pop(key);
-            return Ok(false);
+        let entries = &mut state.entries;
+        match entries.find(key) {
+            Some(slot) if !entries.value(slot).is_expired(now) => Ok(true),
+            Some(slot) => {
+                entries.remove(slot);
+                Ok(false)
+            }
+            None => Ok(false),
         }
-        Ok(true)
     }
 
     async fn clear(&self) -> Result<(), CacheError> {
@@ -283,19 +308,22 @@ impl Backend for LocMemCache {
 
     /// LM-6: atomic, keeps the expiry, moves the key to the most-recent end; a missing key
     /// reports the *full* key.
-    async fn incr(&self, key: &str, delta: &Value) -> Result<Value, CacheError> {
+    async fn incr(&self, key: FullKey<'_>, delta: &Value) -> Result<Value, CacheError> {
         let now = self.clock.now();
         let mut state = self.store.state.lock();
-        let entry = match state.entries.peek_mut(key) {
-            Some(entry) if !entry.is_expired(now) => entry,
-            _ => {
-                state.entries.pop(key);
+        let entries = &mut state.entries;
+        let slot = match entries.find(key) {
+            Some(slot) if !entries.value(slot).is_expired(now) => slot,
+            found => {
+                if let Some(slot) = found {
+                    entries.remove(slot);
+                }
                 return Err(CacheError::Value(format!("Key '{key}' not found")));
             }
         };
-        let new_value = python::add(&entry.value, delta)?;
-        entry.value = new_value.clone();
-        state.entries.promote(key);
+        let new_value = python::add(&entries.value(slot).value, delta)?;
+        entries.value_mut(slot).value = new_value.clone();
+        entries.promote(slot);
         Ok(new_value)
     }
 
@@ -307,7 +335,7 @@ impl Backend for LocMemCache {
                 .entries
                 .iter()
                 .map(|(key, entry)| EntryView {
-                    key: key.clone(),
+                    key: String::from(key),
                     value: entry.value.clone(),
                     expires_at: entry.expires_at,
                 })

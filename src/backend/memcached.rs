@@ -10,6 +10,7 @@ use crate::codec::pickle;
 use crate::error::CacheError;
 use crate::expiry::Timeout;
 use crate::inspect::{Detail, Inspection, Stats};
+use crate::key::FullKey;
 use crate::key::KeyPolicy;
 use crate::seam::http::{Endpoint, HttpTransport, Reply, decode_bytes};
 use crate::settings::MemcachedClient;
@@ -219,11 +220,18 @@ impl Backend for MemcachedCache {
         Value::Int(self.exptime(timeout))
     }
 
-    async fn get(&self, key: &str) -> Result<Option<Value>, CacheError> {
+    async fn get(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
+        let key = &*key.joined();
         entry(&ok(self.command(&[arg("get"), arg(key)]).await?)?)
     }
 
-    async fn set(&self, key: &str, value: Value, timeout: Timeout) -> Result<(), CacheError> {
+    async fn set(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<(), CacheError> {
+        let key = &*key.joined();
         let args = self.store_args("set", key, &value, self.exptime(timeout));
         if !truthy(self.command(&args).await?)? {
             // MC-6: a failed set deletes the key so the old value can't be read.
@@ -232,15 +240,22 @@ impl Backend for MemcachedCache {
         Ok(())
     }
 
-    async fn add(&self, key: &str, value: Value, timeout: Timeout) -> Result<bool, CacheError> {
+    async fn add(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         let args = self.store_args("add", key, &value, self.exptime(timeout));
         truthy(self.command(&args).await?)
     }
 
-    async fn touch(&self, key: &str, timeout: Timeout) -> Result<bool, CacheError> {
+    async fn touch(&self, key: FullKey<'_>, timeout: Timeout) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         if self.client == MemcachedClient::PyLibMc && self.exptime(timeout) == -1 {
             // MC-6: PyLibMCCache's touch(k, 0) deletes.
-            return self.delete(key).await;
+            return self.delete(key.into()).await;
         }
         let exptime = self.exptime(timeout).to_string();
         truthy(
@@ -249,13 +264,15 @@ impl Backend for MemcachedCache {
         )
     }
 
-    async fn delete(&self, key: &str) -> Result<bool, CacheError> {
+    async fn delete(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         truthy(self.command(&[arg("delete"), arg(key)]).await?)
     }
 
-    async fn has_key(&self, key: &str) -> Result<bool, CacheError> {
+    async fn has_key(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         // MC-8: generic, `get(key, sentinel) is not sentinel`.
-        Ok(self.get(key).await?.is_some())
+        Ok(self.get(key.into()).await?.is_some())
     }
 
     async fn clear(&self) -> Result<(), CacheError> {
@@ -274,7 +291,8 @@ impl Backend for MemcachedCache {
         }
     }
 
-    async fn incr(&self, key: &str, delta: &Value) -> Result<Value, CacheError> {
+    async fn incr(&self, key: FullKey<'_>, delta: &Value) -> Result<Value, CacheError> {
+        let key = &*key.joined();
         let delta = match delta {
             Value::Int(i) => *i,
             Value::Bool(b) => i128::from(*b),
@@ -455,7 +473,7 @@ mod tests {
 
     #[test]
     fn a_down_bridge_is_a_connection_error() {
-        let error = crate::now_or_never(cache(None).get(":1:k"))
+        let error = crate::now_or_never(cache(None).get(":1:k".into()))
             .unwrap()
             .unwrap_err();
         assert_eq!(error.python_type(), "ConnectionError");

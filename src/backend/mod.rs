@@ -5,17 +5,21 @@
 //! backend that overrides one of those methods in Django returns `Some` from the matching
 //! optional method here, and `None` means "use the generic behaviour".
 
+#[cfg(edgecache_storage_backends)]
 pub mod db;
 pub mod dummy;
+#[cfg(edgecache_storage_backends)]
 pub mod filebased;
 pub mod locmem;
+#[cfg(edgecache_storage_backends)]
 pub mod memcached;
+#[cfg(edgecache_storage_backends)]
 pub mod redis;
 
 use crate::error::CacheError;
 use crate::expiry::Timeout;
 use crate::inspect::{Detail, Inspection};
-use crate::key::KeyPolicy;
+use crate::key::{FullKey, KeyPolicy};
 use crate::value::Value;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -40,22 +44,28 @@ pub trait Backend {
     fn backend_timeout(&self, timeout: Timeout) -> Value;
 
     /// The live value at `key`, or `None`.
-    async fn get(&self, key: &str) -> Result<Option<Value>, CacheError>;
+    async fn get(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError>;
 
     /// Stores `value` at `key`, replacing value and expiry.
-    async fn set(&self, key: &str, value: Value, timeout: Timeout) -> Result<(), CacheError>;
+    async fn set(&self, key: FullKey<'_>, value: Value, timeout: Timeout)
+    -> Result<(), CacheError>;
 
     /// Stores only if `key` is missing or expired; returns whether it stored.
-    async fn add(&self, key: &str, value: Value, timeout: Timeout) -> Result<bool, CacheError>;
+    async fn add(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<bool, CacheError>;
 
     /// Replaces the expiry of a live entry; returns whether it did.
-    async fn touch(&self, key: &str, timeout: Timeout) -> Result<bool, CacheError>;
+    async fn touch(&self, key: FullKey<'_>, timeout: Timeout) -> Result<bool, CacheError>;
 
     /// Removes `key`; returns whether something was removed.
-    async fn delete(&self, key: &str) -> Result<bool, CacheError>;
+    async fn delete(&self, key: FullKey<'_>) -> Result<bool, CacheError>;
 
     /// Whether a live entry is at `key`.
-    async fn has_key(&self, key: &str) -> Result<bool, CacheError>;
+    async fn has_key(&self, key: FullKey<'_>) -> Result<bool, CacheError>;
 
     /// Removes everything in the store, whatever its prefix or version.
     async fn clear(&self) -> Result<(), CacheError>;
@@ -66,7 +76,7 @@ pub trait Backend {
     }
 
     /// The backend's own `incr`; called only when [`Overrides::incr`] is set.
-    async fn incr(&self, key: &str, delta: &Value) -> Result<Value, CacheError> {
+    async fn incr(&self, key: FullKey<'_>, delta: &Value) -> Result<Value, CacheError> {
         let _ = (key, delta);
         Err(CacheError::NotImplemented(alloc::format!(
             "{} has no incr of its own",
@@ -117,6 +127,16 @@ pub trait Backend {
     async fn inspect(&self, detail: Detail) -> Result<Inspection, CacheError>;
 }
 
+/// The synchronous core of a backend that never waits (locmem, dummy): its async [`Backend`]
+/// methods of the same name return these, and [`crate::Blocking`] calls them directly, so
+/// the hot path of the synchronous API builds no future.
+pub trait InMemory {
+    /// [`Backend::get`], now.
+    fn get_now(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError>;
+    /// [`Backend::set`], now.
+    fn set_now(&self, key: FullKey<'_>, value: Value, timeout: Timeout) -> Result<(), CacheError>;
+}
+
 /// The generic `BaseCache` methods a backend replaces, as in Django's class hierarchy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -145,12 +165,16 @@ pub enum AnyBackend {
     /// [`dummy::DummyCache`].
     Dummy(dummy::DummyCache),
     /// [`filebased::FileBasedCache`].
+    #[cfg(edgecache_storage_backends)]
     FileBased(filebased::FileBasedCache),
     /// [`db::DatabaseCache`].
+    #[cfg(edgecache_storage_backends)]
     Database(db::DatabaseCache),
     /// [`redis::RedisCache`].
+    #[cfg(edgecache_storage_backends)]
     Redis(redis::RedisCache),
     /// [`memcached::MemcachedCache`].
+    #[cfg(edgecache_storage_backends)]
     Memcached(memcached::MemcachedCache),
 }
 
@@ -159,12 +183,29 @@ macro_rules! each_backend {
         match $self {
             AnyBackend::LocMem($b) => $body,
             AnyBackend::Dummy($b) => $body,
+            #[cfg(edgecache_storage_backends)]
             AnyBackend::FileBased($b) => $body,
+            #[cfg(edgecache_storage_backends)]
             AnyBackend::Database($b) => $body,
+            #[cfg(edgecache_storage_backends)]
             AnyBackend::Redis($b) => $body,
+            #[cfg(edgecache_storage_backends)]
             AnyBackend::Memcached($b) => $body,
         }
     };
+}
+
+impl AnyBackend {
+    /// The backend's synchronous core, if it is in memory.
+    #[inline]
+    pub fn in_memory(&self) -> Option<&dyn InMemory> {
+        match self {
+            Self::LocMem(b) => Some(b),
+            Self::Dummy(b) => Some(b),
+            #[allow(unreachable_patterns)] // the in-memory component has no other backend
+            _ => None,
+        }
+    }
 }
 
 impl Backend for AnyBackend {
@@ -180,22 +221,32 @@ impl Backend for AnyBackend {
     fn backend_timeout(&self, timeout: Timeout) -> Value {
         each_backend!(self, b => b.backend_timeout(timeout))
     }
-    async fn get(&self, key: &str) -> Result<Option<Value>, CacheError> {
+    async fn get(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
         each_backend!(self, b => b.get(key).await)
     }
-    async fn set(&self, key: &str, value: Value, timeout: Timeout) -> Result<(), CacheError> {
+    async fn set(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<(), CacheError> {
         each_backend!(self, b => b.set(key, value, timeout).await)
     }
-    async fn add(&self, key: &str, value: Value, timeout: Timeout) -> Result<bool, CacheError> {
+    async fn add(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<bool, CacheError> {
         each_backend!(self, b => b.add(key, value, timeout).await)
     }
-    async fn touch(&self, key: &str, timeout: Timeout) -> Result<bool, CacheError> {
+    async fn touch(&self, key: FullKey<'_>, timeout: Timeout) -> Result<bool, CacheError> {
         each_backend!(self, b => b.touch(key, timeout).await)
     }
-    async fn delete(&self, key: &str) -> Result<bool, CacheError> {
+    async fn delete(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
         each_backend!(self, b => b.delete(key).await)
     }
-    async fn has_key(&self, key: &str) -> Result<bool, CacheError> {
+    async fn has_key(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
         each_backend!(self, b => b.has_key(key).await)
     }
     async fn clear(&self) -> Result<(), CacheError> {
@@ -204,7 +255,7 @@ impl Backend for AnyBackend {
     fn overrides(&self) -> Overrides {
         each_backend!(self, b => b.overrides())
     }
-    async fn incr(&self, key: &str, delta: &Value) -> Result<Value, CacheError> {
+    async fn incr(&self, key: FullKey<'_>, delta: &Value) -> Result<Value, CacheError> {
         each_backend!(self, b => b.incr(key, delta).await)
     }
     async fn get_many(&self, keys: &[String]) -> Result<Vec<(String, Value)>, CacheError> {

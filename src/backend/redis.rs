@@ -10,6 +10,7 @@ use crate::codec::pickle;
 use crate::error::CacheError;
 use crate::expiry::Timeout;
 use crate::inspect::{Detail, EntryOrder, EntryView, Inspection, Stats};
+use crate::key::FullKey;
 use crate::seam::http::{Endpoint, HttpTransport, Reply, decode_bytes};
 use crate::value::Value;
 use alloc::format;
@@ -199,7 +200,8 @@ impl Backend for RedisCache {
         self.seconds(timeout).map_or(Value::None, Value::Int)
     }
 
-    async fn get(&self, key: &str) -> Result<Option<Value>, CacheError> {
+    async fn get(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
+        let key = &*key.joined();
         let reply = self
             .command(self.reader(), &[bytes_arg("GET"), bytes_arg(key)])
             .await?;
@@ -209,7 +211,13 @@ impl Backend for RedisCache {
         }
     }
 
-    async fn set(&self, key: &str, value: Value, timeout: Timeout) -> Result<(), CacheError> {
+    async fn set(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<(), CacheError> {
+        let key = &*key.joined();
         // RD-3: timeout 0 deletes; None sets without EX (clearing any TTL).
         let args = match self.seconds(timeout) {
             Some(0) => alloc::vec![bytes_arg("DEL"), bytes_arg(key)],
@@ -226,7 +234,13 @@ impl Backend for RedisCache {
         Ok(())
     }
 
-    async fn add(&self, key: &str, value: Value, timeout: Timeout) -> Result<bool, CacheError> {
+    async fn add(
+        &self,
+        key: FullKey<'_>,
+        value: Value,
+        timeout: Timeout,
+    ) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         let mut args = alloc::vec![bytes_arg("SET"), bytes_arg(key), serialize(&value)];
         let seconds = self.seconds(timeout);
         if let Some(t) = seconds.filter(|t| *t != 0) {
@@ -244,7 +258,8 @@ impl Backend for RedisCache {
         Ok(stored)
     }
 
-    async fn touch(&self, key: &str, timeout: Timeout) -> Result<bool, CacheError> {
+    async fn touch(&self, key: FullKey<'_>, timeout: Timeout) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         // RD-3: None → PERSIST (False when there was no TTL); otherwise EXPIRE.
         let args = match self.seconds(timeout) {
             None => alloc::vec![bytes_arg("PERSIST"), bytes_arg(key)],
@@ -257,14 +272,16 @@ impl Backend for RedisCache {
         Ok(integer(self.command(self.writer(), &args).await?)? != 0)
     }
 
-    async fn delete(&self, key: &str) -> Result<bool, CacheError> {
+    async fn delete(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         let reply = self
             .command(self.writer(), &[bytes_arg("DEL"), bytes_arg(key)])
             .await?;
         Ok(integer(reply)? != 0)
     }
 
-    async fn has_key(&self, key: &str) -> Result<bool, CacheError> {
+    async fn has_key(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
+        let key = &*key.joined();
         let reply = self
             .command(self.reader(), &[bytes_arg("EXISTS"), bytes_arg(key)])
             .await?;
@@ -288,7 +305,8 @@ impl Backend for RedisCache {
         }
     }
 
-    async fn incr(&self, key: &str, delta: &Value) -> Result<Value, CacheError> {
+    async fn incr(&self, key: FullKey<'_>, delta: &Value) -> Result<Value, CacheError> {
+        let key = &*key.joined();
         // RD-3: EXISTS on the leader, then INCRBY (not atomic together, as in Django).
         let exists = self
             .command(self.writer(), &[bytes_arg("EXISTS"), bytes_arg(key)])

@@ -36,6 +36,68 @@ pub enum Fetched {
     },
 }
 
+/// How a cache middleware is configured in Django (MW-14..MW-16): the three ways a runtime or
+/// a face (the component's `http` interface) names one, turned into a [`CacheMiddleware`] by
+/// [`MiddlewareConfig::build`] over the Django settings.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum MiddlewareConfig {
+    /// `UpdateCacheMiddleware` + `FetchFromCacheMiddleware` in `MIDDLEWARE` ([`CacheMiddleware::site`]).
+    Site,
+    /// `@cache_page(timeout, cache=..., key_prefix=...)` ([`CacheMiddleware::cache_page`]).
+    CachePage {
+        /// The page timeout.
+        timeout: Value,
+        /// `cache=`: the alias, `None` for `"default"`.
+        cache: Option<String>,
+        /// `key_prefix=`, `None` for `""`.
+        key_prefix: Option<String>,
+    },
+    /// `CacheMiddleware(get_response, cache_timeout, page_timeout, **kwargs)`
+    /// ([`CacheMiddleware::new`]).
+    CacheMiddleware {
+        /// `cache_timeout`, if passed.
+        cache_timeout: Option<Value>,
+        /// `page_timeout`, if passed.
+        page_timeout: Option<Value>,
+        /// `key_prefix=`: `None` when absent, `Some(None)` when passed as `None`.
+        key_prefix: Option<Option<String>>,
+        /// `cache_alias=`: `None` when absent, `Some(None)` when passed as `None`.
+        cache_alias: Option<Option<String>>,
+    },
+}
+
+impl MiddlewareConfig {
+    /// The middleware this configuration makes under `settings`.
+    pub fn build(&self, settings: &HttpSettings) -> CacheMiddleware {
+        match self {
+            Self::Site => CacheMiddleware::site(settings),
+            Self::CachePage {
+                timeout,
+                cache,
+                key_prefix,
+            } => CacheMiddleware::cache_page(
+                settings,
+                timeout.clone(),
+                cache.clone(),
+                key_prefix.clone(),
+            ),
+            Self::CacheMiddleware {
+                cache_timeout,
+                page_timeout,
+                key_prefix,
+                cache_alias,
+            } => CacheMiddleware::new(
+                settings,
+                cache_timeout.clone(),
+                page_timeout.clone(),
+                key_prefix.clone(),
+                cache_alias.clone(),
+            ),
+        }
+    }
+}
+
 /// A configured cache middleware: the fetch and update phases with their timeout, key
 /// prefix and cache alias.
 #[derive(Debug, Clone, PartialEq)]

@@ -27,7 +27,7 @@ pub use decorators::ViewDecorator;
 pub use error::HttpError;
 pub use expires::{add_never_cache_headers, patch_response_headers};
 pub use fragment::make_template_fragment_key;
-pub use middleware::{CacheMiddleware, Fetched};
+pub use middleware::{CacheMiddleware, Fetched, MiddlewareConfig};
 pub use model::{Headers, Request, Response};
 pub use page_key::{get_cache_key, learn_cache_key};
 pub use session::{KeySource, RandomKeys, SessionError, SessionStore};

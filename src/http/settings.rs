@@ -63,6 +63,18 @@ impl HttpSettings {
         Self::default()
     }
 
+    /// Django's defaults overridden by `settings`, a dict of Django settings by name; names
+    /// the HTTP layer does not read (and anything but a dict) are ignored.
+    pub fn from_dict(settings: &Value) -> Self {
+        let mut out = Self::new();
+        if let Value::Dict(pairs) = settings {
+            for (name, value) in pairs {
+                out.set(name.as_str().unwrap_or(""), value);
+            }
+        }
+        out
+    }
+
     /// The settings the conformance oracle starts from: Django's defaults with
     /// `ALLOWED_HOSTS = ["*"]`.
     pub fn oracle() -> Self {

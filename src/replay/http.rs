@@ -1,17 +1,25 @@
 //! The replay of the oracle's HTTP operations: the header utilities, fragment keys,
 //! `learn_cache_key` / `get_cache_key`, and `request` with the trace's view and handler
 //! specs (built the way the oracle builds them with Django's `RequestFactory`).
+//!
+//! The oracle's specs become requests and responses here (the test fixture's job, like the
+//! oracle's `build_request`); every Django rule runs behind [`ReplayHttp`]: the core's own
+//! HTTP layer ([`NativeHttp`]), or a face's (the WebAssembly component's `http` interface).
 
-use super::{Session, decode, dict_get};
+use super::{decode, dict_get};
+use crate::caches::Caches;
+use crate::clock::Clock;
 use crate::error::{CacheError, Warning};
 use crate::http::decorators::{ViewDecorator, apply_all};
-use crate::http::{self, CacheMiddleware, Headers, HttpError, HttpSettings, Request, Response};
+use crate::http::{
+    self, Fetched, Headers, HttpError, HttpSettings, MiddlewareConfig, Request, Response,
+};
 use crate::python;
 use crate::value::Value;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::sync::atomic::Ordering;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 /// The oracle operations this file handles.
 pub const HTTP_OPS: &[&str] = &[
@@ -27,16 +35,219 @@ pub const HTTP_OPS: &[&str] = &[
     "request",
 ];
 
+/// The trace's `django_settings` over the oracle's defaults (`ALLOWED_HOSTS=["*"]`), as one
+/// dict of settings by name (what a face's HTTP layer is configured with).
+pub fn oracle_settings(django: &Value) -> Value {
+    let mut pairs = alloc::vec![(
+        Value::from("ALLOWED_HOSTS"),
+        Value::List(alloc::vec![Value::from("*")]),
+    )];
+    if let Value::Dict(given) = django {
+        pairs.extend(given.iter().cloned());
+    }
+    Value::Dict(pairs)
+}
+
 /// Reads the trace's `django_settings` over the oracle's defaults (`ALLOWED_HOSTS=["*"]`).
 pub fn http_settings(django: &Value) -> HttpSettings {
-    let mut settings = HttpSettings::oracle();
-    let Value::Dict(pairs) = django else {
-        return settings;
-    };
-    for (name, value) in pairs {
-        settings.set(name.as_str().unwrap_or(""), value);
+    HttpSettings::from_dict(&oracle_settings(django))
+}
+
+/// Django's HTTP caching layer as the replay drives it: each method is the `django.utils.cache`
+/// function, view decorator or middleware phase of the same name, over the replay's caches
+/// and Django settings.
+#[allow(async_fn_in_trait)] // generic use only
+pub trait ReplayHttp {
+    /// The warnings every alias emitted since the last call, oldest first.
+    fn take_warnings(&self) -> Vec<Warning>;
+    /// `make_template_fragment_key(fragment_name, vary_on)`.
+    fn make_template_fragment_key(
+        &self,
+        fragment_name: &str,
+        vary_on: &[Value],
+    ) -> Result<String, HttpError>;
+    /// `patch_cache_control(response, **kwargs)`.
+    fn patch_cache_control(
+        &self,
+        headers: &mut Headers,
+        kwargs: &[(String, Value)],
+    ) -> Result<(), HttpError>;
+    /// `patch_vary_headers(response, newheaders)`.
+    fn patch_vary_headers(
+        &self,
+        headers: &mut Headers,
+        newheaders: &[String],
+    ) -> Result<(), HttpError>;
+    /// `has_vary_header(response, header_query)`.
+    fn has_vary_header(&self, headers: &Headers, header_query: &str) -> Result<bool, HttpError>;
+    /// `get_max_age(response)`.
+    fn get_max_age(&self, headers: &Headers) -> Result<Option<i128>, HttpError>;
+    /// `patch_response_headers(response, cache_timeout)`.
+    fn patch_response_headers(
+        &self,
+        headers: &mut Headers,
+        cache_timeout: Option<&Value>,
+    ) -> Result<(), HttpError>;
+    /// `add_never_cache_headers(response)`.
+    fn add_never_cache_headers(&self, headers: &mut Headers) -> Result<(), HttpError>;
+    /// The view decorators, innermost first, applied to the view's response.
+    fn apply_decorators(
+        &self,
+        response: &mut Response,
+        decorators: &[ViewDecorator],
+    ) -> Result<(), HttpError>;
+    /// `learn_cache_key(request, response, cache_timeout, key_prefix)` on
+    /// `CACHE_MIDDLEWARE_ALIAS`.
+    async fn learn_cache_key(
+        &self,
+        request: &Request,
+        response: &Response,
+        cache_timeout: Option<&Value>,
+        key_prefix: Option<&str>,
+    ) -> Result<String, HttpError>;
+    /// `get_cache_key(request, key_prefix, method)` on `CACHE_MIDDLEWARE_ALIAS`.
+    async fn get_cache_key(
+        &self,
+        request: &Request,
+        key_prefix: Option<&str>,
+        method: &str,
+    ) -> Result<Option<String>, HttpError>;
+    /// The middleware's fetch phase.
+    async fn process_request(
+        &self,
+        middleware: &MiddlewareConfig,
+        request: &Request,
+    ) -> Result<Fetched, HttpError>;
+    /// The middleware's update phase.
+    async fn process_response(
+        &self,
+        middleware: &MiddlewareConfig,
+        request: &Request,
+        response: Response,
+        update_cache: bool,
+    ) -> Result<Response, HttpError>;
+}
+
+/// The core's own HTTP layer over caches in this process.
+pub struct NativeHttp<'a> {
+    /// The caches.
+    pub caches: &'a Caches,
+    /// The Django settings.
+    pub settings: &'a HttpSettings,
+    /// The time.
+    pub clock: &'a dyn Clock,
+}
+
+impl ReplayHttp for NativeHttp<'_> {
+    fn take_warnings(&self) -> Vec<Warning> {
+        let mut warnings = Vec::new();
+        for alias in self.caches.aliases() {
+            if let Ok(cache) = self.caches.get(alias) {
+                warnings.extend(cache.take_warnings());
+            }
+        }
+        warnings
     }
-    settings
+    fn make_template_fragment_key(
+        &self,
+        fragment_name: &str,
+        vary_on: &[Value],
+    ) -> Result<String, HttpError> {
+        Ok(http::make_template_fragment_key(fragment_name, vary_on))
+    }
+    fn patch_cache_control(
+        &self,
+        headers: &mut Headers,
+        kwargs: &[(String, Value)],
+    ) -> Result<(), HttpError> {
+        http::patch_cache_control(headers, kwargs)
+    }
+    fn patch_vary_headers(
+        &self,
+        headers: &mut Headers,
+        newheaders: &[String],
+    ) -> Result<(), HttpError> {
+        http::patch_vary_headers(headers, newheaders)
+    }
+    fn has_vary_header(&self, headers: &Headers, header_query: &str) -> Result<bool, HttpError> {
+        Ok(http::has_vary_header(headers, header_query))
+    }
+    fn get_max_age(&self, headers: &Headers) -> Result<Option<i128>, HttpError> {
+        Ok(http::get_max_age(headers))
+    }
+    fn patch_response_headers(
+        &self,
+        headers: &mut Headers,
+        cache_timeout: Option<&Value>,
+    ) -> Result<(), HttpError> {
+        http::patch_response_headers(headers, cache_timeout, self.settings, self.clock.now())
+    }
+    fn add_never_cache_headers(&self, headers: &mut Headers) -> Result<(), HttpError> {
+        http::add_never_cache_headers(headers, self.settings, self.clock.now())
+    }
+    fn apply_decorators(
+        &self,
+        response: &mut Response,
+        decorators: &[ViewDecorator],
+    ) -> Result<(), HttpError> {
+        apply_all(decorators, response, self.settings, self.clock.now())
+    }
+    async fn learn_cache_key(
+        &self,
+        request: &Request,
+        response: &Response,
+        cache_timeout: Option<&Value>,
+        key_prefix: Option<&str>,
+    ) -> Result<String, HttpError> {
+        let cache = self.caches.get(&self.settings.cache_middleware_alias)?;
+        http::learn_cache_key(
+            request,
+            response.headers.get("Vary"),
+            cache_timeout,
+            key_prefix,
+            cache,
+            self.settings,
+        )
+        .await
+    }
+    async fn get_cache_key(
+        &self,
+        request: &Request,
+        key_prefix: Option<&str>,
+        method: &str,
+    ) -> Result<Option<String>, HttpError> {
+        let cache = self.caches.get(&self.settings.cache_middleware_alias)?;
+        http::get_cache_key(request, key_prefix, method, cache, self.settings).await
+    }
+    async fn process_request(
+        &self,
+        middleware: &MiddlewareConfig,
+        request: &Request,
+    ) -> Result<Fetched, HttpError> {
+        middleware
+            .build(self.settings)
+            .process_request(self.caches, request, self.settings, self.clock)
+            .await
+    }
+    async fn process_response(
+        &self,
+        middleware: &MiddlewareConfig,
+        request: &Request,
+        response: Response,
+        update_cache: bool,
+    ) -> Result<Response, HttpError> {
+        middleware
+            .build(self.settings)
+            .process_response(
+                self.caches,
+                request,
+                response,
+                update_cache,
+                self.settings,
+                self.clock,
+            )
+            .await
+    }
 }
 
 fn to_cache_error(error: HttpError) -> CacheError {
@@ -49,20 +260,18 @@ fn to_cache_error(error: HttpError) -> CacheError {
     }
 }
 
-/// Runs one HTTP operation; returns its result and the warnings of every alias.
-pub async fn run(
-    session: &Session,
+/// Runs one HTTP operation on `layer`; returns its result and the warnings of every alias.
+/// `view_calls` counts the views called so far (the oracle stamps each view's content `#n`).
+pub async fn run<H: ReplayHttp>(
+    layer: &H,
+    view_calls: &AtomicU64,
     name: &str,
     op: &Value,
 ) -> (Result<Value, CacheError>, Vec<Warning>) {
-    let outcome = run_op(session, name, op).await.map_err(to_cache_error);
-    let mut warnings = Vec::new();
-    for alias in session.caches().aliases() {
-        if let Ok(cache) = session.caches().get(alias) {
-            warnings.extend(cache.take_warnings());
-        }
-    }
-    (outcome, warnings)
+    let outcome = run_op(layer, view_calls, name, op)
+        .await
+        .map_err(to_cache_error);
+    (outcome, layer.take_warnings())
 }
 
 fn field<'a>(op: &'a Value, name: &str) -> Option<&'a Value> {
@@ -186,7 +395,7 @@ fn build_request(spec: Option<&Value>) -> Request {
 
 /// The oracle's `build_response(spec, stamp_counter)`.
 fn build_response(
-    session: &Session,
+    view_calls: &AtomicU64,
     spec: Option<&Value>,
     stamp_counter: bool,
 ) -> Result<Response, HttpError> {
@@ -194,7 +403,7 @@ fn build_response(
     let get = |name: &str| dict_get(&spec, name);
     let mut content = get("content").map_or(String::from("content"), python::str);
     if stamp_counter && get("stamp").is_none_or(python::truthy) {
-        let n = session.view_calls.fetch_add(1, Ordering::SeqCst) + 1;
+        let n = view_calls.fetch_add(1, Ordering::SeqCst) + 1;
         content = format!("{content}#{n}");
     }
     let status = get("status").cloned().unwrap_or(Value::Int(200));
@@ -284,8 +493,11 @@ fn optional_str(value: Option<&Value>) -> Option<String> {
     value.filter(|v| **v != Value::None).map(python::str)
 }
 
-async fn run_request(session: &Session, op: &Value) -> Result<Value, HttpError> {
-    let settings = &session.http;
+async fn run_request<H: ReplayHttp>(
+    layer: &H,
+    view_calls: &AtomicU64,
+    op: &Value,
+) -> Result<Value, HttpError> {
     let request = build_request(field(op, "request"));
     let view_spec = field(op, "view")
         .map(decode)
@@ -297,20 +509,18 @@ async fn run_request(session: &Session, op: &Value) -> Result<Value, HttpError> 
         .collect();
     let present = |name: &str| kwarg(&hk, name).map(|v| optional_str(Some(v)));
     let middleware = match handler.as_str() {
-        "cache_page" => CacheMiddleware::cache_page(
-            settings,
-            kwarg(&hk, "timeout").cloned().unwrap_or(Value::Int(60)),
-            present("cache").flatten(),
-            present("key_prefix").flatten(),
-        ),
-        "site" => CacheMiddleware::site(settings),
-        "cache_middleware" => CacheMiddleware::new(
-            settings,
-            kwarg(&hk, "cache_timeout").cloned(),
-            kwarg(&hk, "page_timeout").cloned(),
-            present("key_prefix"),
-            present("cache_alias"),
-        ),
+        "cache_page" => MiddlewareConfig::CachePage {
+            timeout: kwarg(&hk, "timeout").cloned().unwrap_or(Value::Int(60)),
+            cache: present("cache").flatten(),
+            key_prefix: present("key_prefix").flatten(),
+        },
+        "site" => MiddlewareConfig::Site,
+        "cache_middleware" => MiddlewareConfig::CacheMiddleware {
+            cache_timeout: kwarg(&hk, "cache_timeout").cloned(),
+            page_timeout: kwarg(&hk, "page_timeout").cloned(),
+            key_prefix: present("key_prefix"),
+            cache_alias: present("cache_alias"),
+        },
         other => {
             return Err(HttpError::Value(format!(
                 "unknown handler {}",
@@ -318,31 +528,31 @@ async fn run_request(session: &Session, op: &Value) -> Result<Value, HttpError> 
             )));
         }
     };
-    let mut called = false;
-    let clock = session.clock();
-    let response = middleware
-        .handle(session.caches(), &request, settings, clock, |_| {
+    // The middleware around the view (Django's `CacheMiddleware.__call__` / `cache_page`).
+    let (response, called) = match layer.process_request(&middleware, &request).await? {
+        Fetched::Hit(response) => (response, false),
+        Fetched::Miss { update_cache } => {
             let spec = dict_get(&view_spec, "response").unwrap_or(&view_spec);
-            let mut response = build_response(session, Some(spec), true)?;
-            called = true;
+            let mut response = build_response(view_calls, Some(spec), true)?;
             let decorators = view_decorators(&view_spec)?;
-            apply_all(
-                &decorators,
-                &mut response,
-                settings,
-                crate::clock::Clock::now(clock),
-            )?;
-            Ok(response)
-        })
-        .await?;
+            layer.apply_decorators(&mut response, &decorators)?;
+            let response = layer
+                .process_response(&middleware, &request, response, update_cache)
+                .await?;
+            (response, true)
+        }
+    };
     let mut out = response_value(&response);
     out.push((Value::from("view_called"), Value::Bool(called)));
     Ok(Value::Dict(out))
 }
 
-async fn run_op(session: &Session, name: &str, op: &Value) -> Result<Value, HttpError> {
-    let settings = &session.http;
-    let now = crate::clock::Clock::now(session.clock());
+async fn run_op<H: ReplayHttp>(
+    layer: &H,
+    view_calls: &AtomicU64,
+    name: &str,
+    op: &Value,
+) -> Result<Value, HttpError> {
     let a = args(op);
     let kw = kwargs(op);
     Ok(match name {
@@ -352,14 +562,11 @@ async fn run_op(session: &Session, name: &str, op: &Value) -> Result<Value, Http
                 None | Some(Value::None) => Vec::new(),
                 Some(v) => items(&v)?,
             };
-            Value::Str(http::make_template_fragment_key(
-                &python::str(&fragment),
-                &vary_on,
-            ))
+            Value::Str(layer.make_template_fragment_key(&python::str(&fragment), &vary_on)?)
         }
         "patch_cache_control" => {
             let mut response = response_from_headers(op)?;
-            http::patch_cache_control(&mut response.headers, &kw)?;
+            layer.patch_cache_control(&mut response.headers, &kw)?;
             response
                 .headers
                 .get("Cache-Control")
@@ -368,7 +575,7 @@ async fn run_op(session: &Session, name: &str, op: &Value) -> Result<Value, Http
         "patch_vary_headers" => {
             let mut response = response_from_headers(op)?;
             let new = arg(&a, &kw, 0, "newheaders").unwrap_or(Value::List(Vec::new()));
-            http::patch_vary_headers(&mut response.headers, &str_items(&new)?)?;
+            layer.patch_vary_headers(&mut response.headers, &str_items(&new)?)?;
             response
                 .headers
                 .get("Vary")
@@ -377,54 +584,46 @@ async fn run_op(session: &Session, name: &str, op: &Value) -> Result<Value, Http
         "has_vary_header" => {
             let response = response_from_headers(op)?;
             let query = arg(&a, &kw, 0, "header_query").unwrap_or(Value::None);
-            Value::Bool(http::has_vary_header(
-                &response.headers,
-                &python::str(&query),
-            ))
+            Value::Bool(layer.has_vary_header(&response.headers, &python::str(&query))?)
         }
         "get_max_age" => {
             let response = response_from_headers(op)?;
-            http::get_max_age(&response.headers).map_or(Value::None, Value::Int)
+            layer
+                .get_max_age(&response.headers)?
+                .map_or(Value::None, Value::Int)
         }
         "patch_response_headers" => {
             let mut response = response_from_headers(op)?;
             let timeout = arg(&a, &kw, 0, "cache_timeout").filter(|t| *t != Value::None);
-            http::patch_response_headers(&mut response.headers, timeout.as_ref(), settings, now)?;
+            layer.patch_response_headers(&mut response.headers, timeout.as_ref())?;
             headers_value(&response.headers)
         }
         "add_never_cache_headers" => {
             let mut response = response_from_headers(op)?;
-            http::add_never_cache_headers(&mut response.headers, settings, now)?;
+            layer.add_never_cache_headers(&mut response.headers)?;
             headers_value(&response.headers)
         }
         "learn_cache_key" => {
             let request = build_request(field(op, "request"));
-            let response = build_response(session, field(op, "response"), false)?;
-            let cache = session.caches().get(&settings.cache_middleware_alias)?;
+            let response = build_response(view_calls, field(op, "response"), false)?;
             let timeout = kwarg(&kw, "cache_timeout").filter(|t| **t != Value::None);
             let prefix = optional_str(kwarg(&kw, "key_prefix"));
             Value::Str(
-                http::learn_cache_key(
-                    &request,
-                    response.headers.get("Vary"),
-                    timeout,
-                    prefix.as_deref(),
-                    cache,
-                    settings,
-                )
-                .await?,
+                layer
+                    .learn_cache_key(&request, &response, timeout, prefix.as_deref())
+                    .await?,
             )
         }
         "get_cache_key" => {
             let request = build_request(field(op, "request"));
-            let cache = session.caches().get(&settings.cache_middleware_alias)?;
             let prefix = optional_str(kwarg(&kw, "key_prefix"));
             let method = kwarg(&kw, "method").map_or(String::from("GET"), python::str);
-            http::get_cache_key(&request, prefix.as_deref(), &method, cache, settings)
+            layer
+                .get_cache_key(&request, prefix.as_deref(), &method)
                 .await?
                 .map_or(Value::None, Value::Str)
         }
-        "request" => run_request(session, op).await?,
+        "request" => run_request(layer, view_calls, op).await?,
         other => return Err(HttpError::Value(format!("unknown op '{other}'"))),
     })
 }

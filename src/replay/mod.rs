@@ -81,7 +81,7 @@ pub struct Network {
 /// needing a part not built is reported as pending by name).
 pub const PENDING_OPS: &[&str] = &[];
 
-pub use http::{HTTP_OPS, http_settings};
+pub use http::{HTTP_OPS, NativeHttp, ReplayHttp, http_settings, oracle_settings};
 
 /// Why a trace could not be replayed at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -400,8 +400,8 @@ pub fn replay_on(
 #[cfg(edgecache_replay)]
 /// Replays `trace` on caches outside this process's core (the WebAssembly component through
 /// its interface): `caches` holds every alias of [`Trace::settings_text`] on `backend`, and
-/// reads its time from `clock`, which `advance` moves. Same output as [`replay`]; HTTP
-/// operations are errors (`NotImplementedError`), as no such face exports the HTTP layer yet.
+/// reads its time from `clock`, which `advance` moves. Same output as [`replay`]; the HTTP
+/// operations go through the face's HTTP layer ([`ReplayCaches::http`]).
 pub fn replay_via<C: ReplayCaches>(
     trace: &Trace,
     backend: &str,
@@ -409,6 +409,8 @@ pub fn replay_via<C: ReplayCaches>(
     clock: &ManualClock,
 ) -> Result<Json, ReplayError> {
     let kind = backend_kind(backend)?;
+    let view_calls = AtomicU64::new(0);
+    let mut layer: Option<Result<C::Http, CacheError>> = None;
     let results = trace
         .ops
         .iter()
@@ -419,8 +421,12 @@ pub fn replay_via<C: ReplayCaches>(
                 .and_then(Value::as_str)
                 .unwrap_or("default");
             let (outcome, warnings) = if HTTP_OPS.contains(&name) {
-                let message = format!("'{name}' is not exported by this face of edgecache yet");
-                (Err(CacheError::NotImplemented(message)), Vec::new())
+                let layer = layer
+                    .get_or_insert_with(|| caches.http(&oracle_settings(&trace.django_settings)));
+                match layer {
+                    Ok(layer) => block_on(http::run(layer, &view_calls, name, op)),
+                    Err(error) => (Err(error.clone()), Vec::new()),
+                }
             } else {
                 match caches.cache(alias) {
                     Ok(cache) => {
@@ -440,8 +446,13 @@ pub fn replay_via<C: ReplayCaches>(
 pub trait ReplayCaches {
     /// One alias's cache.
     type Cache: ReplayCache;
+    /// The HTTP layer over these caches.
+    type Http: ReplayHttp;
     /// `caches[alias]`.
     fn cache(&self, alias: &str) -> Result<&Self::Cache, CacheError>;
+    /// Django's HTTP caching layer over these caches, configured by `settings` (a dict of
+    /// Django settings by name, over Django's defaults).
+    fn http(&self, settings: &Value) -> Result<Self::Http, CacheError>;
 }
 
 /// The cache API the replay drives: the core's [`Cache`], or a cache behind another face (the
@@ -909,7 +920,12 @@ impl Session {
     pub async fn run_async(&self, op: &Value) -> (Result<Value, CacheError>, Vec<Warning>) {
         let name = op_name(op).unwrap_or("?");
         if HTTP_OPS.contains(&name) {
-            return http::run(self, name, op).await;
+            let layer = NativeHttp {
+                caches: &self.caches,
+                settings: &self.http,
+                clock: self.clock.as_ref(),
+            };
+            return http::run(&layer, &self.view_calls, name, op).await;
         }
         match self.caches.get(op_alias(op)) {
             Ok(cache) => {

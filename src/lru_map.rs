@@ -1,0 +1,470 @@
+//! The ordered map a locmem store keeps its entries in: most recently used first, so the
+//! least recently used entry (the next to be culled, LM-2 / LM-3) is at the back.
+//!
+//! Built for the locmem hot path rather than borrowed from a general LRU crate:
+//! - a full key is looked up by its parts (`":1:"` and the raw key) as if they were one
+//!   string, so a lookup neither allocates nor copies the key ([`crate::key::FullKey`]);
+//! - one hash per operation: a lookup returns a [`Slot`] that the caller then reads,
+//!   promotes or removes without hashing again;
+//! - nodes live in one `Vec`, linked by index, so a hit moves no memory and an update of an
+//!   existing key allocates nothing.
+//!
+//! This file holds no Django rule; `backend/locmem.rs` decides what to look up and remove.
+
+use crate::key::FullKey as KeyParts;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, Ordering};
+use hashbrown::HashTable;
+
+/// "No node" in the links.
+const NIL: u32 = u32::MAX;
+
+/// A node's position, valid until the map is next changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot(u32);
+
+struct Node<V> {
+    key: String,
+    value: V,
+    hash: u64,
+    /// Towards the most recent end.
+    prev: u32,
+    /// Towards the least recent end.
+    next: u32,
+}
+
+/// Keys to values in recency order, most recent first.
+pub struct LruMap<V> {
+    /// Node indices, by key hash.
+    table: HashTable<u32>,
+    nodes: Vec<Node<V>>,
+    /// Most recently used.
+    front: u32,
+    /// Least recently used.
+    back: u32,
+    seed: u64,
+}
+
+impl<V> Default for LruMap<V> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<V> LruMap<V> {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self {
+            table: HashTable::new(),
+            nodes: Vec::new(),
+            front: NIL,
+            back: NIL,
+            seed: new_seed(),
+        }
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    #[inline]
+    fn hash(&self, key: KeyParts<'_>) -> u64 {
+        let (head, tail) = key.parts();
+        let mut hasher = StreamHasher::new(self.seed);
+        hasher.write(head.as_bytes());
+        hasher.write(tail.as_bytes());
+        hasher.finish()
+    }
+
+    /// Where `key` is, if present (recency unchanged).
+    #[inline]
+    pub fn find(&self, key: KeyParts<'_>) -> Option<Slot> {
+        let hash = self.hash(key);
+        let nodes = &self.nodes;
+        self.table
+            .find(hash, |&index| {
+                let node = &nodes[index as usize];
+                node.hash == hash && key.matches(&node.key)
+            })
+            .map(|&index| Slot(index))
+    }
+
+    /// The value at `slot`.
+    pub fn value(&self, slot: Slot) -> &V {
+        &self.nodes[slot.0 as usize].value
+    }
+
+    /// The value at `slot`, to change in place.
+    pub fn value_mut(&mut self, slot: Slot) -> &mut V {
+        &mut self.nodes[slot.0 as usize].value
+    }
+
+    /// The value of `key`, recency unchanged.
+    pub fn peek(&self, key: KeyParts<'_>) -> Option<&V> {
+        self.find(key).map(|slot| self.value(slot))
+    }
+
+    /// Moves `slot` to the most recent end.
+    #[inline]
+    pub fn promote(&mut self, slot: Slot) {
+        if self.front == slot.0 {
+            return;
+        }
+        self.unlink(slot.0);
+        self.link_front(slot.0);
+    }
+
+    /// Stores `value` at `key` and makes it the most recent entry; an existing entry keeps
+    /// its key string and takes the new value.
+    pub fn insert(&mut self, key: KeyParts<'_>, value: V) {
+        if let Some(slot) = self.find(key) {
+            *self.value_mut(slot) = value;
+            self.promote(slot);
+            return;
+        }
+        let hash = self.hash(key);
+        let index = u32::try_from(self.nodes.len()).unwrap_or(NIL);
+        assert!(
+            index != NIL,
+            "a locmem store holds fewer than 2^32 - 1 entries"
+        );
+        self.nodes.push(Node {
+            key: key.to_owned_key(),
+            value,
+            hash,
+            prev: NIL,
+            next: NIL,
+        });
+        let nodes = &self.nodes;
+        self.table
+            .insert_unique(hash, index, |&i| nodes[i as usize].hash);
+        self.link_front(index);
+    }
+
+    /// Removes the entry at `slot`; other slots may move.
+    pub fn remove(&mut self, slot: Slot) -> (String, V) {
+        let index = slot.0;
+        self.unlink(index);
+        let hash = self.nodes[index as usize].hash;
+        if let Ok(entry) = self.table.find_entry(hash, |&i| i == index) {
+            entry.remove();
+        }
+        let last = (self.nodes.len() - 1) as u32;
+        let node = self.nodes.swap_remove(index as usize);
+        if index != last {
+            // The last node now lives at `index`: repoint its neighbours and its table entry.
+            let (prev, next, moved_hash) = {
+                let moved = &self.nodes[index as usize];
+                (moved.prev, moved.next, moved.hash)
+            };
+            match prev {
+                NIL => self.front = index,
+                prev => self.nodes[prev as usize].next = index,
+            }
+            match next {
+                NIL => self.back = index,
+                next => self.nodes[next as usize].prev = index,
+            }
+            if let Some(entry) = self.table.find_mut(moved_hash, |&i| i == last) {
+                *entry = index;
+            }
+        }
+        (node.key, node.value)
+    }
+
+    /// Removes `key`'s entry, if any.
+    pub fn pop(&mut self, key: KeyParts<'_>) -> Option<(String, V)> {
+        self.find(key).map(|slot| self.remove(slot))
+    }
+
+    /// Removes the least recently used entry.
+    pub fn pop_lru(&mut self) -> Option<(String, V)> {
+        (self.back != NIL).then(|| self.remove(Slot(self.back)))
+    }
+
+    /// Removes everything.
+    pub fn clear(&mut self) {
+        self.table.clear();
+        self.nodes.clear();
+        self.front = NIL;
+        self.back = NIL;
+    }
+
+    /// Entries, most recently used first.
+    pub fn iter(&self) -> Iter<'_, V> {
+        Iter {
+            map: self,
+            at: self.front,
+        }
+    }
+
+    fn unlink(&mut self, index: u32) {
+        let (prev, next) = {
+            let node = &self.nodes[index as usize];
+            (node.prev, node.next)
+        };
+        match prev {
+            NIL => self.front = next,
+            prev => self.nodes[prev as usize].next = next,
+        }
+        match next {
+            NIL => self.back = prev,
+            next => self.nodes[next as usize].prev = prev,
+        }
+    }
+
+    fn link_front(&mut self, index: u32) {
+        let old_front = self.front;
+        {
+            let node = &mut self.nodes[index as usize];
+            node.prev = NIL;
+            node.next = old_front;
+        }
+        match old_front {
+            NIL => self.back = index,
+            old => self.nodes[old as usize].prev = index,
+        }
+        self.front = index;
+    }
+}
+
+/// [`LruMap::iter`].
+pub struct Iter<'a, V> {
+    map: &'a LruMap<V>,
+    at: u32,
+}
+
+impl<'a, V> Iterator for Iter<'a, V> {
+    type Item = (&'a str, &'a V);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let node = self.map.nodes.get(self.at as usize)?;
+        self.at = node.next;
+        Some((node.key.as_str(), &node.value))
+    }
+}
+
+/// A different seed per map: hash collisions chosen against one map don't carry over to the
+/// next (a little protection for keys that come from requests). There is no randomness
+/// source without std, so the seed mixes a counter with a static's address (which address
+/// space layout randomisation moves where the platform has it).
+fn new_seed() -> u64 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let address = &COUNTER as *const AtomicU64 as usize as u64;
+    folded_multiply(
+        address ^ 0x243F_6A88_85A3_08D3,
+        count ^ 0x1319_8A2E_0370_7344,
+    )
+}
+
+/// The full 128-bit product of `a` and `b`, folded to 64 bits.
+#[inline]
+fn folded_multiply(a: u64, b: u64) -> u64 {
+    let full = u128::from(a) * u128::from(b);
+    (full as u64) ^ ((full >> 64) as u64)
+}
+
+/// Up to eight bytes as a little-endian word (missing bytes are zero), without a loop.
+#[inline]
+pub(crate) fn load_word(bytes: &[u8]) -> u64 {
+    let len = bytes.len();
+    let u32_at = |at: usize| {
+        u64::from(u32::from_le_bytes([
+            bytes[at],
+            bytes[at + 1],
+            bytes[at + 2],
+            bytes[at + 3],
+        ]))
+    };
+    let u16_at = |at: usize| u64::from(u16::from_le_bytes([bytes[at], bytes[at + 1]]));
+    if len >= 8 {
+        let mut word = [0; 8];
+        word.copy_from_slice(&bytes[..8]);
+        u64::from_le_bytes(word)
+    } else if len >= 4 {
+        // Two overlapping reads: the shared bytes are the same bits in both.
+        u32_at(0) | u32_at(len - 4) << (8 * (len - 4))
+    } else if len >= 2 {
+        u16_at(0) | u16_at(len - 2) << (8 * (len - 2))
+    } else if len == 1 {
+        u64::from(bytes[0])
+    } else {
+        0
+    }
+}
+
+/// A hasher whose result depends only on the bytes written, not on how they were split
+/// between `write` calls: it consumes 8-byte words of the concatenated stream.
+struct StreamHasher {
+    state: u64,
+    /// Bytes not yet consumed (fewer than 8), little-endian.
+    pending: u64,
+    pending_len: u32,
+    len: u64,
+}
+
+const MULTIPLE: u64 = 0x9E37_79B9_7F4A_7C15;
+const FINAL: u64 = 0xA076_1D64_78BD_642F;
+
+impl StreamHasher {
+    #[inline]
+    fn new(seed: u64) -> Self {
+        Self {
+            state: seed,
+            pending: 0,
+            pending_len: 0,
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn mix(&mut self, word: u64) {
+        self.state = folded_multiply(self.state ^ word, MULTIPLE);
+    }
+
+    /// Appends `word`'s low `count` bytes (`count` ≤ 8) to the stream.
+    #[inline]
+    fn push(&mut self, word: u64, count: u32) {
+        let joined = u128::from(self.pending) | u128::from(word) << (8 * self.pending_len);
+        let total = self.pending_len + count;
+        if total >= 8 {
+            self.mix(joined as u64);
+            self.pending = (joined >> 64) as u64;
+            self.pending_len = total - 8;
+        } else {
+            self.pending = joined as u64;
+            self.pending_len = total;
+        }
+    }
+
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        self.len += bytes.len() as u64;
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.push(load_word(word), 8);
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            self.push(load_word(rest), rest.len() as u32);
+        }
+    }
+
+    #[inline]
+    fn finish(mut self) -> u64 {
+        let last = self.pending ^ self.len.rotate_right(8);
+        self.mix(last);
+        folded_multiply(self.state, FINAL) ^ self.state.rotate_left(23)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+    use alloc::vec;
+
+    fn keys(map: &LruMap<i32>) -> Vec<&str> {
+        map.iter().map(|(key, _)| key).collect()
+    }
+
+    #[test]
+    fn words_load_little_endian() {
+        let bytes = *b"abcdefghi";
+        for len in 0..=8 {
+            let mut padded = [0; 8];
+            padded[..len].copy_from_slice(&bytes[..len]);
+            assert_eq!(
+                load_word(&bytes[..len]),
+                u64::from_le_bytes(padded),
+                "{len}"
+            );
+        }
+    }
+
+    #[test]
+    fn hashes_do_not_depend_on_where_the_key_is_split() {
+        let map: LruMap<()> = LruMap::new();
+        let text = "prefix:12:a-key-longer-than-sixteen-bytes";
+        let whole = map.hash(KeyParts::whole(text));
+        for at in 0..=text.len() {
+            let (head, tail) = text.split_at(at);
+            assert_eq!(map.hash(KeyParts::new(head, tail)), whole, "split at {at}");
+        }
+        assert_ne!(
+            map.hash(KeyParts::whole("a")),
+            map.hash(KeyParts::whole("a\0"))
+        );
+    }
+
+    #[test]
+    fn keeps_recency_order_and_finds_keys_by_their_parts() {
+        let mut map = LruMap::new();
+        for n in 0..5 {
+            map.insert(KeyParts::new(":1:", &format!("{n}")), n);
+        }
+        assert_eq!(keys(&map), [":1:4", ":1:3", ":1:2", ":1:1", ":1:0"]);
+        let slot = map.find(KeyParts::whole(":1:1")).unwrap();
+        map.promote(slot);
+        map.insert(KeyParts::new(":1", ":3"), 33);
+        assert_eq!(keys(&map), [":1:3", ":1:1", ":1:4", ":1:2", ":1:0"]);
+        assert_eq!(map.peek(":1:3".into()), Some(&33));
+        assert_eq!(map.pop_lru(), Some((":1:0".into(), 0)));
+        assert_eq!(map.pop(KeyParts::new(":1:", "4")), Some((":1:4".into(), 4)));
+        assert_eq!(map.pop(KeyParts::new(":1:", "4")), None);
+        assert_eq!(keys(&map), [":1:3", ":1:1", ":1:2"]);
+        assert_eq!(map.len(), 3);
+        map.clear();
+        assert!(map.is_empty() && map.pop_lru().is_none());
+    }
+
+    #[test]
+    fn stays_consistent_under_random_operations() {
+        // A model: a Vec in recency order.
+        let mut map = LruMap::new();
+        let mut model: Vec<(String, u64)> = vec![];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for step in 0..20_000u64 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let key = format!("k{}", state % 97);
+            match state % 5 {
+                0 | 1 => {
+                    map.insert(KeyParts::new(&key[..1], &key[1..]), step);
+                    model.retain(|(k, _)| *k != key);
+                    model.insert(0, (key, step));
+                }
+                2 => {
+                    let found = map.find(key.as_str().into());
+                    let at = model.iter().position(|(k, _)| *k == key);
+                    assert_eq!(found.is_some(), at.is_some());
+                    if let (Some(slot), Some(at)) = (found, at) {
+                        assert_eq!(*map.value(slot), model[at].1);
+                        map.promote(slot);
+                        let entry = model.remove(at);
+                        model.insert(0, entry);
+                    }
+                }
+                3 => {
+                    let popped = map.pop(key.as_str().into());
+                    let at = model.iter().position(|(k, _)| *k == key);
+                    assert_eq!(popped, at.map(|at| model.remove(at)));
+                }
+                _ => assert_eq!(map.pop_lru(), model.pop()),
+            }
+            assert_eq!(map.len(), model.len());
+        }
+        let order: Vec<(&str, u64)> = map.iter().map(|(k, v)| (k, *v)).collect();
+        let expected: Vec<(&str, u64)> = model.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(order, expected);
+    }
+}
