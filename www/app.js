@@ -498,7 +498,9 @@ function renderStores(culls) {
     if (view.error) {
       cards.push(el('article', { class: 'store unavailable', 'aria-label': `alias ${alias}` }, heading,
         el('p', {}, el('strong', {}, 'Unavailable here: '), `${view.error.name}: ${view.error.message}`),
-        el('p', { class: 'help' }, remoteNote())));
+        el('p', { class: 'help' }, state.target === 'worker'
+          ? `The Worker's answer to GET api/caches/${alias}/inspect${view.error.name === 'PermissionDenied' ? ': paste its API token above' : ''}.`
+          : remoteNote())));
       continue;
     }
     const i = view.inspection;

@@ -4,7 +4,7 @@
 // Needs `bash scripts/build-npm.sh` (www/vendor/) and then `bash worker/build.sh`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ let browser;
 
 before(async () => {
   if (skip) return;
+  mkdirSync(join(root, 'www/tests/artifacts'), { recursive: true });
   // Development defaults: default (locmem), kv (Workers KV), db (D1); the API needs a token.
   worker = await startWorker({ vars: { EDGECACHE_ENV: 'development', EDGECACHE_API_TOKEN: TOKEN }, assets });
   browser = await chromium.launch({
@@ -105,6 +106,8 @@ test('served by the Worker, the page runs set/get on its KV-backed alias and dra
     } catch {}
   }
   assert.ok(pickled?.includes(Buffer.from('hello-worker')), 'the KV value holds the pickled string');
+
+  await page.screenshot({ path: join(root, 'www/tests/artifacts/worker-target.png'), fullPage: true });
 
   // Back to the page's own session: its tables are the local ones again.
   await page.selectOption('#target', 'local');
