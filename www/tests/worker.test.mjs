@@ -5,10 +5,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startWorker } from '../../worker/tests/support/harness.mjs';
 
@@ -113,5 +115,43 @@ test('served by the Worker, the page runs set/get on its KV-backed alias and dra
   await page.selectOption('#target', 'local');
   await page.waitForSelector('article[data-alias="default"]');
   assert.equal(await page.locator('article[data-alias="kv"]').count(), 0);
+  assert.deepEqual(problems, []);
+});
+
+test('served elsewhere, ?api= points the page at the Worker (CORS), the token from the panel', { skip }, async (t) => {
+  // www/ from a plain static server on another loopback port: a cross-origin API.
+  const www = join(root, 'www/');
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+  const server = createServer(async (req, res) => {
+    let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (path.endsWith('/')) path += 'index.html';
+    const file = normalize(join(www, path));
+    if (!file.startsWith(www)) return res.writeHead(404).end();
+    try {
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(await readFile(file));
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(`http://127.0.0.1:${server.address().port}/?api=${encodeURIComponent(worker.url.href)}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  await page.locator('#worker-panel').waitFor({ state: 'visible' });
+  await page.fill('#api-token', TOKEN);
+  await page.dispatchEvent('#api-token', 'change');
+  await page.selectOption('#target', 'worker');
+  await page.waitForSelector('article[data-alias="default"]');
+  assert.match(await page.textContent('article[data-alias="default"] h3'), /locmem on the Worker/);
+  await command(page, 'set n 41');
+  await command(page, 'incr n');
+  assert.equal(await page.locator('#history li').first().locator('.result code').textContent(), '42');
+  const rows = await page.$$eval('article[data-alias="default"] tbody tr .full-key', (nodes) => nodes.map((n) => n.textContent));
+  assert.deepEqual(rows, [':1:n']);
   assert.deepEqual(problems, []);
 });
