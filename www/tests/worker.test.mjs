@@ -146,7 +146,7 @@ test('served elsewhere, ?api= points the page at the Worker (CORS), the token fr
   await page.fill('#api-token', TOKEN);
   await page.dispatchEvent('#api-token', 'change');
   await page.selectOption('#target', 'worker');
-  await page.waitForSelector('article[data-alias="default"]');
+  await page.waitForFunction(() => /on the Worker/.test(document.querySelector('article[data-alias="default"] h3')?.textContent ?? ''));
   assert.match(await page.textContent('article[data-alias="default"] h3'), /locmem on the Worker/);
   await command(page, 'set n 41');
   await command(page, 'incr n');
