@@ -15,6 +15,16 @@ import { openIdbKv } from './idb-kv.js';
 
 const ORACLE_START = 1_700_000_000;
 const $ = (id) => document.getElementById(id);
+/** Where the Worker's API is: this page's origin, or `?api=<origin>` (the API answers CORS). */
+const API_BASE = (() => {
+  const given = new URLSearchParams(location.search).get('api');
+  try {
+    return given ? new URL(given, location.href) : new URL('.', location.href);
+  } catch {
+    return new URL('.', location.href);
+  }
+})();
+const TOKEN_KEY = 'edgecache-api-token';
 
 const state = {
   /** The settings text the session was built from. */
@@ -30,7 +40,12 @@ const state = {
   queue: Promise.resolve(),
   idb: null,
   sqlFactory: null,
+  /** GET api/config's answer when the page is served by (or pointed at) the Worker. */
   remote: null,
+  /** 'local' (the in-page session) or 'worker' (the Worker's caches through its API). */
+  target: 'local',
+  /** Worker alias → last inspection / error, drawn like `views` when the target is the Worker. */
+  remoteViews: new Map(),
   recall: -1,
 };
 
@@ -237,6 +252,7 @@ async function applyConfig(text = $('config').value) {
 }
 
 function fillAliases() {
+  if (state.target === 'worker') return;
   const select = $('op-alias');
   select.replaceChildren(...state.session.aliases.map((alias) => el('option', { value: alias }, alias)));
 }
@@ -250,7 +266,8 @@ function enqueue(item) {
   return run;
 }
 
-async function runItem({ line, op }) {
+async function runItem({ line, op, target = state.target }) {
+  if (target === 'worker') return runRemote({ line, op });
   const session = state.session;
   if (!session) return;
   if (op === undefined) {
@@ -273,9 +290,152 @@ async function runItem({ line, op }) {
   const item = { line: line ?? null, op: result.op, result, culls };
   state.history.push(item);
   renderHistoryItem(item, state.history.length);
-  renderStores(culls);
+  if (state.target === 'local') renderStores(culls);
   renderChart();
   return result;
+}
+
+// ----- the Worker's caches (its cache API; the Worker runs the core, the page only draws) -----
+
+function workerAliases() {
+  return Object.keys(state.remote?.caches ?? {});
+}
+
+/** One request to the Worker's API: `{ status, body }`, the body parsed from JSON. */
+async function workerRequest(path, body) {
+  const headers = { accept: 'application/json' };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.authorization = `Bearer ${token}`;
+  const init = { method: body === undefined ? 'GET' : 'POST', headers };
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    init.body = body;
+  }
+  let response;
+  try {
+    response = await fetch(new URL(path, API_BASE), init);
+  } catch (error) {
+    return { status: 0, body: { error: { type: 'ConnectionError', message: `the Worker did not answer: ${error.message}` } } };
+  }
+  try {
+    return { status: response.status, body: await response.json() };
+  } catch {
+    return { status: response.status, body: { error: { type: 'HTTPError', message: `${response.status} ${response.statusText}: not JSON` } } };
+  }
+}
+
+/** A value in the oracle's JSON encoding, written as Python would show it. */
+function oracleRepr(value) {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === '$bytes' && typeof value.$bytes === 'string') {
+      return pyRepr(Uint8Array.from(value.$bytes, (c) => c.charCodeAt(0) & 0xff));
+    }
+    if (keys.length === 1 && keys[0] === '$tuple' && Array.isArray(value.$tuple)) {
+      const items = value.$tuple.map(oracleRepr);
+      return `(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
+    }
+    if (keys.length === 1 && keys[0] === '$float') return `float('${value.$float}')`;
+    return `{${keys.map((k) => `${pyRepr(k)}: ${oracleRepr(value[k])}`).join(', ')}}`;
+  }
+  if (Array.isArray(value)) return `[${value.map(oracleRepr).join(', ')}]`;
+  return pyRepr(value);
+}
+
+/** The Worker's inspection (snake_case JSON) in the shape the tables draw. */
+function fromWorkerInspection(i) {
+  const cull = i.last_cull;
+  return {
+    count: i.count,
+    order: i.order,
+    now: i.now,
+    entries: i.entries.map((e) => ({ key: e.key, value: { $oracle: e.value }, ttl: e.ttl })),
+    stats: i.stats,
+    lastCull: cull && {
+      at: cull.at,
+      removed: cull.removed,
+      reason: cull.reason.kind === 'clear_all' ? 'clear-all' : cull.reason.kind,
+      count: cull.reason.count,
+      maxEntries: cull.reason.max_entries,
+      cullFrequency: cull.reason.cull_frequency,
+    },
+  };
+}
+
+/** Re-reads every Worker alias with GET api/caches/<alias>/inspect. */
+async function refreshRemote() {
+  const views = new Map();
+  for (const alias of workerAliases()) {
+    const info = state.remote.caches[alias];
+    const backend = `${info?.backend ?? '?'} on the Worker`;
+    const { status, body } = await workerRequest(`api/caches/${encodeURIComponent(alias)}/inspect`);
+    if (status === 200 && body && !body.error) {
+      views.set(alias, { backend, inspection: fromWorkerInspection(body) });
+    } else {
+      const error = body?.error ?? {};
+      views.set(alias, { backend, error: { name: error.type ?? 'Error', message: error.message ?? `HTTP ${status}` } });
+    }
+  }
+  state.remoteViews = views;
+  if (state.target === 'worker') renderStores([]);
+}
+
+/** One operation on a Worker alias: the core's console parses the line, the Worker runs it. */
+async function runRemote({ line, op }) {
+  if (op === undefined) {
+    op = parseCommand(line);
+    if (op === undefined) return;
+  }
+  const text = typeof op === 'string' ? op : JSON.stringify(op);
+  const parsed = JSON.parse(text);
+  const alias = parsed.cache ?? 'default';
+  const before = new Map([...state.remoteViews].map(([a, view]) => [a, view.inspection?.stats?.culled ?? 0]));
+  const { status, body } = await workerRequest(`api/caches/${encodeURIComponent(alias)}/${encodeURIComponent(parsed.op)}`, text);
+  const error = body?.error ?? (status === 200 ? null : { type: 'HTTPError', message: `HTTP ${status}` });
+  const result = {
+    op: text,
+    alias,
+    keys: [],
+    warnings: body?.warnings ?? [],
+    error,
+    repr: error ? null : oracleRepr(body.result),
+  };
+  await refreshRemote();
+  const culls = [];
+  for (const [a, view] of state.remoteViews) {
+    const i = view.inspection;
+    if (i?.lastCull && (i.stats.culled ?? 0) > (before.get(a) ?? 0)) culls.push({ alias: a, cull: i.lastCull });
+  }
+  const item = { line: line ?? null, op: text, result, culls, remote: true };
+  state.history.push(item);
+  renderHistoryItem(item, state.history.length);
+  renderStores(culls);
+  return result;
+}
+
+function fillWorkerPanel() {
+  if (!state.remote) return;
+  $('worker-panel').hidden = false;
+  $('api-token').value = sessionStorage.getItem(TOKEN_KEY) ?? '';
+  const aliases = workerAliases().map((a) => `${a} (${state.remote.caches[a]?.backend ?? '?'})`);
+  $('worker-note').textContent = `The Worker at ${new URL('api/', API_BASE).href} answered GET api/config: its caches are ${aliases.join(', ') || 'none'}${state.remote.auth ? '; its API needs the token' : ''}. With the Worker as target, console lines and forms run there (@alias picks one of its aliases) and the tables show its stores.`;
+}
+
+async function setTarget(target) {
+  state.target = target === 'worker' && state.remote ? 'worker' : 'local';
+  $('target').value = state.target;
+  if (state.target === 'worker') {
+    const select = $('op-alias');
+    select.replaceChildren(...workerAliases().map((alias) => el('option', { value: alias }, alias)));
+    await refreshRemote();
+  } else {
+    if (state.session) fillAliases();
+    renderStores([]);
+  }
+  updateForm();
+  setStatus(state.target === 'worker'
+    ? `Target: the Worker's caches (${workerAliases().join(', ')}).`
+    : `Target: this page's session (${state.session?.aliases.join(', ') ?? ''}).`);
 }
 
 /** Re-reads every alias with `inspect()`; returns each one's entry count and hit rate. */
@@ -295,7 +455,7 @@ async function refresh() {
     state.views.set(alias, view);
   }
   $('clock').textContent = clockText(session.now);
-  renderStores([]);
+  if (state.target === 'local') renderStores([]);
   return sample;
 }
 
@@ -315,7 +475,9 @@ function renderHistoryItem(item, n) {
   const { result } = item;
   const shown = item.line ?? result.op;
   const li = el('li', { class: result.error ? 'op failed' : 'op', 'data-n': n },
-    el('div', { class: 'line' }, el('code', {}, `>>> ${shown}`), result.alias !== 'default' ? el('span', { class: 'badge' }, result.alias) : null),
+    el('div', { class: 'line' }, el('code', {}, `>>> ${shown}`),
+      item.remote ? el('span', { class: 'badge worker' }, 'Worker') : null,
+      result.alias !== 'default' ? el('span', { class: 'badge' }, result.alias) : null),
     result.keys.length ? el('div', { class: 'keys' }, result.keys.length === 1 ? 'key ' : 'keys ', result.keys.map((k, i) => [i ? ', ' : '', el('code', { class: 'full-key' }, k)])) : null,
     result.warnings.map((w) => el('div', { class: 'warning' }, el('strong', {}, `${w.category}: `), w.message)),
     item.culls.map(({ alias, cull }) => el('div', { class: 'cull-note' }, el('strong', {}, `culled ${cull.removed.length}`), ` from ${alias}'s store (${cullReason(cull)}): `, cull.removed.map((k, i) => [i ? ', ' : '', el('code', {}, k)]))),
@@ -330,12 +492,15 @@ function renderStores(culls) {
   const container = $('stores');
   const fresh = new Map(culls.map(({ alias, cull }) => [alias, cull]));
   const cards = [];
-  for (const [alias, view] of state.views) {
+  const views = state.target === 'worker' ? state.remoteViews : state.views;
+  for (const [alias, view] of views) {
     const heading = el('h3', {}, alias, view.backend ? el('span', { class: 'backend' }, ` — ${view.backend}`) : null);
     if (view.error) {
       cards.push(el('article', { class: 'store unavailable', 'aria-label': `alias ${alias}` }, heading,
         el('p', {}, el('strong', {}, 'Unavailable here: '), `${view.error.name}: ${view.error.message}`),
-        el('p', { class: 'help' }, remoteNote())));
+        el('p', { class: 'help' }, state.target === 'worker'
+          ? `The Worker's answer to GET api/caches/${alias}/inspect${view.error.name === 'PermissionDenied' ? ': paste its API token above' : ''}.`
+          : remoteNote())));
       continue;
     }
     const i = view.inspection;
@@ -350,7 +515,7 @@ function renderStores(culls) {
     const rows = i.entries.map((entry, n) => el('tr', { class: entry.ttl !== null && entry.ttl <= 0 ? 'expired' : undefined },
       el('td', { class: 'num' }, String(n + 1)),
       el('td', {}, el('code', { class: 'full-key' }, entry.key)),
-      el('td', {}, el('code', {}, pyRepr(entry.value))),
+      el('td', {}, el('code', {}, entry.value && typeof entry.value === 'object' && '$oracle' in entry.value ? oracleRepr(entry.value.$oracle) : pyRepr(entry.value))),
       el('td', { class: 'num ttl' }, entry.ttl === null ? 'never' : entry.ttl <= 0 ? `expired (${seconds(entry.ttl)})` : seconds(entry.ttl)),
     ));
     const cull = fresh.get(alias);
@@ -374,7 +539,7 @@ function renderStores(culls) {
 
 function remoteNote() {
   if (state.remote) {
-    return `This page is served by the edgecache Worker (GET api/config answered); redis and memcached aliases run there through its cache API, not in the page.`;
+    return `The edgecache Worker answered GET api/config: choose "the Worker's caches" as the target (Console) to run its aliases${workerAliases().length ? ` (${workerAliases().join(', ')})` : ''} through its cache API; redis and memcached cannot run in the page.`;
   }
   return 'redis and memcached need a server: served by the edgecache Worker, the page reaches them through its cache API (detected with GET api/config, which did not answer here).';
 }
@@ -466,7 +631,7 @@ function updateForm() {
 // ----- sharing -----
 
 function sessionItems() {
-  return state.history.map((item) => (item.line !== null ? item.line : { op: item.op }));
+  return state.history.filter((item) => !item.remote).map((item) => (item.line !== null ? item.line : { op: item.op }));
 }
 
 function shareLink() {
@@ -498,7 +663,7 @@ async function loadShared(hash) {
 }
 
 function doExport() {
-  const ops = state.history.map((item) => item.op);
+  const ops = state.history.filter((item) => !item.remote).map((item) => item.op);
   const { trace, notes } = exportTrace(state.config, 'playground', ops);
   $('trace-text').value = trace;
   const link = $('download');
@@ -531,7 +696,7 @@ async function detectWorker() {
   try {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 1500);
-    const response = await fetch(new URL('api/config', location.href), { signal: controller.signal, headers: { accept: 'application/json' } });
+    const response = await fetch(new URL('api/config', API_BASE), { signal: controller.signal, headers: { accept: 'application/json' } });
     clearTimeout(timer);
     if (response.ok && (response.headers.get('content-type') ?? '').includes('json')) {
       state.remote = await response.json();
@@ -570,6 +735,13 @@ function wire() {
     }
   });
   $('apply').addEventListener('click', () => applyConfig());
+  $('target').addEventListener('change', (event) => setTarget(event.target.value));
+  $('api-token').addEventListener('change', async (event) => {
+    const token = event.target.value.trim();
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+    if (state.target === 'worker') await refreshRemote();
+  });
   $('console-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const input = $('console-input');
@@ -643,6 +815,7 @@ async function main() {
   updateForm();
   renderChart();
   await detectWorker();
+  fillWorkerPanel();
   if (!(await loadShared(location.hash))) {
     const example = EXAMPLES[0];
     $('config').value = example.caches;
@@ -658,7 +831,7 @@ async function main() {
 }
 
 // For the browser tests and the curious: the page's state and its way of running commands.
-window.playground = { state, enqueue, applyConfig, doExport, doImport };
+window.playground = { state, enqueue, applyConfig, doExport, doImport, setTarget };
 
 main().catch((error) => {
   setStatus(`The playground could not start: ${error.message}`, true);

@@ -18,7 +18,9 @@ export function assertBuilt() {
 
 /**
  * A Miniflare Worker. `vars` become the Worker's vars and secrets (the test clock is on
- * unless `testClock: false`).
+ * unless `testClock: false`). `assets`: a directory served as the static assets in front of
+ * the Worker, as wrangler.toml's [assets] does (anything that is not a file, /api included,
+ * reaches the Worker); `url` is then where Miniflare listens (127.0.0.1, a free port).
  */
 export async function startWorker({
   vars = {},
@@ -26,6 +28,7 @@ export async function startWorker({
   kv = true,
   d1 = true,
   wrapped = {},
+  assets = null,
 } = {}) {
   assertBuilt();
   const bindings = { ...vars };
@@ -54,8 +57,11 @@ export async function startWorker({
       Object.keys(wrapped).map((name) => [name, { scriptName: `wrapped-${name.toLowerCase()}` }]),
     ),
   };
-  const mf = new Miniflare({ workers: [main, ...extra] });
-  await mf.ready;
+  if (assets) {
+    main.assets = { directory: assets, binding: 'ASSETS', routerConfig: { has_user_worker: true } };
+  }
+  const mf = new Miniflare({ host: '127.0.0.1', port: 0, workers: [main, ...extra] });
+  const url = await mf.ready;
   const api = async (path, { method = 'GET', body, token, headers = {} } = {}) => {
     const init = { method, headers: { ...headers } };
     if (token) init.headers.Authorization = `Bearer ${token}`;
@@ -67,5 +73,5 @@ export async function startWorker({
     const text = await response.text();
     return { status: response.status, text, headers: response.headers };
   };
-  return { mf, api, dispose: () => mf.dispose() };
+  return { mf, api, url, dispose: () => mf.dispose() };
 }
