@@ -57,9 +57,6 @@ ensure_chromium
 step "npm package: node --test tests/js/"
 node --test tests/js/
 
-step "the playground in Chromium: node --test www/tests/ (www/vendor/ filled by the npm build)"
-node --test www/tests/
-
 step "worker: cargo fmt --check and clippy (wasm32, warnings are errors)"
 (cd worker && cargo fmt -- --check && cargo clippy --locked --target wasm32-unknown-unknown --all-targets -- -D warnings)
 
@@ -69,3 +66,7 @@ bash worker/dry-run.sh   # wrangler deploy --dry-run; fails over 400 KB gzip
 
 step "worker: node --test worker/tests/"
 node --test worker/tests/
+
+# After the Worker's build: www/tests/worker.test.mjs serves the page from worker/build/assets/.
+step "the playground in Chromium: node --test www/tests/ (www/vendor/ from the npm build, the Worker's build)"
+node --test www/tests/
