@@ -17,6 +17,9 @@
 use std::env;
 
 fn main() {
+    // Only features and target decide the cfgs (cargo reruns the script when those change);
+    // without this line any edited file in the package, docs included, would rerun it.
+    println!("cargo::rerun-if-changed=build.rs");
     for cfg in [
         "edgecache_std",
         "edgecache_sqlite",
