@@ -153,6 +153,17 @@ test('the Worker in front of a Django site', { skip: missing }, async (t) => {
     assert.equal((await edge('/post/')).edge, 'miss'); // a GET of the same URL is looked up
   });
 
+  await t.test("a cookie without Vary: Cookie is stored, and a hit sends the same Set-Cookie line", async () => {
+    const first = await edge('/cookie-cached/');
+    assert.equal(first.edge, 'miss');
+    const line = first.headers.get('set-cookie');
+    assert.match(line, /^seen=yes; expires=.*; HttpOnly; Max-Age=60; Path=\/$/);
+    const hit = await edge('/cookie-cached/');
+    assert.equal(hit.edge, 'hit');
+    assert.equal(hit.text, '/cookie-cached/ render 1');
+    assert.equal(hit.headers.get('set-cookie'), line);
+  });
+
   await t.test('streaming responses pass through uncached', async () => {
     const first = await edge('/stream/');
     assert.equal(first.edge, 'bypass');
@@ -226,6 +237,12 @@ test('the Worker in front of a Django site', { skip: missing }, async (t) => {
       const response = await bad.mf.dispatchFetch(`${PUBLIC}/page/`);
       assert.equal(response.status, 500);
       assert.match(await response.text(), /CACHE_MIDDLEWARE_SECONDS: 'ten' is not a number/);
+      const origin = await startWorker({ testClock: false, vars: { ...vars, ORIGIN_URL: 'ftp://origin' } });
+      try {
+        assert.match((await origin.api('/api/config')).text, /ORIGIN_URL: \\"ftp:\/\/origin\\" is not an http:\/\/ or https:\/\/ URL/);
+      } finally {
+        await origin.dispose();
+      }
       const alias = await startWorker({ testClock: false, vars: { ...vars, CACHE_MIDDLEWARE_ALIAS: 'pages' } });
       try {
         const config = await alias.api('/api/config');

@@ -60,6 +60,13 @@ def cookie(request):
     return response
 
 
+def cookie_cached(request):
+    # No Vary: Cookie, so Django's middleware stores it with its cookie (MW-10 3).
+    response = rendered(request)
+    response.set_cookie("seen", "yes", max_age=60, httponly=True)
+    return response
+
+
 def stream(request):
     renders[request.path] += 1
     count = renders[request.path]
@@ -114,6 +121,7 @@ urlpatterns = [
     path("private/", private),
     path("no-store/", no_store),
     path("cookie/", cookie),
+    path("cookie-cached/", cookie_cached),
     path("stream/", stream),
     path("error/", error),
     path("post/", post),
