@@ -30,7 +30,8 @@ fn page_request(request: &Request) -> PageRequest {
     let mut page = PageRequest::from_target(request.method().as_ref(), target, secure);
     let authority = origin.split_once("://").map_or(origin, |(_, a)| a);
     let (name, port) = match authority.rsplit_once(':') {
-        Some((name, port)) if !name.ends_with(']') || authority.ends_with(']') => {
+        // `[::1]` has colons but no port; `[::1]:8787` and `host:8787` have one.
+        Some((name, port)) if !name.contains('[') || name.ends_with(']') => {
             (name, String::from(port))
         }
         _ => (authority, String::from(if secure { "443" } else { "80" })),
