@@ -216,18 +216,33 @@ impl CacheMiddleware {
         &self,
         caches: &Caches,
         request: &Request,
-        mut response: Response,
+        response: Response,
         update_cache: bool,
         settings: &HttpSettings,
         clock: &dyn Clock,
     ) -> Result<Response, HttpError> {
+        self.update(caches, request, response, update_cache, settings, clock)
+            .await
+            .map(|(response, _)| response)
+    }
+
+    /// [`Self::process_response`], also saying whether the page was stored.
+    pub async fn update(
+        &self,
+        caches: &Caches,
+        request: &Request,
+        mut response: Response,
+        update_cache: bool,
+        settings: &HttpSettings,
+        clock: &dyn Clock,
+    ) -> Result<(Response, bool), HttpError> {
         // MW-10 1..2
         if !update_cache || response.streaming || !matches!(response.status, 200 | 304) {
-            return Ok(response);
+            return Ok((response, false));
         }
         // MW-10 3: a cookie-setting response that varies on Cookie.
         if !response.cookies.is_empty() && has_vary_header(&response.headers, "Cookie") {
-            return Ok(response);
+            return Ok((response, false));
         }
         // MW-10 4: substring tests on the lower-cased Cache-Control.
         let cache_control = py_lower(response.headers.get("Cache-Control").unwrap_or(""));
@@ -235,18 +250,18 @@ impl CacheMiddleware {
             .iter()
             .any(|d| cache_control.contains(d))
         {
-            return Ok(response);
+            return Ok((response, false));
         }
         // MW-10 5
         if has_vary_header(&response.headers, "*") {
-            return Ok(response);
+            return Ok((response, false));
         }
         // MW-11: page timeout, else max-age (0 → not stored), else cache_timeout.
         let timeout = match &self.page_timeout {
             Some(timeout) => timeout.clone(),
             None => match get_max_age(&response.headers) {
                 None => self.cache_timeout.clone(),
-                Some(0) => return Ok(response), // MW-10 6
+                Some(0) => return Ok((response, false)), // MW-10 6
                 Some(max_age) => Value::Int(max_age),
             },
         };
@@ -260,7 +275,8 @@ impl CacheMiddleware {
         {
             patch_vary_headers(&mut response.headers, &["Authorization"])?;
         }
-        if python::truthy(&timeout) && response.status == 200 {
+        let stored = python::truthy(&timeout) && response.status == 200;
+        if stored {
             let cache = caches.get(&self.cache_alias)?;
             let key = learn_cache_key(
                 request,
@@ -279,7 +295,7 @@ impl CacheMiddleware {
                 )
                 .await?;
         }
-        Ok(response)
+        Ok((response, stored))
     }
 
     /// Runs `view` behind this middleware: a cached page, or the view's response after the

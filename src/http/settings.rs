@@ -35,6 +35,8 @@ pub struct HttpSettings {
     pub session_cache_alias: String,
     /// `SESSION_COOKIE_AGE` (default two weeks, `1209600`).
     pub session_cookie_age: Value,
+    /// `SESSION_COOKIE_NAME` (default `"sessionid"`).
+    pub session_cookie_name: String,
 }
 
 impl Default for HttpSettings {
@@ -53,6 +55,7 @@ impl Default for HttpSettings {
             use_x_forwarded_port: false,
             session_cache_alias: String::from("default"),
             session_cookie_age: Value::Int(1_209_600),
+            session_cookie_name: String::from("sessionid"),
         }
     }
 }
@@ -100,6 +103,7 @@ impl HttpSettings {
             "CACHE_MIDDLEWARE_SECONDS" => self.cache_middleware_seconds = value.clone(),
             "SESSION_COOKIE_AGE" => self.session_cookie_age = value.clone(),
             "SESSION_CACHE_ALIAS" => self.session_cache_alias = text(),
+            "SESSION_COOKIE_NAME" => self.session_cookie_name = text(),
             "DEBUG" => self.debug = python::truthy(value),
             "USE_X_FORWARDED_HOST" => self.use_x_forwarded_host = python::truthy(value),
             "USE_X_FORWARDED_PORT" => self.use_x_forwarded_port = python::truthy(value),

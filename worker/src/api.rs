@@ -9,6 +9,7 @@
 //! | `POST /api/caches/<alias>/<op>` | one operation: `get`, `set`, `add`, `get_or_set`, `get_many`, `set_many`, `delete`, `delete_many`, `has_key`, `incr`, `decr`, `touch`, `clear`, `incr_version`, `decr_version`, `close`, `make_key`, `validate_key`, `get_backend_timeout`, the `a…` async forms, and `dump`; body `{"args": [...], "kwargs": {...}}` bound as Python binds Django's signature |
 //! | `GET /api/caches/<alias>/inspect` | entries (full key, value, time to live), counters, the last cull |
 //! | `POST /api/caches/<alias>/cleanup` | the scheduled KV cleanup, now |
+//! | `GET`/`POST /api/session` | the Django session of the request's cookie, read or changed ([`crate::session`]) |
 //!
 //! Values use the conformance oracle's encoding (`{"$bytes": ...}`, `{"$tuple": [...]}`,
 //! `{"$float": "inf"}`). A result is `{"result": ..., "warnings": [...]}`; an exception is
@@ -45,6 +46,8 @@ pub struct ApiRequest {
     pub query: String,
     /// The `Authorization` header.
     pub authorization: Option<String>,
+    /// The `Cookie` header (read by `/api/session`).
+    pub cookie: Option<String>,
     /// The body (read up to the configured limit plus one byte).
     pub body: Vec<u8>,
 }
@@ -58,6 +61,8 @@ pub struct ApiResponse {
     pub body: String,
     /// `Access-Control-Allow-Origin`.
     pub cors_origin: String,
+    /// A `Set-Cookie` line (a session created by `POST /api/session`).
+    pub set_cookie: Option<String>,
 }
 
 /// The caches the API serves: live ones on the Worker's clock, or a test session on a manual
@@ -197,11 +202,59 @@ pub async fn handle(env: &worker::Env, request: ApiRequest) -> ApiResponse {
         .config
         .as_ref()
         .map_or_else(|_| "*".into(), |c| c.cors_origin.clone());
-    let (status, body) = route(env, &state, &request).await;
+    let (status, body, set_cookie) = if request.path.trim_end_matches('/') == "/api/session" {
+        session_route(&state, &request).await
+    } else {
+        let (status, body) = route(env, &state, &request).await;
+        (status, body, None)
+    };
     ApiResponse {
         status,
         body: body.to_text(),
         cors_origin,
+        set_cookie,
+    }
+}
+
+/// `/api/session` ([`crate::session`]), behind the same gate as the cache operations.
+async fn session_route(state: &State, request: &ApiRequest) -> crate::session::SessionReply {
+    let config = match state.config() {
+        Ok(config) => config,
+        Err(error) => {
+            let (status, body) = failure(500, "ImproperlyConfigured", error.message());
+            return (status, body, None);
+        }
+    };
+    if request.method == "OPTIONS" {
+        return (204, Json::Null, None);
+    }
+    let denied = if !matches!(request.method.as_str(), "GET" | "POST") {
+        Err(failure(
+            405,
+            "MethodNotAllowed",
+            "GET or POST /api/session; see GET /api",
+        ))
+    } else if request.body.len() > config.max_body {
+        Err(failure(
+            413,
+            "RequestDataTooBig",
+            &format!(
+                "the request body exceeds EDGECACHE_MAX_BODY_BYTES ({} bytes)",
+                config.max_body
+            ),
+        ))
+    } else {
+        authorized(config, request)
+    };
+    if let Err((status, body)) = denied {
+        return (status, body, None);
+    }
+    match state.caches() {
+        Ok(caches) => crate::session::handle(caches, &config.http, request).await,
+        Err(error) => {
+            let (status, body) = from_error(&error);
+            (status, body, None)
+        }
     }
 }
 
@@ -352,6 +405,14 @@ fn index() -> Json {
         (
             "POST /api/caches/<alias>/cleanup",
             "delete expired entries and cull (KV)",
+        ),
+        (
+            "GET /api/session",
+            "the Django session of the request's session cookie",
+        ),
+        (
+            "POST /api/session",
+            "change and save it: {\"set\": {...}, \"delete\": [...]}",
         ),
     ];
     Json::object([

@@ -15,6 +15,8 @@
 //! | `EDGECACHE_BRIDGE_URL` / `EDGECACHE_BRIDGE_TOKEN` | var / secret | the edgecache bridge for `redis://` and memcached locations |
 //! | `EDGECACHE_MAX_BODY_BYTES` | var | the API's largest request body (default 1 MiB) |
 //! | `EDGECACHE_CORS_ORIGIN` | var | `Access-Control-Allow-Origin` of the API (default `*`) |
+//! | `ORIGIN_URL` | var | proxy mode: the Django site the Worker caches pages for (`https://origin.example.com`); see docs/edge-proxy.md |
+//! | `CACHE_MIDDLEWARE_SECONDS`, `CACHE_MIDDLEWARE_KEY_PREFIX`, `CACHE_MIDDLEWARE_ALIAS`, `USE_I18N`, `USE_TZ`, `LANGUAGE_CODE`, `TIME_ZONE`, `ALLOWED_HOSTS`, `USE_X_FORWARDED_HOST`, `USE_X_FORWARDED_PORT`, `DEBUG`, `SESSION_CACHE_ALIAS`, `SESSION_COOKIE_NAME`, `SESSION_COOKIE_AGE` | vars | the Django site's settings of the same names (Python literals or bare text); `ALLOWED_HOSTS` defaults to `*` at the edge |
 //! | `EDGECACHE_TEST_CLOCK` | var | **tests only**: a start time; the caches then run on a manual clock that `advance` moves, and the `/api/_test/` routes exist |
 
 use crate::clock::WorkerClock;
@@ -22,6 +24,7 @@ use crate::d1::D1Sql;
 use crate::fetch::FetchHttp;
 use crate::kv::WorkersKv;
 use edgecache::defaults::{self, Environment, Facts};
+use edgecache::http::HttpSettings;
 use edgecache::seam::kv::KvStore;
 use edgecache::settings::{BackendKind, CacheSettings};
 use edgecache::{CacheError, Caches, Clock, Stores, Value};
@@ -69,6 +72,10 @@ pub struct Config {
     pub cors_origin: String,
     /// Tests only: the manual clock's start.
     pub test_clock: Option<f64>,
+    /// Proxy mode: the origin's URL (no trailing `/`).
+    pub origin_url: Option<String>,
+    /// The Django settings of page caching and sessions, from the vars of their names.
+    pub http: HttpSettings,
 }
 
 /// A var or secret as text (`None` when unset or empty); a JSON object var is stringified.
@@ -158,7 +165,21 @@ impl Config {
                 config.options.push(("TOKEN".into(), Value::Str(token)));
             }
         }
+        let http = http_settings(&settings, &var)?;
+        let origin_url = match var("ORIGIN_URL") {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                Some(url.trim().trim_end_matches('/').to_string())
+            }
+            Some(url) => {
+                return Err(CacheError::InvalidBackend(format!(
+                    "ORIGIN_URL: {url:?} is not an http:// or https:// URL"
+                )));
+            }
+            None => None,
+        };
         Ok(Self {
+            origin_url,
+            http,
             settings,
             source,
             environment,
@@ -204,6 +225,32 @@ impl Config {
     pub fn caches(&self, env: &worker::Env) -> Caches {
         self.caches_on(env, Arc::new(WorkerClock))
     }
+}
+
+/// The Django settings read from vars of their names, over Django's defaults with
+/// `ALLOWED_HOSTS = ['*']` (the origin validates hosts; the edge only keys by them). The
+/// aliases they name must be in `CACHES`.
+fn http_settings(
+    settings: &CacheSettings,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Result<HttpSettings, CacheError> {
+    let mut base = HttpSettings::new();
+    base.allowed_hosts = vec!["*".into()];
+    let http = edgecache::http::vars::settings_from_vars(base, var)
+        .map_err(|e| CacheError::InvalidBackend(e.message().to_string()))?;
+    for (name, alias) in [
+        ("CACHE_MIDDLEWARE_ALIAS", &http.cache_middleware_alias),
+        ("SESSION_CACHE_ALIAS", &http.session_cache_alias),
+    ] {
+        if var(name).is_some() && !settings.caches.iter().any(|c| &c.alias == alias) {
+            let known: Vec<&str> = settings.caches.iter().map(|c| c.alias.as_str()).collect();
+            return Err(CacheError::InvalidBackend(format!(
+                "{name}: {alias:?} is not an alias of CACHES ({})",
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(http)
 }
 
 /// Whether an `OPTIONS` name holds a secret.

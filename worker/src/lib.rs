@@ -9,7 +9,8 @@
 //!   the edgecache bridge) and [`clock::WorkerClock`]. [`config::Config`] reads `CACHES` and
 //!   the secrets from a Worker's environment and builds [`edgecache::Caches`] over them.
 //! - **The edgecache Worker** (feature `service`, on by default): the cache HTTP API
-//!   ([`api`]), the static playground, and a cron cleanup of Workers KV.
+//!   ([`api`]), the static playground, proxy mode in front of a Django site (`proxy`), and a
+//!   cron cleanup of Workers KV.
 //!
 //! No Django rule lives here: every cache decision is the core's.
 //!
@@ -31,7 +32,10 @@ pub mod fetch;
 pub mod json;
 pub mod kv;
 #[cfg(feature = "service")]
+pub mod proxy;
+#[cfg(feature = "service")]
 mod service;
+pub mod session;
 
 /// The message of a JavaScript exception (or its string form).
 pub(crate) fn js_message(value: &wasm_bindgen::JsValue) -> String {

@@ -1,5 +1,7 @@
-//! The edgecache Worker's entry points: `fetch` serves the cache API (static files are served
-//! by wrangler's `[assets]` before the Worker runs), `scheduled` is the KV cleanup cron.
+//! The edgecache Worker's entry points: `fetch` serves the cache API under `/api` and, in
+//! proxy mode (`ORIGIN_URL` set), every other path through the page cache in front of the
+//! origin ([`crate::proxy`]); without an origin, static files (the playground) are served by
+//! wrangler's `[assets]` before the Worker runs. `scheduled` is the KV cleanup cron.
 
 use crate::api::{self, ApiRequest};
 use worker::{Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent, event};
@@ -21,6 +23,7 @@ async fn api_request(mut request: Request) -> Result<ApiRequest> {
         path: request.path(),
         query,
         authorization: request.headers().get("Authorization")?,
+        cookie: request.headers().get("Cookie")?,
         body,
     })
 }
@@ -29,6 +32,15 @@ async fn api_request(mut request: Request) -> Result<ApiRequest> {
 async fn fetch(request: Request, env: Env, _ctx: Context) -> Result<Response> {
     let path = request.path();
     if path != "/api" && !path.starts_with("/api/") {
+        let state = api::state(&env);
+        let origin = state.config().ok().and_then(|c| c.origin_url.clone());
+        if let Some(origin) = origin {
+            return crate::proxy::handle(&state, &origin, request).await;
+        }
+        if let Err(error) = state.config() {
+            // A proxy whose settings are wrong says so instead of serving nothing.
+            return Response::error(format!("edgecache: {error}"), 500);
+        }
         return Response::error(
             "Not found: the playground is served from the assets directory, the cache API under /api",
             404,
@@ -45,6 +57,9 @@ async fn fetch(request: Request, env: Env, _ctx: Context) -> Result<Response> {
     )?;
     headers.set("Access-Control-Max-Age", "86400")?;
     headers.set("Cache-Control", "no-store")?;
+    if let Some(cookie) = &response.set_cookie {
+        headers.append("Set-Cookie", cookie)?;
+    }
     let body = if response.status == 204 {
         Vec::new()
     } else {

@@ -109,3 +109,43 @@ export function redisCommand(port, ...args) {
     socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
   });
 }
+
+/** The project's Python (the .venv with Django 5.2.19 that scripts/test.sh makes), or null. */
+export function pythonPath() {
+  const path = join(repoDir, '.venv/bin/python');
+  return existsSync(path) ? path : null;
+}
+
+/**
+ * A live Django site: `siteDir`'s serve.py (runserver's server, chunked bodies) on a free
+ * loopback port, the settings module `settings` found in `siteDir` (and the project's python/
+ * package dir on PYTHONPATH), `env` added to its environment. Its stderr is kept and printed
+ * if it fails to start.
+ */
+export async function startDjango(siteDir, settings, env = {}) {
+  const port = await freePort();
+  const child = spawn(
+    pythonPath(),
+    [join(siteDir, 'serve.py'), String(port)],
+    {
+      cwd: siteDir,
+      env: {
+        ...process.env,
+        ...env,
+        DJANGO_SETTINGS_MODULE: settings,
+        PYTHONPATH: [siteDir, join(repoDir, 'python')].join(':'),
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  try {
+    await waitForPort(port, child, 'the Django site');
+  } catch (error) {
+    child.kill('SIGTERM');
+    throw new Error(`${error.message}\n${stderr}`);
+  }
+  return { port, url: `http://127.0.0.1:${port}`, stop: stopper(child), stderr: () => stderr };
+}
