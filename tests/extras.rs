@@ -167,7 +167,11 @@ fn dummy_holds_nothing_and_memcached_cannot_list_keys() {
     )
     .unwrap();
     let clock = Arc::new(ManualClock::new(0.0));
-    let caches = Caches::with_stores(&settings, clock, &Stores::native().with_bridge("http://127.0.0.1:1", ""));
+    let caches = Caches::with_stores(
+        &settings,
+        clock,
+        &Stores::native().with_bridge("http://127.0.0.1:1", ""),
+    );
     let memcached = caches.default_cache().unwrap();
     for error in [
         run(memcached.iter_keys("*", Options::DEFAULT))
