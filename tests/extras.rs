@@ -221,3 +221,58 @@ fn unknown_serializer_or_compressor_names_alias_field_and_value() {
     )
     .unwrap();
 }
+
+#[test]
+fn db_emulates_ttl_expire_persist_and_iter_keys_over_sqlite() {
+    use edgecache::store::sqlite::SqliteStore;
+    let store = Arc::new(SqliteStore::in_memory().unwrap());
+    run(edgecache::backend::db::create_table(
+        store.as_ref(),
+        "cache_t",
+    ))
+    .unwrap();
+    let settings = CacheSettings::parse(
+        "{'default': {'BACKEND': 'db', 'LOCATION': 'cache_t', 'KEY_PREFIX': 'd'}}",
+    )
+    .unwrap();
+    let clock = Arc::new(ManualClock::new(1_700_000_000.0));
+    let caches = Caches::with_stores(&settings, clock.clone(), &Stores::none().with_sql(store));
+    let cache = caches.default_cache().unwrap();
+    let d = || Options::DEFAULT;
+    assert_eq!(run(cache.ttl("missing", d())).unwrap(), Value::Int(0));
+    run(cache.set("a", 1, Options::new().timeout(100))).unwrap();
+    run(cache.set(
+        "forever",
+        1,
+        Options::new().timeout(edgecache::Timeout::Never),
+    ))
+    .unwrap();
+    assert_eq!(run(cache.ttl("a", d())).unwrap(), Value::Int(100));
+    assert_eq!(run(cache.ttl("forever", d())).unwrap(), Value::None);
+    assert!(run(cache.expire("a", 30, d())).unwrap());
+    assert_eq!(run(cache.ttl("a", d())).unwrap(), Value::Int(30));
+    assert!(!run(cache.expire("missing", 30, d())).unwrap());
+    assert!(run(cache.persist("a", d())).unwrap());
+    assert!(!run(cache.persist("a", d())).unwrap());
+    assert_eq!(run(cache.ttl("a", d())).unwrap(), Value::None);
+    run(cache.set("user:1", 1, d())).unwrap();
+    run(cache.set("user:2", 1, Options::new().timeout(5))).unwrap();
+    assert_eq!(
+        run(cache.iter_keys("user:*", d())).unwrap(),
+        vec![Value::from("user:1"), Value::from("user:2")]
+    );
+    clock.advance(5.0);
+    assert_eq!(
+        run(cache.iter_keys("user:*", d())).unwrap(),
+        vec![Value::from("user:1")],
+        "an expired row is not listed"
+    );
+    assert_eq!(run(cache.delete_pattern("*", d())).unwrap(), 3);
+    assert_eq!(run(cache.get("forever", d())).unwrap(), None);
+    run(cache.set("b", 1, d())).unwrap();
+    assert!(run(cache.expire("b", 0, d())).unwrap());
+    assert_eq!(run(cache.get("b", d())).unwrap(), None);
+    assert!(run(cache.lock_acquire("job", "t", Some(1000), d())).unwrap());
+    assert!(!run(cache.lock_acquire("job", "u", Some(1000), d())).unwrap());
+    assert!(run(cache.lock_release("job", "t", d())).unwrap());
+}

@@ -83,10 +83,7 @@ impl<'a> Args<'a> {
 
     fn required(&self, name: &str) -> Result<&'a Value, CacheError> {
         self.get(name).ok_or_else(|| {
-            CacheError::Type(format!(
-                "{}() missing required argument: '{name}'",
-                self.op
-            ))
+            CacheError::Type(format!("{}() missing required argument: '{name}'", self.op))
         })
     }
 
@@ -102,9 +99,9 @@ impl<'a> Args<'a> {
     }
 
     fn text(&self, name: &str) -> Result<&'a str, CacheError> {
-        self.required(name)?.as_str().ok_or_else(|| {
-            CacheError::Type(format!("{}(): {name} must be a str", self.op))
-        })
+        self.required(name)?
+            .as_str()
+            .ok_or_else(|| CacheError::Type(format!("{}(): {name} must be a str", self.op)))
     }
 
     fn options(&self) -> Options {
@@ -141,9 +138,7 @@ async fn run_extra(
         let a = Args::bind(op, document, &["key", "delta", "version"])?;
         let delta = a.get("delta").cloned().unwrap_or(Value::Int(1));
         let key = a.required("key")?.clone();
-        return cache
-            .incr_ignoring_key_check(key, delta, a.options())
-            .await;
+        return cache.incr_ignoring_key_check(key, delta, a.options()).await;
     }
     Ok(match op {
         "ttl" | "pttl" | "persist" => {
@@ -176,7 +171,9 @@ async fn run_extra(
         }
         "delete_pattern" => {
             let a = Args::bind(op, document, &["pattern", "version"])?;
-            let count = cache.delete_pattern(a.text("pattern")?, a.options()).await?;
+            let count = cache
+                .delete_pattern(a.text("pattern")?, a.options())
+                .await?;
             Value::Int(count as i128)
         }
         "lock_acquire" => {
@@ -195,12 +192,19 @@ async fn run_extra(
                 }
             };
             let token = a.text("token")?;
-            Value::Bool(cache.lock_acquire(key, token, timeout_ms, a.options()).await?)
+            Value::Bool(
+                cache
+                    .lock_acquire(key, token, timeout_ms, a.options())
+                    .await?,
+            )
         }
         _ => {
             let a = Args::bind(op, document, &["key", "token", "version"])?;
             let key = a.required("key")?.clone();
-            if !cache.lock_release(key, a.text("token")?, a.options()).await? {
+            if !cache
+                .lock_release(key, a.text("token")?, a.options())
+                .await?
+            {
                 return Err(CacheError::lock_not_owned());
             }
             Value::None
