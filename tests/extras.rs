@@ -276,3 +276,33 @@ fn db_emulates_ttl_expire_persist_and_iter_keys_over_sqlite() {
     assert!(!run(cache.lock_acquire("job", "u", Some(1000), d())).unwrap());
     assert!(run(cache.lock_release("job", "t", d())).unwrap());
 }
+
+#[test]
+fn filebased_rewrites_expiries_but_cannot_list_hashed_file_names() {
+    let dir = std::env::temp_dir().join(format!("edgecache-extras-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let settings = CacheSettings::parse(&format!(
+        "{{'default': {{'BACKEND': 'filebased', 'LOCATION': {:?}}}}}",
+        dir.to_str().unwrap()
+    ))
+    .unwrap();
+    let clock = Arc::new(ManualClock::new(1_700_000_000.0));
+    let caches = Caches::new(&settings, clock.clone());
+    let cache = caches.default_cache().unwrap();
+    let d = || Options::DEFAULT;
+    assert_eq!(run(cache.ttl("k", d())).unwrap(), Value::Int(0));
+    run(cache.set("k", "v", Options::new().timeout(100))).unwrap();
+    assert_eq!(run(cache.ttl("k", d())).unwrap(), Value::Int(100));
+    assert!(run(cache.expire("k", 10, d())).unwrap());
+    assert_eq!(run(cache.pttl("k", d())).unwrap(), Value::Int(10_000));
+    assert!(run(cache.persist("k", d())).unwrap());
+    assert!(!run(cache.persist("k", d())).unwrap());
+    assert_eq!(run(cache.ttl("k", d())).unwrap(), Value::None);
+    assert_eq!(run(cache.get("k", d())).unwrap(), Some(Value::from("v")));
+    assert!(run(cache.expire("k", -1, d())).unwrap());
+    assert_eq!(run(cache.get("k", d())).unwrap(), None);
+    let error = run(cache.iter_keys("*", d())).unwrap_err();
+    assert_eq!(error.python_type(), "NotImplementedError");
+    assert!(error.message().contains("filebased"), "{error}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

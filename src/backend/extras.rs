@@ -172,6 +172,4 @@ impl BackendExtras for AnyBackend {
 }
 
 #[cfg(edgecache_storage_backends)]
-impl BackendExtras for super::filebased::FileBasedCache {}
-#[cfg(edgecache_storage_backends)]
 impl BackendExtras for super::memcached::MemcachedCache {}
