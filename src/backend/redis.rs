@@ -471,31 +471,6 @@ impl Backend for RedisCache {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ints_are_raw_and_everything_else_pickled() {
-        assert_eq!(serialize(&Value::Int(-5)), b"-5");
-        assert_eq!(
-            serialize(&Value::Bool(true)),
-            pickle::dumps(&Value::Bool(true))
-        );
-        assert_eq!(
-            serialize(&Value::from("5")),
-            pickle::dumps(&Value::from("5"))
-        );
-        assert_eq!(deserialize(b" 1_000\n").unwrap(), Value::Int(1000));
-        assert_eq!(
-            deserialize(&pickle::dumps(&Value::from("x"))).unwrap(),
-            Value::from("x")
-        );
-        assert!(python_int(b"1__0").is_none());
-        assert!(python_int(b"_1").is_none());
-    }
-}
-
 /// redis-py's `Lock.release` script: delete the key only while it holds our token.
 const RELEASE_SCRIPT: &str = "local token = redis.call('get', KEYS[1]) \
 if not token or token ~= ARGV[1] then return 0 end \
@@ -668,5 +643,30 @@ impl super::extras::BackendExtras for RedisCache {
         Ok(Some(Value::Int(integer(
             self.command(self.writer(), &args).await?,
         )?)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ints_are_raw_and_everything_else_pickled() {
+        assert_eq!(serialize(&Value::Int(-5)), b"-5");
+        assert_eq!(
+            serialize(&Value::Bool(true)),
+            pickle::dumps(&Value::Bool(true))
+        );
+        assert_eq!(
+            serialize(&Value::from("5")),
+            pickle::dumps(&Value::from("5"))
+        );
+        assert_eq!(deserialize(b" 1_000\n").unwrap(), Value::Int(1000));
+        assert_eq!(
+            deserialize(&pickle::dumps(&Value::from("x"))).unwrap(),
+            Value::from("x")
+        );
+        assert!(python_int(b"1__0").is_none());
+        assert!(python_int(b"_1").is_none());
     }
 }
