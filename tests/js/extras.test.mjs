@@ -143,6 +143,11 @@ test('memcached cannot list keys or tell a ttl: NotImplementedError', async () =
   const lock = cache.lock('job', { timeout: 5 });
   assert.equal(await lock.acquire({ blocking: false }), true, 'locks work through add');
   await lock.release();
+  // A value over memcached's 1 MB item limit is the server's refusal, as pymemcache raises it.
+  await assert.rejects(cache.set('big', 'x'.repeat(1_100_000)), {
+    name: 'MemcacheServerError',
+    message: /too large/,
+  });
 });
 
 test('an unknown serializer names the alias, field and value', () => {
