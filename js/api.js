@@ -1,6 +1,7 @@
 // The package's API over the wasm core (dist/edgecache_core.js): JavaScript names and
 // conventions, conversion of arguments, typed errors. No Django rule lives here; every
 // decision is the core's.
+import { installExtras } from './extras.js';
 import {
   Core,
   Session as CoreSession,
@@ -169,6 +170,9 @@ class SyncCache {
 class Cache {
   #h;
   #sync;
+  static {
+    installExtras(this, (cache) => cache.#h, makeError);
+  }
   constructor(handle) {
     this.#h = handle;
     this.#sync = handle.in_memory ? new SyncCache(handle) : undefined;

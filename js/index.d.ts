@@ -466,3 +466,11 @@ export function hasVaryHeader(headers: HeadersLike, header: string): boolean;
 export function getMaxAge(headers: HeadersLike): number | null;
 /** Django's `make_template_fragment_key(fragment_name, vary_on)`: `str()` of each item is hashed. */
 export function makeTemplateFragmentKey(fragmentName: string, varyOn?: CacheValue[]): string;
+
+// django-redis's extras (js/extras.d.ts, docs/extras.md).
+export * from './extras.js';
+import type { CacheExtras } from './extras.js';
+export interface Cache extends CacheExtras {
+  /** Django's incr; with `{ ignoreKeyCheck: true }` django-redis's: a missing key counts from 0 and never expires. */
+  incr(key: CacheKey, delta?: number | bigint, options?: VersionOptions & { ignoreKeyCheck?: boolean }): Promise<number | bigint>;
+}

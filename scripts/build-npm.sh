@@ -32,7 +32,7 @@ printf 'dist/edgecache_core_bg.wasm: %s bytes, %s gzipped\n' "$raw" "$gz" >&2
 # package's browser build and of sql.js (the db backend's SQLite) in www/vendor/ (gitignored).
 step "www/vendor: the package's browser build and sql.js for the playground"
 rm -rf www/vendor && mkdir -p www/vendor/js www/vendor/dist www/vendor/sql.js
-cp js/api.js js/browser.js www/vendor/js/
+cp js/api.js js/extras.js js/browser.js www/vendor/js/
 cp dist/edgecache_core.js dist/edgecache_core_bg.wasm www/vendor/dist/
 cp node_modules/sql.js/dist/sql-wasm-browser.js node_modules/sql.js/dist/sql-wasm-browser.wasm \
     node_modules/sql.js/LICENSE www/vendor/sql.js/

@@ -14,12 +14,12 @@ ensure_rust_target() {
 }
 
 # A Python venv in .venv with Django 5.2.19 and the clients of its Redis and Memcached
-# backends (for the benchmark's Django peer, the oracle and the live-Django interop tests).
+# backends and django-redis (for the benchmark's Django peer, the oracle and the live-Django interop tests).
 ensure_python_venv() {
-    if ! .venv/bin/python -c 'import django, redis, pymemcache, sys; sys.exit(django.get_version() != "5.2.19")' 2>/dev/null; then
-        step "python venv with django==5.2.19, redis==8.1.0, pymemcache==4.0.0"
+    if ! .venv/bin/python -c 'import django, redis, pymemcache, django_redis, sys; sys.exit(django.get_version() != "5.2.19" or django_redis.__version__ != "7.0.0")' 2>/dev/null; then
+        step "python venv with django==5.2.19, redis==8.1.0, pymemcache==4.0.0, django-redis==7.0.0"
         python3 -m venv .venv
-        .venv/bin/pip install --quiet --disable-pip-version-check "django==5.2.19" "redis==8.1.0" "pymemcache==4.0.0"
+        .venv/bin/pip install --quiet --disable-pip-version-check "django==5.2.19" "redis==8.1.0" "pymemcache==4.0.0" "django-redis==7.0.0"
     fi
 }
 

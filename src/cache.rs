@@ -71,7 +71,11 @@ impl Cache {
     }
 
     /// `result`, or `fallback` when it is a connection failure this cache ignores.
-    fn absorb<T>(&self, result: Result<T, CacheError>, fallback: T) -> Result<T, CacheError> {
+    pub(crate) fn absorb<T>(
+        &self,
+        result: Result<T, CacheError>,
+        fallback: T,
+    ) -> Result<T, CacheError> {
         match result {
             Err(error @ (CacheError::Connection(_) | CacheError::RateLimited(_)))
                 if self.ignore_exceptions =>
@@ -188,7 +192,7 @@ impl Cache {
 
     /// Makes and validates the full key in `buffer`, recording any warnings.
     #[inline]
-    fn full_key<'b>(
+    pub(crate) fn full_key<'b>(
         &'b self,
         key: &'b Key<'_>,
         version: Option<&Value>,

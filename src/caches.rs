@@ -273,12 +273,15 @@ fn build_cache(
                 .http
                 .clone()
                 .ok_or_else(|| missing_store(config, "HTTP transport"))?;
-            AnyBackend::Redis(RedisCache::new(
-                transport,
-                redis_endpoints(config, stores)?,
-                config.timeout,
-                clock.clone(),
-            )?)
+            AnyBackend::Redis(
+                RedisCache::new(
+                    transport,
+                    redis_endpoints(config, stores)?,
+                    config.timeout,
+                    clock.clone(),
+                )?
+                .with_format(crate::codec::options::value_format(config)),
+            )
         }
         #[cfg(edgecache_storage_backends)]
         BackendKind::Memcached(client) => {

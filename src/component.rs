@@ -396,6 +396,78 @@ impl GuestCache for CacheResource {
             .map(inspection)
             .map_err(error)
     }
+
+    fn ttl(&self, key: api::Value, opts: api::Options) -> Reply<api::Value> {
+        let (outcome, warnings) = self.reply(|c| ready(c.ttl(decode(key)?, options(opts)?)));
+        (outcome.map(|value| encode(&value)), warnings)
+    }
+
+    fn pttl(&self, key: api::Value, opts: api::Options) -> Reply<api::Value> {
+        let (outcome, warnings) = self.reply(|c| ready(c.pttl(decode(key)?, options(opts)?)));
+        (outcome.map(|value| encode(&value)), warnings)
+    }
+
+    fn expire(&self, key: api::Value, seconds: i64, opts: api::Options) -> Reply<bool> {
+        self.reply(|c| ready(c.expire(decode(key)?, seconds.into(), options(opts)?)))
+    }
+
+    fn pexpire(&self, key: api::Value, ms: i64, opts: api::Options) -> Reply<bool> {
+        self.reply(|c| ready(c.pexpire(decode(key)?, ms.into(), options(opts)?)))
+    }
+
+    fn expire_at(&self, key: api::Value, unix_seconds: i64, opts: api::Options) -> Reply<bool> {
+        self.reply(|c| ready(c.expire_at(decode(key)?, unix_seconds.into(), options(opts)?)))
+    }
+
+    fn persist(&self, key: api::Value, opts: api::Options) -> Reply<bool> {
+        self.reply(|c| ready(c.persist(decode(key)?, options(opts)?)))
+    }
+
+    fn iter_keys(&self, search: String, opts: api::Options) -> Reply<Vec<api::Value>> {
+        let (outcome, warnings) = self.reply(|c| ready(c.iter_keys(&search, options(opts)?)));
+        (
+            outcome.map(|keys| keys.iter().map(encode).collect()),
+            warnings,
+        )
+    }
+
+    fn delete_pattern(&self, pattern: String, opts: api::Options) -> Reply<u64> {
+        let (outcome, warnings) = self.reply(|c| ready(c.delete_pattern(&pattern, options(opts)?)));
+        (outcome.map(|n| n as u64), warnings)
+    }
+
+    fn lock_acquire(
+        &self,
+        name: api::Value,
+        token: String,
+        timeout_ms: Option<i64>,
+        opts: api::Options,
+    ) -> Reply<bool> {
+        self.reply(|c| {
+            ready(c.lock_acquire(
+                decode(name)?,
+                &token,
+                timeout_ms.map(i128::from),
+                options(opts)?,
+            ))
+        })
+    }
+
+    fn lock_release(&self, name: api::Value, token: String, opts: api::Options) -> Reply<bool> {
+        self.reply(|c| ready(c.lock_release(decode(name)?, &token, options(opts)?)))
+    }
+
+    fn incr_ignore_key_check(
+        &self,
+        key: api::Value,
+        delta: api::Value,
+        opts: api::Options,
+    ) -> Reply<api::Value> {
+        let (outcome, warnings) = self.reply(|c| {
+            ready(c.incr_ignoring_key_check(decode(key)?, decode(delta)?, options(opts)?))
+        });
+        (outcome.map(|value| encode(&value)), warnings)
+    }
 }
 
 // ----- values -----

@@ -38,6 +38,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
+mod extras;
 mod fetch;
 mod http;
 mod session;

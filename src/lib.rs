@@ -45,6 +45,8 @@ pub(crate) mod datetime;
 pub mod defaults;
 mod error;
 pub mod expiry;
+mod extras;
+mod glob;
 pub mod http;
 pub mod inspect;
 #[cfg(feature = "js")]

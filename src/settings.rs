@@ -527,6 +527,7 @@ fn parse_alias(alias: &str, node: &Node) -> Result<CacheConfig, SettingsError> {
             ));
         };
         check_option(alias, name, value)?;
+        crate::codec::options::check(alias, config.backend, name, value)?;
         config.options.retain(|(existing, _)| existing != name);
         config.options.push((name.clone(), node_value(value)));
     }

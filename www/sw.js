@@ -4,7 +4,7 @@
 const CACHE = 'edgecache-playground-v1';
 const SHELL = [
   './', 'index.html', 'style.css', 'app.js', 'examples.js', 'sqljs-d1.js', 'idb-kv.js',
-  'vendor/js/browser.js', 'vendor/js/api.js', 'vendor/dist/edgecache_core.js',
+  'vendor/js/browser.js', 'vendor/js/api.js', 'vendor/js/extras.js', 'vendor/dist/edgecache_core.js',
   'vendor/dist/edgecache_core_bg.wasm', 'vendor/sql.js/sql-wasm-browser.js',
   'vendor/sql.js/sql-wasm-browser.wasm',
 ];

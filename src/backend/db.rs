@@ -471,3 +471,83 @@ impl Backend for DatabaseCache {
         })
     }
 }
+
+/// django-redis's extras, emulated over the table: a row is live while `expires > now`
+/// (DB-7), a persistent row's `expires` is [`NEVER`].
+impl super::extras::BackendExtras for DatabaseCache {
+    async fn ttl(&self, key: FullKey<'_>, millis: bool) -> Result<super::extras::Ttl, CacheError> {
+        use super::extras::{Ttl, remaining};
+        let key = &*key.joined();
+        let table = &self.table;
+        let now = self.now()?.text()?;
+        let rows = self
+            .store
+            .query(&format!("SELECT \"expires\" FROM \"{table}\" WHERE \"cache_key\" = ? and \"expires\" > ?"), &[key.into(), now.into()])
+            .await?;
+        let Some(expires) = rows.first().and_then(|row| row.first()) else {
+            return Ok(Ttl::Missing);
+        };
+        Ok(match expires.as_text() {
+            Some(NEVER) => Ttl::Persistent,
+            text => {
+                let at = text.and_then(datetime::parse_sql).ok_or_else(|| {
+                    CacheError::Database(format!("row {key:?} has an unreadable expires"))
+                })?;
+                remaining(Some(at as f64), self.clock.now(), millis)
+            }
+        })
+    }
+
+    async fn expire(
+        &self,
+        key: FullKey<'_>,
+        expiry: super::extras::Expiry,
+    ) -> Result<bool, CacheError> {
+        let key = &*key.joined();
+        let table = &self.table;
+        let now_at = self.clock.now();
+        let now = self.now()?.text()?;
+        let at = expiry.at(now_at);
+        let changed = if at <= now_at {
+            // A time already past deletes the live row, as EXPIRE does.
+            self.store
+                .execute(
+                    &format!("DELETE FROM \"{table}\" WHERE \"cache_key\" = ? and \"expires\" > ?"),
+                    &[key.into(), now.into()],
+                )
+                .await?
+        } else {
+            let expires = Self::expires_text(Some(at))?;
+            self.store
+                .execute(&format!("UPDATE \"{table}\" SET \"expires\" = ? WHERE \"cache_key\" = ? and \"expires\" > ?"), &[expires.into(), key.into(), now.into()])
+                .await?
+        };
+        Ok(changed > 0)
+    }
+
+    async fn persist(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
+        let key = &*key.joined();
+        let table = &self.table;
+        let now = self.now()?.text()?;
+        let changed = self
+            .store
+            .execute(&format!("UPDATE \"{table}\" SET \"expires\" = ? WHERE \"cache_key\" = ? and \"expires\" > ? and \"expires\" != ?"), &[NEVER.into(), key.into(), now.into(), NEVER.into()])
+            .await?;
+        Ok(changed > 0)
+    }
+
+    async fn scan(&self, pattern: &str) -> Result<Vec<String>, CacheError> {
+        let table = &self.table;
+        let now = self.now()?.text()?;
+        let rows = self
+            .store
+            .query(&format!("SELECT \"cache_key\" FROM \"{table}\" WHERE \"expires\" > ? ORDER BY \"cache_key\""), &[now.into()])
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| row.first().and_then(SqlValue::as_text))
+            .filter(|key| crate::glob::matches(pattern, key))
+            .map(String::from)
+            .collect())
+    }
+}

@@ -102,3 +102,30 @@ impl Backend for DummyCache {
         })
     }
 }
+
+/// django-redis's extras on a store that never holds anything: every key is missing.
+impl super::extras::BackendExtras for DummyCache {
+    async fn ttl(
+        &self,
+        _key: crate::key::FullKey<'_>,
+        _millis: bool,
+    ) -> Result<super::extras::Ttl, CacheError> {
+        Ok(super::extras::Ttl::Missing)
+    }
+
+    async fn expire(
+        &self,
+        _key: crate::key::FullKey<'_>,
+        _expiry: super::extras::Expiry,
+    ) -> Result<bool, CacheError> {
+        Ok(false)
+    }
+
+    async fn persist(&self, _key: crate::key::FullKey<'_>) -> Result<bool, CacheError> {
+        Ok(false)
+    }
+
+    async fn scan(&self, _pattern: &str) -> Result<Vec<alloc::string::String>, CacheError> {
+        Ok(Vec::new())
+    }
+}

@@ -391,3 +391,67 @@ impl Backend for FileBasedCache {
         })
     }
 }
+
+/// django-redis's extras that a file per key allows: an entry's expiry can be read and
+/// rewritten. Keys cannot be listed (files are named by the key's MD5), so `iter_keys` and
+/// `delete_pattern` stay `NotImplementedError`.
+impl super::extras::BackendExtras for FileBasedCache {
+    async fn ttl(&self, key: FullKey<'_>, millis: bool) -> Result<super::extras::Ttl, CacheError> {
+        let name = file_name(&key.joined());
+        let Some(bytes) = self.store.get(&name).await? else {
+            return Ok(super::extras::Ttl::Missing);
+        };
+        let now = self.clock.now();
+        let (expires_at, _) = decode_expiry(&name, &bytes)?;
+        if expires_at.is_some_and(|at| at < now) {
+            return Ok(super::extras::Ttl::Missing);
+        }
+        Ok(super::extras::remaining(expires_at, now, millis))
+    }
+
+    async fn expire(
+        &self,
+        key: FullKey<'_>,
+        expiry: super::extras::Expiry,
+    ) -> Result<bool, CacheError> {
+        let now = self.clock.now();
+        let at = expiry.at(now);
+        self.rewrite_expiry(key, if at <= now { None } else { Some(Some(at)) })
+            .await
+    }
+
+    async fn persist(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
+        self.rewrite_expiry(key, Some(None)).await
+    }
+}
+
+impl FileBasedCache {
+    /// Gives a live entry the expiry `to` (`None` deletes it); whether it was live. `persist`
+    /// (`Some(None)`) answers false for an entry that had no expiry.
+    async fn rewrite_expiry(
+        &self,
+        key: FullKey<'_>,
+        to: Option<Option<f64>>,
+    ) -> Result<bool, CacheError> {
+        let name = file_name(&key.joined());
+        let Some(value) = self.read_live(&name).await? else {
+            return Ok(false);
+        };
+        let Some(expires_at) = to else {
+            self.store.delete(&name).await?;
+            return Ok(true);
+        };
+        if expires_at.is_none() {
+            let bytes = self.store.get(&name).await?.unwrap_or_default();
+            if decode_expiry(&name, &bytes)?.0.is_none() {
+                return Ok(false);
+            }
+        }
+        let value = decode_value(&name, &value)?;
+        let entry = encode_entry(expires_at, &value);
+        self.store
+            .put(&name, entry, self.put_options(expires_at))
+            .await?;
+        Ok(true)
+    }
+}

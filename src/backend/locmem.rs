@@ -356,6 +356,64 @@ impl Backend for LocMemCache {
     }
 }
 
+/// django-redis's extras, emulated over the store: the same answers Redis gives.
+impl super::extras::BackendExtras for LocMemCache {
+    async fn ttl(&self, key: FullKey<'_>, millis: bool) -> Result<super::extras::Ttl, CacheError> {
+        let now = self.clock.now();
+        let state = self.store.state.lock();
+        Ok(match state.entries.peek(key) {
+            Some(entry) if !entry.is_expired(now) => {
+                super::extras::remaining(entry.expires_at, now, millis)
+            }
+            _ => super::extras::Ttl::Missing,
+        })
+    }
+
+    async fn expire(
+        &self,
+        key: FullKey<'_>,
+        expiry: super::extras::Expiry,
+    ) -> Result<bool, CacheError> {
+        let now = self.clock.now();
+        let at = expiry.at(now);
+        let mut state = self.store.state.lock();
+        match state.entries.find(key) {
+            Some(slot) if !state.entries.value(slot).is_expired(now) => {
+                if at <= now {
+                    // EXPIRE with a time already past deletes the key (and answers 1).
+                    state.entries.remove(slot);
+                } else {
+                    state.entries.value_mut(slot).expires_at = Some(at);
+                }
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn persist(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
+        let now = self.clock.now();
+        let mut state = self.store.state.lock();
+        match state.entries.find(key) {
+            Some(slot) if !state.entries.value(slot).is_expired(now) => {
+                Ok(state.entries.value_mut(slot).expires_at.take().is_some())
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn scan(&self, pattern: &str) -> Result<Vec<String>, CacheError> {
+        let now = self.clock.now();
+        let state = self.store.state.lock();
+        Ok(state
+            .entries
+            .iter()
+            .filter(|(key, entry)| !entry.is_expired(now) && crate::glob::matches(pattern, key))
+            .map(|(key, _)| String::from(key))
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::clock::ManualClock;

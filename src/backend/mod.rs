@@ -195,6 +195,8 @@ macro_rules! each_backend {
     };
 }
 
+pub mod extras;
+
 impl AnyBackend {
     /// The backend's synchronous core, if it is in memory.
     #[inline]

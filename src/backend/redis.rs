@@ -6,6 +6,7 @@
 
 use super::{Backend, Overrides};
 use crate::clock::Clock;
+use crate::codec::format::ValueFormat;
 use crate::codec::pickle;
 use crate::error::CacheError;
 use crate::expiry::Timeout;
@@ -20,6 +21,9 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::sync::atomic::{AtomicU64, Ordering};
 
+/// Redis's largest string value (`proto-max-bulk-len`, 512 MB).
+pub const MAX_VALUE_BYTES: usize = 512 * 1024 * 1024;
+
 /// A Redis cache over one leader and optional replicas.
 pub struct RedisCache {
     transport: Arc<dyn HttpTransport>,
@@ -28,6 +32,8 @@ pub struct RedisCache {
     default_timeout: Option<i128>,
     clock: Arc<dyn Clock>,
     random: AtomicU64,
+    /// `OPTIONS["SERIALIZER"]` and `OPTIONS["COMPRESSOR"]` (pickle, uncompressed by default).
+    format: ValueFormat,
 }
 
 impl fmt::Debug for RedisCache {
@@ -59,7 +65,7 @@ pub fn deserialize(raw: &[u8]) -> Result<Value, CacheError> {
 
 /// Python's `int(bytes)`: optional whitespace around an optional sign and decimal digits,
 /// single underscores allowed between digits. `None` when Python would raise ValueError.
-fn python_int(raw: &[u8]) -> Option<Result<Value, CacheError>> {
+pub(crate) fn python_int(raw: &[u8]) -> Option<Result<Value, CacheError>> {
     let text = core::str::from_utf8(raw)
         .ok()?
         .trim_matches(|c: char| c.is_ascii_whitespace());
@@ -144,7 +150,19 @@ impl RedisCache {
             default_timeout,
             clock,
             random: AtomicU64::new(seed),
+            format: ValueFormat::default(),
         })
+    }
+
+    /// The same cache storing values in `format` (the `SERIALIZER`/`COMPRESSOR` options).
+    pub fn with_format(mut self, format: ValueFormat) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// The stored bytes of `value`: Redis refuses strings over 512 MB.
+    fn encode(&self, value: &Value) -> Result<Vec<u8>, CacheError> {
+        self.format.encode(value, MAX_VALUE_BYTES, "Redis")
     }
 
     /// RD-4: writes go to the leader.
@@ -206,7 +224,7 @@ impl Backend for RedisCache {
             .command(self.reader(), &[bytes_arg("GET"), bytes_arg(key)])
             .await?;
         match decode_bytes(&ok(reply)?)? {
-            Some(raw) => deserialize(&raw).map(Some),
+            Some(raw) => self.format.decode(&raw).map(Some),
             None => Ok(None),
         }
     }
@@ -224,11 +242,11 @@ impl Backend for RedisCache {
             Some(t) => alloc::vec![
                 bytes_arg("SET"),
                 bytes_arg(key),
-                serialize(&value),
+                self.encode(&value)?,
                 bytes_arg("EX"),
                 bytes_arg(&t.to_string())
             ],
-            None => alloc::vec![bytes_arg("SET"), bytes_arg(key), serialize(&value)],
+            None => alloc::vec![bytes_arg("SET"), bytes_arg(key), self.encode(&value)?],
         };
         ok(self.command(self.writer(), &args).await?)?;
         Ok(())
@@ -241,7 +259,7 @@ impl Backend for RedisCache {
         timeout: Timeout,
     ) -> Result<bool, CacheError> {
         let key = &*key.joined();
-        let mut args = alloc::vec![bytes_arg("SET"), bytes_arg(key), serialize(&value)];
+        let mut args = alloc::vec![bytes_arg("SET"), bytes_arg(key), self.encode(&value)?];
         let seconds = self.seconds(timeout);
         if let Some(t) = seconds.filter(|t| *t != 0) {
             args.push(bytes_arg("EX"));
@@ -348,7 +366,7 @@ impl Backend for RedisCache {
         let mut found = Vec::new();
         for (key, value) in keys.iter().zip(values) {
             if let Some(raw) = decode_bytes(&value)? {
-                found.push((key.clone(), deserialize(&raw)?));
+                found.push((key.clone(), self.format.decode(&raw)?));
             }
         }
         Ok(found)
@@ -367,7 +385,7 @@ impl Backend for RedisCache {
         let mut mset = alloc::vec![bytes_arg("MSET")];
         for (key, value) in items {
             mset.push(bytes_arg(key));
-            mset.push(serialize(value));
+            mset.push(self.encode(value)?);
         }
         let mut commands = alloc::vec![mset];
         if let Some(t) = self.seconds(timeout) {
@@ -436,7 +454,7 @@ impl Backend for RedisCache {
                 let ttl = integer(ttl)?;
                 entries.push(EntryView {
                     key: name.clone(),
-                    value: deserialize(&raw)?,
+                    value: self.format.decode(&raw)?,
                     expires_at: (ttl >= 0).then_some(now + ttl as f64),
                 });
             }
@@ -450,6 +468,181 @@ impl Backend for RedisCache {
             stats: Stats::default(),
             last_cull: None,
         })
+    }
+}
+
+/// redis-py's `Lock.release` script: delete the key only while it holds our token.
+const RELEASE_SCRIPT: &str = "local token = redis.call('get', KEYS[1]) \
+if not token or token ~= ARGV[1] then return 0 end \
+redis.call('del', KEYS[1]) return 1";
+
+/// django-redis's `SCAN` page size (`DJANGO_REDIS_SCAN_ITERSIZE`).
+const SCAN_COUNT: &str = "10";
+
+/// django-redis's extras as the Redis commands it sends.
+impl super::extras::BackendExtras for RedisCache {
+    async fn ttl(&self, key: FullKey<'_>, millis: bool) -> Result<super::extras::Ttl, CacheError> {
+        use super::extras::Ttl;
+        let key = &*key.joined();
+        // django-redis asks EXISTS first (0 → missing), then TTL or PTTL.
+        let command = if millis { "PTTL" } else { "TTL" };
+        let replies = self
+            .reader()
+            .pipeline(
+                self.transport.as_ref(),
+                &[
+                    alloc::vec![bytes_arg("EXISTS"), bytes_arg(key)],
+                    alloc::vec![bytes_arg(command), bytes_arg(key)],
+                ],
+            )
+            .await?;
+        let mut replies = replies.into_iter();
+        let (Some(exists), Some(ttl)) = (replies.next(), replies.next()) else {
+            return Err(CacheError::Connection("a short pipeline reply".into()));
+        };
+        if integer(exists)? == 0 {
+            return Ok(Ttl::Missing);
+        }
+        Ok(match integer(ttl)? {
+            -1 => Ttl::Persistent,
+            t if t < 0 => Ttl::Missing,
+            t => Ttl::Remaining(t),
+        })
+    }
+
+    async fn expire(
+        &self,
+        key: FullKey<'_>,
+        expiry: super::extras::Expiry,
+    ) -> Result<bool, CacheError> {
+        use super::extras::Expiry;
+        let key = &*key.joined();
+        let (command, amount) = match expiry {
+            Expiry::Seconds(s) => ("EXPIRE", s),
+            Expiry::Millis(ms) => ("PEXPIRE", ms),
+            Expiry::AtSeconds(at) => ("EXPIREAT", at),
+        };
+        let args = [
+            bytes_arg(command),
+            bytes_arg(key),
+            bytes_arg(&amount.to_string()),
+        ];
+        Ok(integer(self.command(self.writer(), &args).await?)? != 0)
+    }
+
+    async fn persist(&self, key: FullKey<'_>) -> Result<bool, CacheError> {
+        let key = &*key.joined();
+        let args = [bytes_arg("PERSIST"), bytes_arg(key)];
+        Ok(integer(self.command(self.writer(), &args).await?)? != 0)
+    }
+
+    async fn scan(&self, pattern: &str) -> Result<Vec<String>, CacheError> {
+        // redis-py's scan_iter: SCAN from cursor 0 until the server answers cursor 0.
+        let mut cursor = String::from("0");
+        let mut keys = Vec::new();
+        loop {
+            let args = [
+                bytes_arg("SCAN"),
+                bytes_arg(&cursor),
+                bytes_arg("MATCH"),
+                bytes_arg(pattern),
+                bytes_arg("COUNT"),
+                bytes_arg(SCAN_COUNT),
+            ];
+            let reply = ok(self.command(self.reader(), &args).await?)?;
+            let Value::List(parts) = reply else {
+                return Err(CacheError::Connection("SCAN did not answer a list".into()));
+            };
+            let [next, Value::List(page)] = parts.as_slice() else {
+                return Err(CacheError::Connection(
+                    "SCAN did not answer [cursor, keys]".into(),
+                ));
+            };
+            for key in page {
+                let raw = decode_bytes(key)?.unwrap_or_default();
+                keys.push(String::from_utf8_lossy(&raw).into_owned());
+            }
+            let next = decode_bytes(next)?.unwrap_or_default();
+            cursor = String::from_utf8_lossy(&next).into_owned();
+            if cursor == "0" {
+                return Ok(keys);
+            }
+        }
+    }
+
+    async fn delete_found(&self, keys: &[String]) -> Result<usize, CacheError> {
+        // django-redis's delete_pattern: one DEL per key found, in one pipeline.
+        if keys.is_empty() {
+            return Ok(0);
+        }
+        let commands: Vec<Vec<Vec<u8>>> = keys
+            .iter()
+            .map(|key| alloc::vec![bytes_arg("DEL"), bytes_arg(key)])
+            .collect();
+        for reply in self
+            .writer()
+            .pipeline(self.transport.as_ref(), &commands)
+            .await?
+        {
+            ok(reply)?;
+        }
+        Ok(keys.len())
+    }
+
+    async fn lock_acquire(
+        &self,
+        key: FullKey<'_>,
+        token: &str,
+        timeout_ms: Option<i128>,
+    ) -> Result<bool, CacheError> {
+        // redis-py's Lock.do_acquire: SET name token NX [PX ms]; the token is stored raw.
+        let key = &*key.joined();
+        let mut args = alloc::vec![
+            bytes_arg("SET"),
+            bytes_arg(key),
+            bytes_arg(token),
+            bytes_arg("NX")
+        ];
+        if let Some(ms) = timeout_ms {
+            args.push(bytes_arg("PX"));
+            args.push(bytes_arg(&ms.to_string()));
+        }
+        Ok(ok(self.command(self.writer(), &args).await?)? != Value::None)
+    }
+
+    async fn lock_release(&self, key: FullKey<'_>, token: &str) -> Result<bool, CacheError> {
+        let key = &*key.joined();
+        let args = [
+            bytes_arg("EVAL"),
+            bytes_arg(RELEASE_SCRIPT),
+            bytes_arg("1"),
+            bytes_arg(key),
+            bytes_arg(token),
+        ];
+        Ok(integer(self.command(self.writer(), &args).await?)? == 1)
+    }
+
+    async fn incr_unchecked(
+        &self,
+        key: FullKey<'_>,
+        delta: &Value,
+    ) -> Result<Option<Value>, CacheError> {
+        // django-redis with ignore_key_check: INCRBY alone (a missing key starts at 0).
+        let key = &*key.joined();
+        let Value::Int(delta) = delta else {
+            return Err(CacheError::Type(format!(
+                "incr with ignore_key_check needs an int delta, not {}",
+                crate::python::type_name(delta)
+            )));
+        };
+        let args = [
+            bytes_arg("INCRBY"),
+            bytes_arg(key),
+            bytes_arg(&delta.to_string()),
+        ];
+        Ok(Some(Value::Int(integer(
+            self.command(self.writer(), &args).await?,
+        )?)))
     }
 }
 

@@ -1,8 +1,15 @@
 //! How values become bytes: Django's own formats wherever a store may be shared with a
 //! Django app (pickle, zlib, base64), so both sides read each other's entries.
 
+pub mod compressor;
+#[cfg(edgecache_storage_backends)]
+pub mod format;
+pub mod json;
 pub mod md5;
+pub mod options;
 pub mod pickle;
+pub mod postcard;
+pub mod serializer;
 
 use crate::error::CacheError;
 use alloc::format;

@@ -623,8 +623,10 @@ async fn cache_op(state: &State, alias: &str, op: &str, request: &ApiRequest) ->
         Some(Engine::Test { session, .. }) => session.run_async(&document).await,
         Some(Engine::Live { caches, sql }) => match caches.get(alias) {
             Ok(cache) => {
-                let outcome =
-                    replay::run_cache_op(op, &document, cache, None, sql.as_deref()).await;
+                let outcome = match crate::extras::run(op, &document, cache).await {
+                    Some(outcome) => outcome,
+                    None => replay::run_cache_op(op, &document, cache, None, sql.as_deref()).await,
+                };
                 (outcome, cache.take_warnings())
             }
             Err(error) => (Err(error), Vec::new()),

@@ -28,6 +28,7 @@ pub mod api;
 pub mod clock;
 pub mod config;
 pub mod d1;
+pub mod extras;
 pub mod fetch;
 pub mod json;
 pub mod kv;
