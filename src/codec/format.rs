@@ -15,12 +15,27 @@ use alloc::string::ToString;
 use alloc::vec::Vec;
 
 /// A serializer and a compressor, as a cache's `OPTIONS` chose them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ValueFormat {
     /// `OPTIONS["SERIALIZER"]`.
     pub serializer: Serializer,
     /// `OPTIONS["COMPRESSOR"]`.
     pub compressor: Compressor,
+    /// The pickle protocol written (RD-2): Django's `RedisSerializer` uses
+    /// `pickle.HIGHEST_PROTOCOL` (5); django-redis's `PickleSerializer` uses
+    /// `pickle.DEFAULT_PROTOCOL` (4 on CPython 3.8–3.13) unless `OPTIONS["PICKLE_VERSION"]`.
+    pub pickle_protocol: u8,
+}
+
+impl Default for ValueFormat {
+    /// Django's own `RedisCache`: pickle protocol 5, no compression.
+    fn default() -> Self {
+        Self {
+            serializer: Serializer::default(),
+            compressor: Compressor::default(),
+            pickle_protocol: 5,
+        }
+    }
 }
 
 impl ValueFormat {
@@ -34,7 +49,9 @@ impl ValueFormat {
     ) -> Result<Vec<u8>, CacheError> {
         let bytes = match value {
             Value::Int(i) => i.to_string().into_bytes(),
-            other => self.compressor.compress(self.serializer.dumps(other)?),
+            other => self
+                .compressor
+                .compress(self.serializer.dumps(other, self.pickle_protocol)?),
         };
         if bytes.len() > max_bytes {
             return Err(CacheError::Value(format!(
@@ -66,6 +83,7 @@ mod tests {
         let zlib_json = ValueFormat {
             serializer: Serializer::Json,
             compressor: Compressor::Zlib,
+            pickle_protocol: 5,
         };
         assert_eq!(
             zlib_json.encode(&Value::Int(-3), 100, "redis").unwrap(),

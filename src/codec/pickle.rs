@@ -257,6 +257,21 @@ struct Pickler {
 ///
 /// Deterministic and infallible; see the module documentation for the rules reproduced.
 pub fn dumps(value: &Value) -> Vec<u8> {
+    dumps_protocol(value, 5)
+}
+
+/// `pickle.dumps(v, protocol)` for protocol 4 or 5 (any other is written as 5). For the plain
+/// data a [`Value`] holds the two differ only in the `PROTO` byte: protocol 5's additions
+/// (`BYTEARRAY8`, out-of-band buffers) are for objects edgecache never writes.
+pub fn dumps_protocol(value: &Value, protocol: u8) -> Vec<u8> {
+    let mut out = dumps_5(value);
+    if protocol == 4 {
+        out[1] = 4;
+    }
+    out
+}
+
+fn dumps_5(value: &Value) -> Vec<u8> {
     let mut pickler = Pickler {
         out: Vec::new(),
         frame_start: None,

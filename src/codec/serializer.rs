@@ -52,10 +52,10 @@ impl Serializer {
             .map_or("", |(path, _)| path)
     }
 
-    /// `serializer.dumps(value)`.
-    pub fn dumps(self, value: &Value) -> Result<Vec<u8>, CacheError> {
+    /// `serializer.dumps(value)`; pickles are written with `pickle_protocol` (4 or 5).
+    pub fn dumps(self, value: &Value, pickle_protocol: u8) -> Result<Vec<u8>, CacheError> {
         match self {
-            Self::Pickle => Ok(pickle::dumps(value)),
+            Self::Pickle => Ok(pickle::dumps_protocol(value, pickle_protocol)),
             Self::Json => json::dumps(value),
             Self::Postcard => Ok(postcard::dumps(value)),
         }

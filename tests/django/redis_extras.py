@@ -147,11 +147,12 @@ elif mode == "read":
                 value = caches[name].get(f"{side}-{key}", "<missing>")
                 seen[f"{side}-{key}"] = repr(value)
         out[name] = seen
-    out["json_raw"] = {
-        f"{side}-{key}": base64.b64encode(raw.get(f"json:1:{side}-{key}") or b"").decode()
-        for side in ("edgecache", "django")
-        for key in SAMPLES
-    }
+    for name in ("json", "pickle"):
+        out[f"{name}_raw"] = {
+            f"{side}-{key}": base64.b64encode(raw.get(f"{name}:1:{side}-{key}") or b"").decode()
+            for side in ("edgecache", "django")
+            for key in SAMPLES
+        }
     print(json.dumps(out))
 else:
     sys.exit(f"unknown mode {mode}")
