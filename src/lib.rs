@@ -58,6 +58,8 @@ pub mod python;
 pub mod replay;
 pub mod seam;
 pub mod settings;
+pub mod stampede;
+pub mod stats;
 pub mod store;
 mod sync;
 mod value;
