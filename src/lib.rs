@@ -63,6 +63,7 @@ pub mod stats;
 pub mod store;
 mod sync;
 mod value;
+pub mod warm;
 
 pub use blocking::{Blocking, now_or_never};
 pub use cache::Cache;

@@ -530,7 +530,7 @@ async fn store<E: From<CacheError>>(
     }
     let timeout = match seconds {
         Some(seconds) => jittered(seconds),
-        None => options.timeout.clone(),
+        None => options.timeout,
     };
     cache
         .add(
