@@ -163,6 +163,10 @@ class SyncCache {
   inspect(options) {
     return this.#h.inspect(options?.detail === 'count');
   }
+  /** Counters, latency of awaited storage operations and stampede figures (docs/stats.md). */
+  stats() {
+    return this.#h.stats();
+  }
 }
 
 /** One cache alias: Django's cache API, every method returning a Promise. */
@@ -262,6 +266,10 @@ class Cache {
     const countOnly = options?.detail === 'count';
     if (this.#sync) return this.#h.inspect(countOnly);
     return this.#h.inspect_async(countOnly);
+  }
+  /** Counters, latency of awaited storage operations and stampede figures (docs/stats.md). */
+  async stats() {
+    return this.#h.stats_async();
   }
 
   // Django's async twins, where Django's async method behaves differently from its sync one
