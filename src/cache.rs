@@ -97,6 +97,13 @@ impl Cache {
         self.stampede.config()
     }
 
+    /// Makes concurrent `get_or_set` waiters poll the leader's result with the runtime's sleep
+    /// instead of being woken by it (workerd, where one request must not resume another);
+    /// without a sleep they then compute themselves, as in Django. See docs/stampede.md.
+    pub fn wait_by_polling(&self, polling: bool) {
+        self.stampede.set_polling(polling);
+    }
+
     /// Reseeds the `TIMEOUT_JITTER` generator from a runtime's random source.
     pub fn seed_jitter(&self, seed: u64) {
         self.stampede.reseed(seed);

@@ -224,6 +224,8 @@ pub(crate) struct Stampede {
     flights: Mutex<BTreeMap<String, Arc<Flight>>>,
     rng: AtomicU64,
     counters: Counters,
+    /// Whether waiters poll the in-flight entry instead of being woken (`wait_by_polling`).
+    polling: core::sync::atomic::AtomicBool,
 }
 
 impl Stampede {
@@ -236,12 +238,24 @@ impl Stampede {
             flights: Mutex::new(BTreeMap::new()),
             rng: AtomicU64::new(seed),
             counters: Counters::default(),
+            polling: core::sync::atomic::AtomicBool::new(false),
         }
     }
 
     /// The settings in force.
     pub(crate) fn config(&self) -> &StampedeConfig {
         &self.config
+    }
+
+    /// Makes waiters poll (every `STAMPEDE_LOCK_POLL` seconds, with the runtime's sleep)
+    /// instead of being woken by the leader: for runtimes where one request must not resume
+    /// another's task (workerd). Without a sleep, they then compute as Django would.
+    pub(crate) fn set_polling(&self, polling: bool) {
+        self.polling.store(polling, Ordering::Relaxed);
+    }
+
+    fn polls(&self) -> bool {
+        self.polling.load(Ordering::Relaxed)
     }
 
     /// Reseeds the jitter generator (a runtime with a better random source calls this).
@@ -417,17 +431,27 @@ where
     let flight_key = python::repr(&cache.make_key(key.clone(), version)?);
     let leader = loop {
         match stampede.join(&flight_key) {
-            Role::Leader(leader) => break leader,
+            Role::Leader(leader) => break Some(leader),
             Role::Follower(flight) => {
                 if let Some(stale) = stale {
                     bump(&stampede.counters.stale_served);
                     return Ok(stale);
                 }
-                if let Some(value) = Wait(flight).await {
-                    bump(&stampede.counters.coalesced);
-                    return Ok(value);
+                let outcome = if stampede.polls() {
+                    poll_flight(&flight, stampede.config.lock_poll, sleep).await
+                } else {
+                    Some(Wait(flight).await)
+                };
+                match outcome {
+                    Some(Some(value)) => {
+                        bump(&stampede.counters.coalesced);
+                        return Ok(value);
+                    }
+                    // The leader failed: take its place (or follow whoever did).
+                    Some(None) => {}
+                    // Cannot wait here: compute alongside the leader, as Django would.
+                    None => break None,
                 }
-                // The leader failed: take its place (or follow whoever did).
             }
         }
     };
@@ -453,7 +477,7 @@ where
             if let Some(stale) = stale {
                 // Another process is refreshing: serve the stale value meanwhile.
                 bump(&stampede.counters.stale_served);
-                leader.finish(Some(stale.clone()));
+                finish(leader, Some(stale.clone()));
                 return Ok(stale);
             }
             if cache.now() >= deadline || !sleep.sleep(stampede.config.lock_poll).await {
@@ -465,7 +489,7 @@ where
                 cache.get(key.clone(), with_version(version)).await?,
             ) {
                 let (Found::Fresh(value) | Found::Stale(value)) = found;
-                leader.finish(Some(value.clone()));
+                finish(leader, Some(value.clone()));
                 return Ok(value);
             }
         }
@@ -483,12 +507,32 @@ where
     }
     match stored {
         Ok(value) => {
-            leader.finish(Some(value.clone()));
+            finish(leader, Some(value.clone()));
             Ok(value)
         }
         Err(error) => {
             drop(leader);
             Err(error)
+        }
+    }
+}
+
+fn finish(leader: Option<Leader<'_>>, result: Option<Value>) {
+    if let Some(leader) = leader {
+        leader.finish(result);
+    }
+}
+
+/// Waits for a leader by polling its flight every `interval` seconds with the runtime's sleep
+/// (no waker crosses from the leader's task to this one); `None` if this runtime cannot
+/// sleep.
+async fn poll_flight<S: Sleep>(flight: &Flight, interval: f64, sleep: &S) -> Option<Option<Value>> {
+    loop {
+        if let Some(result) = flight.0.lock().result.clone() {
+            return Some(result);
+        }
+        if !sleep.sleep(interval).await {
+            return None;
         }
     }
 }

@@ -294,3 +294,50 @@ fn stats_report_counts_hits_misses_sets_deletes_and_culls() {
     );
     assert_eq!(report.latency.count, 0, "locmem is never timed");
 }
+
+/// A sleep that yields to the round-robin once.
+struct YieldSleep;
+
+impl edgecache::stampede::Sleep for YieldSleep {
+    async fn sleep(&self, _seconds: f64) -> bool {
+        YieldTimes(1).await;
+        true
+    }
+}
+
+#[test]
+fn polling_waiters_coalesce_with_a_sleep_and_compute_without_one() {
+    let (caches, _) = caches("");
+    let cache = caches.default_cache().unwrap();
+    cache.wait_by_polling(true);
+    let calls = Rc::new(Cell::new(0));
+    let compute = |calls: Rc<Cell<i32>>| {
+        move || async move {
+            calls.set(calls.get() + 1);
+            YieldTimes(5).await;
+            Ok::<_, CacheError>(Value::from("v"))
+        }
+    };
+    let futures = (0..10)
+        .map(|_| {
+            Box::pin(cache.get_or_set_sleeping(
+                "polled",
+                compute(calls.clone()),
+                Options::DEFAULT,
+                &YieldSleep,
+            )) as Pin<Box<dyn Future<Output = Result<Value, CacheError>>>>
+        })
+        .collect();
+    assert!(run_all(futures).iter().all(|r| r == &Ok(Value::from("v"))));
+    assert_eq!(calls.get(), 1);
+    // No sleep: nobody waits, each computes and Django's add keeps the first value.
+    let calls = Rc::new(Cell::new(0));
+    let futures = (0..4)
+        .map(|_| {
+            Box::pin(cache.get_or_set_async("unslept", compute(calls.clone()), Options::DEFAULT))
+                as Pin<Box<dyn Future<Output = Result<Value, CacheError>>>>
+        })
+        .collect();
+    assert!(run_all(futures).iter().all(|r| r == &Ok(Value::from("v"))));
+    assert_eq!(calls.get(), 4);
+}

@@ -38,6 +38,16 @@ impl Sleep for TimerSleep {
     }
 }
 
+/// Whether this is workerd (`navigator.userAgent`, as Cloudflare documents it), where one
+/// request must not resume another's task.
+fn is_workerd() -> bool {
+    Reflect::get(&js_sys::global(), &JsValue::from_str("navigator"))
+        .and_then(|navigator| Reflect::get(&navigator, &JsValue::from_str("userAgent")))
+        .ok()
+        .and_then(|agent| agent.as_string())
+        .is_some_and(|agent| agent == "Cloudflare-Workers")
+}
+
 /// `getOrSet` through stampede protection: the Promise face lets lock waiters sleep, the
 /// synchronous face cannot wait and computes at once.
 pub(super) async fn get_or_set<F, Fut>(
@@ -51,6 +61,9 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<Value, Thrown>>,
 {
+    if is_workerd() {
+        cache.wait_by_polling(true);
+    }
     if wait {
         cache
             .get_or_set_sleeping(key, compute, options, &TimerSleep)

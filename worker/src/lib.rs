@@ -32,6 +32,7 @@ pub mod json;
 pub mod kv;
 #[cfg(feature = "service")]
 mod service;
+pub mod warm;
 
 /// The message of a JavaScript exception (or its string form).
 pub(crate) fn js_message(value: &wasm_bindgen::JsValue) -> String {
