@@ -417,6 +417,10 @@ class Session {
   async inspect(alias = 'default') {
     return this.#s.inspect(String(alias));
   }
+  /** `stats()` of `alias`: counters, latency and stampede figures (docs/stats.md). */
+  async stats(alias = 'default') {
+    return this.#s.stats(String(alias));
+  }
   /** Django's `createcachetable` for the db aliases. */
   async createCacheTables() {
     return this.#s.create_tables();

@@ -271,6 +271,8 @@ export interface Session {
   run(op: string | object): Promise<SessionResult>;
   runLine(line: string): Promise<SessionResult | undefined>;
   inspect(alias?: string): Promise<Inspection>;
+  /** `stats()` of `alias` (docs/stats.md). */
+  stats(alias?: string): Promise<StatsReport>;
   createCacheTables(): Promise<Array<{ table: string; created: boolean }>>;
 }
 

@@ -78,7 +78,7 @@ where
 /// `{ backend, hits, misses, sets, deletes, culled, latency: { count, meanMs, maxMs,
 /// buckets: [{ leMs, count }] }, stampede: { computed, coalesced, staleServed, lockWaits,
 /// lockTimeouts } }`.
-fn report_js(report: &StatsReport) -> JsValue {
+pub(super) fn report_js(report: &StatsReport) -> JsValue {
     let out = Object::new();
     set_field(&out, "backend", report.backend.into());
     let c = report.counters;
