@@ -164,6 +164,10 @@ class SyncCache {
   inspect(options) {
     return this.#h.inspect(options?.detail === 'count');
   }
+  /** Counters, latency of awaited storage operations and stampede figures (docs/stats.md). */
+  stats() {
+    return this.#h.stats();
+  }
 }
 
 /** One cache alias: Django's cache API, every method returning a Promise. */
@@ -266,6 +270,10 @@ class Cache {
     const countOnly = options?.detail === 'count';
     if (this.#sync) return this.#h.inspect(countOnly);
     return this.#h.inspect_async(countOnly);
+  }
+  /** Counters, latency of awaited storage operations and stampede figures (docs/stats.md). */
+  async stats() {
+    return this.#h.stats_async();
   }
 
   // Django's async twins, where Django's async method behaves differently from its sync one
@@ -412,6 +420,10 @@ class Session {
   /** `inspect()` of `alias` on the virtual clock. */
   async inspect(alias = 'default') {
     return this.#s.inspect(String(alias));
+  }
+  /** `stats()` of `alias`: counters, latency and stampede figures (docs/stats.md). */
+  async stats(alias = 'default') {
+    return this.#s.stats(String(alias));
   }
   /** Django's `createcachetable` for the db aliases. */
   async createCacheTables() {

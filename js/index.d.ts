@@ -49,6 +49,25 @@ export interface Stats {
   culled: number;
 }
 
+/** `stats()`: counters, latency of awaited storage operations, stampede figures. */
+export interface StatsReport extends Stats {
+  backend: string;
+  latency: {
+    count: number;
+    meanMs: number;
+    maxMs: number;
+    /** Operations that took at most `leMs` (the last bound is `Infinity`). */
+    buckets: { leMs: number; count: number }[];
+  };
+  stampede: {
+    computed: number;
+    coalesced: number;
+    staleServed: number;
+    lockWaits: number;
+    lockTimeouts: number;
+  };
+}
+
 export interface CullReport {
   at: number;
   reason: 'clear-all' | 'least-recently-used';
@@ -112,6 +131,8 @@ export interface SyncCache {
   /** The expiry (Unix seconds) the backend would store for `timeout`; `null` never. */
   getBackendTimeout(timeout?: Timeout): number | null;
   inspect(options?: InspectOptions): Inspection;
+  /** Counters, latency and stampede protection's figures (docs/stats.md). */
+  stats(): StatsReport;
 }
 
 type Promised<T> = {
@@ -250,6 +271,8 @@ export interface Session {
   run(op: string | object): Promise<SessionResult>;
   runLine(line: string): Promise<SessionResult | undefined>;
   inspect(alias?: string): Promise<Inspection>;
+  /** `stats()` of `alias` (docs/stats.md). */
+  stats(alias?: string): Promise<StatsReport>;
   createCacheTables(): Promise<Array<{ table: string; created: boolean }>>;
 }
 

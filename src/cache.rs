@@ -46,6 +46,14 @@ pub struct Cache {
     /// django-redis's `IGNORE_EXCEPTIONS`: a server that cannot be reached reads as a miss and
     /// drops writes (with a warning) instead of raising.
     ignore_exceptions: bool,
+    /// Stampede protection for `get_or_set` (`src/stampede.rs`).
+    stampede: crate::stampede::Stampede,
+    /// The clock stampede protection reads, and latency's clock on backends that await
+    /// storage (`with_stampede`).
+    clock: Option<crate::stats::StatsClock>,
+    /// Whether operations are timed (backends that do I/O only, never the in-memory ones).
+    timed: bool,
+    latency: crate::stats::Latency,
 }
 
 impl Cache {
@@ -58,6 +66,83 @@ impl Cache {
             warnings: Mutex::new(Vec::new()),
             counters: Counters::default(),
             ignore_exceptions: false,
+            stampede: crate::stampede::Stampede::new(Default::default(), None, 0),
+            clock: None,
+            timed: false,
+            latency: crate::stats::Latency::default(),
+        }
+    }
+
+    /// Stampede protection's settings (`get_or_set`), the alias's default timeout in seconds
+    /// (`None`: never) and the clock; operations that await storage are timed from now on.
+    pub fn with_stampede(
+        mut self,
+        config: crate::stampede::StampedeConfig,
+        default_timeout: Option<f64>,
+        clock: alloc::sync::Arc<dyn crate::clock::Clock>,
+    ) -> Self {
+        let seed = clock.now().to_bits() ^ self.alias.len() as u64;
+        self.stampede = crate::stampede::Stampede::new(config, default_timeout, seed);
+        self.timed = self.backend.in_memory().is_none();
+        self.clock = Some(crate::stats::StatsClock(clock));
+        self
+    }
+
+    pub(crate) fn stampede(&self) -> &crate::stampede::Stampede {
+        &self.stampede
+    }
+
+    /// Stampede protection's settings in force.
+    pub fn stampede_config(&self) -> &crate::stampede::StampedeConfig {
+        self.stampede.config()
+    }
+
+    /// Makes concurrent `get_or_set` waiters poll the leader's result with the runtime's sleep
+    /// instead of being woken by it (workerd, where one request must not resume another);
+    /// without a sleep they then compute themselves, as in Django. See docs/stampede.md.
+    pub fn wait_by_polling(&self, polling: bool) {
+        self.stampede.set_polling(polling);
+    }
+
+    /// Reseeds the `TIMEOUT_JITTER` generator from a runtime's random source.
+    pub fn seed_jitter(&self, seed: u64) {
+        self.stampede.reseed(seed);
+    }
+
+    /// The clock's time (0 when this cache was built without one).
+    pub(crate) fn now(&self) -> f64 {
+        self.clock.as_ref().map_or(0.0, |clock| clock.0.now())
+    }
+
+    /// Awaits a storage operation, timing it where this backend does I/O.
+    async fn timed<T>(&self, operation: impl core::future::Future<Output = T>) -> T {
+        match (&self.clock, self.timed) {
+            (Some(clock), true) => {
+                let start = clock.0.now();
+                let out = operation.await;
+                self.latency.record(clock.0.now() - start);
+                out
+            }
+            _ => operation.await,
+        }
+    }
+
+    /// Counters, the latency of operations that awaited storage, and stampede protection's
+    /// counters (the store's cull count comes from a count-only inspection).
+    pub async fn stats_report(&self) -> crate::stats::StatsReport {
+        let culled = self
+            .backend
+            .inspect(Detail::Count)
+            .await
+            .map_or(0, |inspection| inspection.stats.culled);
+        crate::stats::StatsReport {
+            backend: self.backend.name(),
+            counters: Stats {
+                culled,
+                ..self.stats()
+            },
+            latency: self.latency.snapshot(),
+            stampede: self.stampede.stats(),
         }
     }
 
@@ -230,7 +315,7 @@ impl Cache {
     ) -> Result<Option<Value>, CacheError> {
         let mut buffer = KeyBuffer::new();
         let full = self.full_key(key, version, &mut buffer)?;
-        let found = self.absorb(self.backend.get(full).await, None)?;
+        let found = self.absorb(self.timed(self.backend.get(full)).await, None)?;
         self.count_read(&found);
         Ok(found)
     }
@@ -286,7 +371,7 @@ impl Cache {
     ) -> Result<(), CacheError> {
         let mut buffer = KeyBuffer::new();
         let full = self.full_key(key, version, &mut buffer)?;
-        self.absorb(self.backend.set(full, value, timeout).await, ())?;
+        self.absorb(self.timed(self.backend.set(full, value, timeout)).await, ())?;
         Counters::bump(&self.counters.sets);
         Ok(())
     }
@@ -342,7 +427,10 @@ impl Cache {
         } else {
             let mut buffer = KeyBuffer::new();
             let full = self.full_key(key, version, &mut buffer)?;
-            self.absorb(self.backend.add(full, value, timeout).await, false)?
+            self.absorb(
+                self.timed(self.backend.add(full, value, timeout)).await,
+                false,
+            )?
         };
         if stored {
             Counters::bump(&self.counters.sets);
@@ -359,7 +447,10 @@ impl Cache {
         let key = key.into();
         let mut buffer = KeyBuffer::new();
         let full = self.full_key(&key, options.version.as_ref(), &mut buffer)?;
-        self.absorb(self.backend.touch(full, options.timeout).await, false)
+        self.absorb(
+            self.timed(self.backend.touch(full, options.timeout)).await,
+            false,
+        )
     }
 
     /// API-7: removes the entry; returns whether one was there.
@@ -374,7 +465,7 @@ impl Cache {
     async fn delete_raw(&self, key: &Key<'_>, version: Option<&Value>) -> Result<bool, CacheError> {
         let mut buffer = KeyBuffer::new();
         let full = self.full_key(key, version, &mut buffer)?;
-        let removed = self.absorb(self.backend.delete(full).await, false)?;
+        let removed = self.absorb(self.timed(self.backend.delete(full)).await, false)?;
         if removed {
             Counters::bump(&self.counters.deletes);
         }
@@ -398,7 +489,7 @@ impl Cache {
     ) -> Result<bool, CacheError> {
         let mut buffer = KeyBuffer::new();
         let full = self.full_key(key, version, &mut buffer)?;
-        self.absorb(self.backend.has_key(full).await, false)
+        self.absorb(self.timed(self.backend.has_key(full)).await, false)
     }
 
     /// `key in cache`: `has_key` with the default version (API-8).
@@ -442,7 +533,10 @@ impl Cache {
         }
         let mut buffer = KeyBuffer::new();
         let full = self.full_key(&key, version, &mut buffer)?;
-        let value = self.absorb(self.backend.incr(full, &delta).await, Value::None)?;
+        let value = self.absorb(
+            self.timed(self.backend.incr(full, &delta)).await,
+            Value::None,
+        )?;
         Counters::bump(&self.counters.sets);
         Ok(value)
     }
@@ -511,15 +605,27 @@ impl Cache {
         Fut: core::future::Future<Output = Result<Value, E>>,
         E: From<CacheError>,
     {
-        let key = key.into();
-        let version = options.version.as_ref();
-        if let Some(found) = self.get_raw(&key, version).await? {
-            return Ok(found);
-        }
-        let value = compute().await?;
-        self.add_raw(&key, value.clone(), options.timeout, version)
-            .await?;
-        Ok(self.get_raw(&key, version).await?.unwrap_or(value))
+        // Stampede protection (`src/stampede.rs`) around API-4's get, compute, add, get.
+        let sleep = crate::stampede::NoSleep;
+        crate::stampede::get_or_set(self, key.into(), compute, options, &sleep).await
+    }
+
+    /// [`Cache::get_or_set_async`] whose callers, finding another process's stampede lock
+    /// held (`STAMPEDE_LOCK_TIMEOUT`), poll with `sleep` instead of computing at once.
+    pub async fn get_or_set_sleeping<'k, F, Fut, E, S>(
+        &self,
+        key: impl Into<Key<'k>>,
+        compute: F,
+        options: Options,
+        sleep: &S,
+    ) -> Result<Value, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: core::future::Future<Output = Result<Value, E>>,
+        E: From<CacheError>,
+        S: crate::stampede::Sleep,
+    {
+        crate::stampede::get_or_set(self, key.into(), compute, options, sleep).await
     }
 
     /// API-5: the found entries as `(raw key, value)` pairs; duplicates collapse as in a
@@ -546,7 +652,7 @@ impl Cache {
             }
         }
         let fulls: Vec<String> = key_map.iter().map(|(full, _)| full.clone()).collect();
-        let rows = self.absorb(self.backend.get_many(&fulls).await, Vec::new())?;
+        let rows = self.absorb(self.timed(self.backend.get_many(&fulls)).await, Vec::new())?;
         let mut found: Vec<(Value, Value)> = Vec::new();
         for (full, value) in rows {
             if let Some((_, raw)) = key_map.iter().find(|(existing, _)| *existing == full) {
@@ -635,7 +741,8 @@ impl Cache {
             }
         }
         let failed = self.absorb(
-            self.backend.set_many(&safe, options.timeout).await,
+            self.timed(self.backend.set_many(&safe, options.timeout))
+                .await,
             Vec::new(),
         )?;
         self.counters.sets.fetch_add(
@@ -671,7 +778,7 @@ impl Cache {
                     .to_owned_key(),
             );
         }
-        self.absorb(self.backend.delete_many(&fulls).await, ())
+        self.absorb(self.timed(self.backend.delete_many(&fulls)).await, ())
     }
 
     /// `BaseCache.delete_many`: one `delete` per key.

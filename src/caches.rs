@@ -323,7 +323,10 @@ fn build_cache(
         BackendKind::Redis(_) | BackendKind::Memcached(_) | BackendKind::FileBased
     ) && config.option("IGNORE_EXCEPTIONS")
         == Some(&crate::value::Value::Bool(true));
-    Ok(Cache::new(config.alias.clone(), keys, backend).ignoring_exceptions(ignore_exceptions))
+    let stampede = crate::stampede::StampedeConfig::from_options(&config.options);
+    Ok(Cache::new(config.alias.clone(), keys, backend)
+        .ignoring_exceptions(ignore_exceptions)
+        .with_stampede(stampede, default_timeout, clock.clone()))
 }
 
 #[cfg(edgecache_storage_backends)]

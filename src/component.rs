@@ -387,6 +387,32 @@ impl GuestCache for CacheResource {
         self.reply(|c| ready(c.adelete_many(decode_all(keys)?, options(opts)?)))
     }
 
+    fn stats_report(&self) -> api::StatsReport {
+        let report = crate::now_or_never(self.cache().stats_report())
+            .expect("in-memory stats are ready at once");
+        let (c, l, s) = (report.counters, report.latency, report.stampede);
+        api::StatsReport {
+            backend: report.backend.into(),
+            counters: api::Stats {
+                hits: c.hits,
+                misses: c.misses,
+                sets: c.sets,
+                deletes: c.deletes,
+                culled: c.culled,
+            },
+            latency_count: l.count,
+            latency_mean_ms: l.mean_ms,
+            latency_max_ms: l.max_ms,
+            stampede: api::StampedeStats {
+                computed: s.computed,
+                coalesced: s.coalesced,
+                stale_served: s.stale_served,
+                lock_waits: s.lock_waits,
+                lock_timeouts: s.lock_timeouts,
+            },
+        }
+    }
+
     fn inspect(&self, detail: api::Detail) -> Result<api::Inspection, api::Error> {
         let detail = match detail {
             api::Detail::Full => Detail::Full,

@@ -43,6 +43,7 @@ mod fetch;
 mod http;
 mod session;
 mod sql;
+mod stampede;
 
 /// 2^53: JavaScript numbers are exact integers up to here.
 const MAX_SAFE: i128 = 9_007_199_254_740_992;
@@ -683,7 +684,7 @@ mod ops {
             };
             to_value(&produced, "value").map_err(Thrown::Js)
         };
-        match h.cache().get_or_set_async(key, compute, o).await {
+        match stampede::get_or_set(h.cache(), key, compute, o, wait).await {
             Ok(value) => h.finish(Ok(to_js(&value))),
             Err(Thrown::Cache(e)) => h.finish(Err(e)),
             Err(Thrown::Js(js)) => {

@@ -60,9 +60,12 @@ pub mod python;
 pub mod replay;
 pub mod seam;
 pub mod settings;
+pub mod stampede;
+pub mod stats;
 pub mod store;
 mod sync;
 mod value;
+pub mod warm;
 
 pub use blocking::{Blocking, now_or_never};
 pub use cache::Cache;

@@ -548,6 +548,9 @@ fn parse_alias(alias: &str, node: &Node) -> Result<CacheConfig, SettingsError> {
 
 /// Options whose type later backends rely on are checked here, so a typo fails at load time.
 fn check_option(alias: &str, name: &str, value: &Node) -> Result<(), SettingsError> {
+    if crate::stampede::OPTION_NAMES.contains(&name) {
+        return crate::stampede::check_option(alias, name, value);
+    }
     let field = format!("OPTIONS.{name}");
     let ok = match name {
         "IGNORE_EXCEPTIONS" => matches!(value.kind, NodeKind::Bool(_)),

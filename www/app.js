@@ -342,6 +342,16 @@ function oracleRepr(value) {
   return pyRepr(value);
 }
 
+/** The Worker's GET stats result (snake_case) in the npm package's `stats()` shape. */
+function fromWorkerStats(r) {
+  if (!r) return undefined;
+  const s = r.stampede;
+  return {
+    latency: { count: r.latency.count, meanMs: r.latency.mean_ms, maxMs: r.latency.max_ms },
+    stampede: { computed: s.computed, coalesced: s.coalesced, staleServed: s.stale_served, lockWaits: s.lock_waits },
+  };
+}
+
 /** The Worker's inspection (snake_case JSON) in the shape the tables draw. */
 function fromWorkerInspection(i) {
   const cull = i.last_cull;
@@ -370,7 +380,8 @@ async function refreshRemote() {
     const backend = `${info?.backend ?? '?'} on the Worker`;
     const { status, body } = await workerRequest(`api/caches/${encodeURIComponent(alias)}/inspect`);
     if (status === 200 && body && !body.error) {
-      views.set(alias, { backend, inspection: fromWorkerInspection(body) });
+      const stats = await workerRequest(`api/caches/${encodeURIComponent(alias)}/stats`);
+      views.set(alias, { backend, inspection: fromWorkerInspection(body), stats: fromWorkerStats(stats.body?.result) });
     } else {
       const error = body?.error ?? {};
       views.set(alias, { backend, error: { name: error.type ?? 'Error', message: error.message ?? `HTTP ${status}` } });
@@ -446,7 +457,7 @@ async function refresh() {
     let view;
     try {
       const backend = session.backend(alias);
-      view = { backend, inspection: await session.inspect(alias) };
+      view = { backend, inspection: await session.inspect(alias), stats: await session.stats(alias) };
       const { hits, misses } = view.inspection.stats;
       sample[alias] = { count: view.inspection.count, hitRate: hits + misses ? hits / (hits + misses) : null };
     } catch (error) {
@@ -588,7 +599,26 @@ function renderChart() {
     if (rates) add('polyline', { points: rates, fill: 'none', stroke: color, 'stroke-width': 1.5, 'stroke-dasharray': '4 3' });
   });
   const legend = el('ul', { class: 'legend' }, aliases.map((alias, k) => el('li', {}, el('span', { class: 'swatch', style: `background:${COLORS[k % COLORS.length]}` }), `${alias}: entries (solid), hit rate (dashed)`)));
-  chart.replaceChildren(svg, legend);
+  chart.replaceChildren(svg, legend, statsTable(state.target === 'worker' ? state.remoteViews : state.views));
+}
+
+/** Each alias's `stats()`: latency of operations that awaited storage, stampede figures. */
+function statsTable(views) {
+  const columns = [
+    ['awaited ops', (s) => s.latency.count],
+    ['mean ms', (s) => s.latency.meanMs.toFixed(2)],
+    ['max ms', (s) => s.latency.maxMs.toFixed(2)],
+    ['get_or_set computed', (s) => s.stampede.computed],
+    ['coalesced', (s) => s.stampede.coalesced],
+    ['stale served', (s) => s.stampede.staleServed],
+  ];
+  const rows = [...views].filter(([, view]) => view.stats).map(([alias, view]) => el('tr', { 'data-alias': alias },
+    el('th', { scope: 'row' }, alias),
+    columns.map(([name, get]) => el('td', { class: 'num', 'data-stat': name }, String(get(view.stats))))));
+  return el('table', { class: 'stats', id: 'stats-table' },
+    el('caption', {}, 'stats(): operations that awaited storage (on the virtual clock they take 0 ms) and stampede protection (docs/stats.md)'),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'alias'), columns.map(([name]) => el('th', { scope: 'col' }, name)))),
+    el('tbody', {}, rows));
 }
 
 // ----- the operation forms -----

@@ -51,9 +51,43 @@ usage:
   edgecache createcachetable [--settings FILE] [--database PATH] [--dry-run] [--verbosity N] [TABLE ...]
       Creates the db backend's tables in a SQLite file (default: db.sqlite3) exactly as
       Django's `manage.py createcachetable` does: the TABLEs given, or every db alias's LOCATION.
+  edgecache warm --settings FILE --from FILE.jsonl [--alias A] [--database PATH]
+                 [--bridge URL --token T]
+      Stores the entries of a JSONL file ({\"key\": .., \"value\": .., \"timeout\": ..,
+      \"version\": ..} a line; '-' is stdin) in alias A (default: default). Bad lines are
+      reported with their line numbers on stderr and the good ones stored; progress on
+      stderr for long runs; exit status 2 if any line was not stored. redis and memcached
+      aliases go through --bridge, or a bridge started in-process in front of their LOCATION.
+      See docs/stats.md.
   edgecache check-settings FILE
       Reads a CACHES setting and prints each alias as edgecache understands it.
   edgecache --version";
+
+mod warm;
+
+fn cmd_warm(args: &[String]) -> Result<(), String> {
+    let (options, positional) = split_options(
+        args,
+        &["settings", "from", "alias", "database", "bridge", "token"],
+    )?;
+    if let Some(extra) = positional.first() {
+        return Err(format!("warm takes no argument {extra:?}; see --help"));
+    }
+    if option(&options, "settings").is_none() {
+        return Err("warm needs --settings FILE".into());
+    }
+    let from = option(&options, "from").ok_or("warm needs --from FILE.jsonl")?;
+    let settings = load_settings(&options)?;
+    let bridge =
+        option(&options, "bridge").map(|url| (url, option(&options, "token").unwrap_or("")));
+    warm::run(
+        &settings,
+        stores(&settings, &options)?,
+        option(&options, "alias").unwrap_or("default"),
+        from,
+        bridge,
+    )
+}
 
 const EXAMPLE_SETTINGS: &str = include_str!("../../examples/caches.py");
 
@@ -65,6 +99,7 @@ fn main() -> ExitCode {
         Some("run") => cmd_run(&args[1..]),
         Some("check-settings") => cmd_check_settings(&args[1..]),
         Some("createcachetable") => cmd_createcachetable(&args[1..]),
+        Some("warm") => cmd_warm(&args[1..]),
         Some("--version" | "-V") => {
             println!("edgecache {}", env!("CARGO_PKG_VERSION"));
             Ok(())

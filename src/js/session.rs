@@ -191,6 +191,17 @@ impl Session {
         })
     }
 
+    /// `cache.stats()` of `alias`: counters, latency and stampede figures (docs/stats.md).
+    pub fn stats(&self, alias: &str) -> Promise {
+        let caches = self.caches.clone();
+        let hooks = self.hooks.clone();
+        let alias = String::from(alias);
+        future_to_promise(async move {
+            let cache = caches.get(&alias).map_err(|e| hooks.error(&e))?;
+            Ok(super::stampede::report_js(&cache.stats_report().await))
+        })
+    }
+
     /// Django's `createcachetable` for the db aliases; resolves to `[{ table, created }]`.
     pub fn create_tables(&self) -> Promise {
         future_to_promise(create_tables(

@@ -116,3 +116,20 @@ test('aliases naming one LOCATION share a store', () => {
   ok(caches.cache('default').set(encode('k'), encode(1), DEFAULTS));
   assert.equal(decode(ok(caches.cache('other').get(encode('k'), DEFAULTS)).val), 1);
 });
+
+test('statsReport counts get-or-set computations; TIMEOUT_JITTER applies', () => {
+  const settings = "{'default': {'BACKEND': 'locmem', 'TIMEOUT': 100, 'OPTIONS': {'TIMEOUT_JITTER': 0.5, 'JITTER_SEED': 3}}}";
+  const cache = api.Cache.open(settings, 'default');
+  for (let i = 0; i < 2; i++) ok(cache.getOrSet(encode('k'), encode(i), DEFAULTS));
+  const report = cache.statsReport();
+  assert.equal(report.backend, 'locmem');
+  assert.equal(report.stampede.computed, 1n);
+  assert.equal(report.counters.hits, 2n); // the second call, and the first one's read-back
+  assert.equal(report.latencyCount, 0n);
+  const ttl = cache.inspect('full').entries[0].timeToLive;
+  assert.ok(ttl >= 50 && ttl < 100, String(ttl));
+  assert.throws(
+    () => api.Cache.open("{'default': {'BACKEND': 'locmem', 'OPTIONS': {'STALE_GRACE': -1}}}", 'default'),
+    (error) => error.payload?.tag === 'settings',
+  );
+});

@@ -10,6 +10,8 @@
 //! | `GET /api/caches/<alias>/inspect` | entries (full key, value, time to live), counters, the last cull |
 //! | `POST /api/caches/<alias>/cleanup` | the scheduled KV cleanup, now |
 //! | `GET`/`POST /api/session` | the Django session of the request's cookie, read or changed ([`crate::session`]) |
+//! | `GET /api/caches/<alias>/stats` | counters, latency and stampede figures ([`crate::warm`]) |
+//! | `POST /api/caches/<alias>/warm` | store a batch of items ([`crate::warm`]) |
 //!
 //! Values use the conformance oracle's encoding (`{"$bytes": ...}`, `{"$tuple": [...]}`,
 //! `{"$float": "inf"}`). A result is `{"result": ..., "warnings": [...]}`; an exception is
@@ -361,6 +363,9 @@ async fn route(env: &worker::Env, state: &State, request: &ApiRequest) -> (u16, 
     if let Err(denied) = authorized(config, request) {
         return denied;
     }
+    if let Ok(caches) = state.caches() {
+        crate::warm::poll_mode(caches);
+    }
     match (method, &segments[..]) {
         ("GET", ["api", "caches"]) => match state.caches() {
             Ok(caches) => reply(200, aliases_view(caches)),
@@ -368,6 +373,20 @@ async fn route(env: &worker::Env, state: &State, request: &ApiRequest) -> (u16, 
         },
         ("GET", ["api", "caches", alias, "inspect"]) => inspect(state, alias, request).await,
         ("POST", ["api", "caches", alias, "cleanup"]) => cleanup(state, alias).await,
+        ("GET", ["api", "caches", alias, "stats"]) => {
+            match state.caches().and_then(|c| c.get(alias)) {
+                Ok(cache) => crate::warm::stats(alias, cache).await,
+                Err(error) => from_error(&error),
+            }
+        }
+        ("POST", ["api", "caches", alias, "warm"]) => match (
+            state.caches().and_then(|c| c.get(alias)),
+            parse_body(&request.body),
+        ) {
+            (Ok(cache), Ok(body)) => crate::warm::warm_batch(cache, &body).await,
+            (Err(error), _) => from_error(&error),
+            (_, Err(e)) => failure(400, "JSONDecodeError", &e),
+        },
         ("POST", ["api", "caches", alias, op]) => cache_op(state, alias, op, request).await,
         ("POST", ["api", "_test", rest @ ..]) | ("GET", ["api", "_test", rest @ ..])
             if config.test_clock.is_some() =>
@@ -413,6 +432,14 @@ fn index() -> Json {
         (
             "POST /api/session",
             "change and save it: {\"set\": {...}, \"delete\": [...]}",
+        ),
+        (
+            "GET /api/caches/<alias>/stats",
+            "counters, latency and stampede figures (this isolate)",
+        ),
+        (
+            "POST /api/caches/<alias>/warm",
+            "store a batch {\"items\": [{\"key\", \"value\", \"timeout\"}]}",
         ),
     ];
     Json::object([
@@ -649,6 +676,11 @@ async fn test_route(
 ) -> (u16, Json) {
     match rest {
         ["panic"] => panic!("a panic requested by /api/_test/panic"),
+        ["slow_get_or_set"] => match (state.caches(), parse_body(&request.body)) {
+            (Ok(caches), Ok(body)) => crate::warm::slow_get_or_set(caches, &body).await,
+            (Err(error), _) => from_error(&error),
+            (_, Err(e)) => failure(400, "JSONDecodeError", &e),
+        },
         ["op"] => {
             let Some(Engine::Test { session, .. }) = &state.engine else {
                 return failure(500, "RuntimeError", "no test session");

@@ -37,6 +37,7 @@ pub mod proxy;
 #[cfg(feature = "service")]
 mod service;
 pub mod session;
+pub mod warm;
 
 /// The message of a JavaScript exception (or its string form).
 pub(crate) fn js_message(value: &wasm_bindgen::JsValue) -> String {

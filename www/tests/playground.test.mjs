@@ -296,3 +296,20 @@ test('works offline once loaded (service worker)', { skip }, async (t) => {
   await page.context().setOffline(false);
   assert.deepEqual(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(p)), []);
 });
+
+test('the chart shows each alias\'s stats(): awaited operations and get_or_set computations', { skip }, async (t) => {
+  const { page, problems } = await open(t);
+  await paste(page, `CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "files": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": "stats-files"},
+}`);
+  await command(page, 'get_or_set a 1');
+  await command(page, 'get_or_set a 2');
+  await command(page, '@files set x 1');
+  await command(page, '@files get x');
+  const cell = (alias, stat) => page.locator(`#stats-table tr[data-alias="${alias}"] td[data-stat="${stat}"]`).textContent();
+  assert.equal(await cell('default', 'get_or_set computed'), '1');
+  assert.equal(await cell('default', 'awaited ops'), '0', 'locmem is never timed');
+  assert.ok(Number(await cell('files', 'awaited ops')) >= 2, 'IndexedDB operations are timed');
+  assert.deepEqual(problems, []);
+});
