@@ -9,6 +9,7 @@ use crate::error::{CacheError, Warning};
 use crate::expiry::Timeout;
 use crate::inspect::{Detail, Inspection, Stats};
 use crate::key::{self, FullKey, Key, KeyBuffer, KeyMaker};
+use crate::lru_map::Ticket;
 use crate::options::Options;
 use crate::python;
 use crate::sync::Mutex;
@@ -246,6 +247,44 @@ impl Cache {
         let found = self.absorb(backend.get_now(full), None)?;
         self.count_read(&found);
         Ok(found)
+    }
+
+    /// [`Cache::get`] of a str key with the cache's own version, on an in-memory backend,
+    /// plus a [`Ticket`] for the entry a hit read. The ticket is given only when the key drew
+    /// no warning (KEY-5: a key's warnings depend on nothing but the key and the settings,
+    /// so a key that drew none never will), so [`Cache::hit_ticket`] needs neither key nor
+    /// validation to answer the same `get` again.
+    pub fn get_ticketed(&self, key: &str) -> Result<(Option<Value>, Option<Ticket>), CacheError> {
+        let Some(backend) = self.backend.in_memory() else {
+            return Err(CacheError::WouldBlock);
+        };
+        let mut buffer = KeyBuffer::new();
+        let key = Key::Str(key);
+        let (full, warnings) =
+            self.keys
+                .make_valid_key(&key, None, self.backend.key_policy(), &mut buffer)?;
+        let clean = warnings.is_empty();
+        self.warn(warnings);
+        let (found, ticket) = backend.get_ticketed(full)?;
+        self.count_read(&found);
+        Ok((found, ticket.filter(|_| clean)))
+    }
+
+    /// The `get` that issued `ticket` again, as a hit (counted, the entry promoted) when the
+    /// entry it read is unchanged and live; `false` with nothing done or counted otherwise,
+    /// and the caller makes the full [`Cache::get`] (which applies the miss and expiry rules).
+    /// `now` is the backend's clock as the caller just read it, or `None` for the backend to
+    /// read it.
+    #[inline]
+    pub fn hit_ticket(&self, ticket: Ticket, now: Option<f64>) -> bool {
+        let hit = self
+            .backend
+            .in_memory()
+            .is_some_and(|backend| backend.hit_ticket(ticket, now));
+        if hit {
+            Counters::bump(&self.counters.hits);
+        }
+        hit
     }
 
     #[inline]

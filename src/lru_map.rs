@@ -24,10 +24,24 @@ const NIL: u32 = u32::MAX;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slot(u32);
 
+/// One entry as it was when it was read: its position and the stamp its last write gave it.
+/// It stays redeemable ([`LruMap::redeem`]) until the entry is written again, removed or
+/// moved (a removal moves the last node), and then never becomes redeemable again: stamps
+/// are never reused within a map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket {
+    /// The node's index.
+    pub index: u32,
+    /// The node's stamp (below 2^53, so JavaScript numbers carry it exactly).
+    pub stamp: u64,
+}
+
 struct Node<V> {
     key: String,
     value: V,
     hash: u64,
+    /// Which write of the map last stored `value` ([`Ticket`]).
+    stamp: u64,
     /// Towards the most recent end.
     prev: u32,
     /// Towards the least recent end.
@@ -44,6 +58,8 @@ pub struct LruMap<V> {
     /// Least recently used.
     back: u32,
     seed: u64,
+    /// The stamp of the last write.
+    stamp: u64,
 }
 
 impl<V> Default for LruMap<V> {
@@ -61,6 +77,7 @@ impl<V> LruMap<V> {
             front: NIL,
             back: NIL,
             seed: new_seed(),
+            stamp: 0,
         }
     }
 
@@ -101,9 +118,36 @@ impl<V> LruMap<V> {
         &self.nodes[slot.0 as usize].value
     }
 
-    /// The value at `slot`, to change in place.
+    /// The value at `slot`, to change in place (a write: its tickets lapse).
     pub fn value_mut(&mut self, slot: Slot) -> &mut V {
-        &mut self.nodes[slot.0 as usize].value
+        let stamp = self.next_stamp();
+        let node = &mut self.nodes[slot.0 as usize];
+        node.stamp = stamp;
+        &mut node.value
+    }
+
+    fn next_stamp(&mut self) -> u64 {
+        self.stamp += 1;
+        self.stamp
+    }
+
+    /// A ticket for the entry at `slot` as it is now.
+    #[inline]
+    pub fn ticket(&self, slot: Slot) -> Ticket {
+        Ticket {
+            index: slot.0,
+            stamp: self.nodes[slot.0 as usize].stamp,
+        }
+    }
+
+    /// The entry `ticket` was issued for, if it has not been written, removed or moved since:
+    /// a lookup without the key and without hashing.
+    #[inline]
+    pub fn redeem(&self, ticket: Ticket) -> Option<Slot> {
+        self.nodes
+            .get(ticket.index as usize)
+            .filter(|node| node.stamp == ticket.stamp)
+            .map(|_| Slot(ticket.index))
     }
 
     /// The value of `key`, recency unchanged.
@@ -130,6 +174,7 @@ impl<V> LruMap<V> {
             return;
         }
         let hash = self.hash(key);
+        let stamp = self.next_stamp();
         let index = u32::try_from(self.nodes.len()).unwrap_or(NIL);
         assert!(
             index != NIL,
@@ -139,6 +184,7 @@ impl<V> LruMap<V> {
             key: key.to_owned_key(),
             value,
             hash,
+            stamp,
             prev: NIL,
             next: NIL,
         });
@@ -424,6 +470,46 @@ mod tests {
         assert_eq!(map.len(), 3);
         map.clear();
         assert!(map.is_empty() && map.pop_lru().is_none());
+    }
+
+    #[test]
+    fn tickets_lapse_on_every_write_removal_and_move() {
+        let mut map = LruMap::new();
+        for n in 0..3 {
+            map.insert(KeyParts::new(":1:", &format!("{n}")), n);
+        }
+        let at = |map: &LruMap<i32>, key: &str| map.find(KeyParts::whole(key)).unwrap();
+        let first = map.ticket(at(&map, ":1:0"));
+        let last = map.ticket(at(&map, ":1:2"));
+        assert_eq!(map.redeem(first), Some(at(&map, ":1:0")));
+        map.promote(at(&map, ":1:0"));
+        assert_eq!(
+            map.redeem(first),
+            Some(at(&map, ":1:0")),
+            "promoting is not a write"
+        );
+        map.insert(KeyParts::whole(":1:0"), 10);
+        assert_eq!(map.redeem(first), None, "rewritten");
+        let rewritten = map.ticket(at(&map, ":1:0"));
+        *map.value_mut(at(&map, ":1:0")) = 20;
+        assert_eq!(map.redeem(rewritten), None, "changed in place");
+        map.pop(KeyParts::whole(":1:1"));
+        assert_eq!(
+            map.redeem(last),
+            None,
+            "moved into the removed node's place"
+        );
+        let moved = map.ticket(at(&map, ":1:2"));
+        map.pop(KeyParts::whole(":1:2"));
+        map.insert(KeyParts::whole(":1:9"), 9);
+        assert_eq!(map.redeem(moved), None, "removed, its index reused");
+        assert!(
+            map.redeem(Ticket {
+                index: 99,
+                stamp: moved.stamp
+            })
+            .is_none()
+        );
     }
 
     #[test]

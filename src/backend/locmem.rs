@@ -6,7 +6,7 @@ use crate::error::CacheError;
 use crate::expiry::{Timeout, generic_expiry};
 use crate::inspect::{CullReason, CullReport, Detail, EntryOrder, EntryView, Inspection, Stats};
 use crate::key::FullKey;
-use crate::lru_map::LruMap;
+use crate::lru_map::{LruMap, Ticket};
 use crate::python;
 use crate::sync::Mutex;
 use crate::value::Value;
@@ -195,18 +195,41 @@ impl LocMemCache {
 impl InMemory for LocMemCache {
     /// A live entry moves to the most-recent end; an expired one is deleted (LM-2, LM-4).
     fn get_now(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
+        self.get_ticketed(key).map(|(found, _)| found)
+    }
+
+    fn get_ticketed(
+        &self,
+        key: FullKey<'_>,
+    ) -> Result<(Option<Value>, Option<Ticket>), CacheError> {
         let now = self.clock.now();
         let mut state = self.store.state.lock();
         let entries = &mut state.entries;
         let Some(slot) = entries.find(key) else {
-            return Ok(None);
+            return Ok((None, None));
         };
         if entries.value(slot).is_expired(now) {
             entries.remove(slot);
-            return Ok(None);
+            return Ok((None, None));
         }
         entries.promote(slot);
-        Ok(Some(entries.value(slot).value.clone()))
+        let value = entries.value(slot).value.clone();
+        Ok((Some(value), Some(entries.ticket(slot))))
+    }
+
+    /// LM-2, LM-4 as in `get_now`: a live, unchanged entry moves to the most-recent end; an
+    /// expired one is left for the full `get` that follows to delete.
+    fn hit_ticket(&self, ticket: Ticket, now: Option<f64>) -> bool {
+        let now = now.unwrap_or_else(|| self.clock.now());
+        let mut state = self.store.state.lock();
+        let entries = &mut state.entries;
+        match entries.redeem(ticket) {
+            Some(slot) if !entries.value(slot).is_expired(now) => {
+                entries.promote(slot);
+                true
+            }
+            _ => false,
+        }
     }
 
     fn set_now(&self, key: FullKey<'_>, value: Value, timeout: Timeout) -> Result<(), CacheError> {
