@@ -4,7 +4,7 @@
 //! generically in `BaseCache` (API-4..API-10, API-13) is implemented here once, on top of the
 //! backend's primitives, so backends hold only what they do differently.
 
-use crate::backend::{AnyBackend, Backend};
+use crate::backend::{AnyBackend, Backend, InMemory};
 use crate::error::{CacheError, Warning};
 use crate::expiry::Timeout;
 use crate::inspect::{Detail, Inspection, Stats};
@@ -72,23 +72,30 @@ impl Cache {
     }
 
     /// `result`, or `fallback` when it is a connection failure this cache ignores.
+    #[inline(always)]
     fn absorb<T>(&self, result: Result<T, CacheError>, fallback: T) -> Result<T, CacheError> {
         match result {
             Err(error @ (CacheError::Connection(_) | CacheError::RateLimited(_)))
                 if self.ignore_exceptions =>
             {
-                self.warn(alloc::vec![Warning {
-                    category: "IgnoredException",
-                    message: format!(
-                        "{} ignored (IGNORE_EXCEPTIONS): {}",
-                        error.python_type(),
-                        error.message()
-                    ),
-                }]);
+                self.ignored(&error);
                 Ok(fallback)
             }
             other => other,
         }
+    }
+
+    /// Records the warning for an error `IGNORE_EXCEPTIONS` turned into a default result.
+    #[inline(never)]
+    fn ignored(&self, error: &CacheError) {
+        self.warn(alloc::vec![Warning {
+            category: "IgnoredException",
+            message: format!(
+                "{} ignored (IGNORE_EXCEPTIONS): {}",
+                error.python_type(),
+                error.message()
+            ),
+        }]);
     }
 
     /// The alias this cache was configured under.
@@ -187,9 +194,25 @@ impl Cache {
             .map(|full| full.to_owned_key())
     }
 
-    /// Makes and validates the full key in `buffer`, recording any warnings.
-    #[inline]
+    /// Makes and validates the full key in `buffer`, recording any warnings. The common key
+    /// (a clean str key, the cache's own version) is inlined into the hot path; anything
+    /// else goes through [`Cache::full_key_checked`].
+    #[inline(always)]
     fn full_key<'b>(
+        &'b self,
+        key: &'b Key<'_>,
+        version: Option<&Value>,
+        buffer: &'b mut KeyBuffer,
+    ) -> Result<FullKey<'b>, CacheError> {
+        match self.keys.clean_default_key(key, version) {
+            Some(full) => Ok(full),
+            None => self.full_key_checked(key, version, buffer),
+        }
+    }
+
+    /// [`Cache::full_key`] for a key that may warn or fail.
+    #[inline(never)]
+    fn full_key_checked<'b>(
         &'b self,
         key: &'b Key<'_>,
         version: Option<&Value>,
@@ -239,12 +262,12 @@ impl Cache {
         key: &Key<'_>,
         version: Option<&Value>,
     ) -> Result<Option<Value>, CacheError> {
-        let Some(backend) = self.backend.in_memory() else {
+        if self.backend.in_memory().is_none() {
             return Err(CacheError::WouldBlock);
-        };
+        }
         let mut buffer = KeyBuffer::new();
         let full = self.full_key(key, version, &mut buffer)?;
-        let found = self.absorb(backend.get_now(full), None)?;
+        let found = self.absorb(InMemory::get_now(&self.backend, full), None)?;
         self.count_read(&found);
         Ok(found)
     }
@@ -334,12 +357,12 @@ impl Cache {
         timeout: Timeout,
         version: Option<&Value>,
     ) -> Result<(), CacheError> {
-        let Some(backend) = self.backend.in_memory() else {
+        if self.backend.in_memory().is_none() {
             return Err(CacheError::WouldBlock);
-        };
+        }
         let mut buffer = KeyBuffer::new();
         let full = self.full_key(key, version, &mut buffer)?;
-        self.absorb(backend.set_now(full, value, timeout), ())?;
+        self.absorb(InMemory::set_now(&self.backend, full, value, timeout), ())?;
         Counters::bump(&self.counters.sets);
         Ok(())
     }

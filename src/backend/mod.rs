@@ -225,6 +225,44 @@ impl AnyBackend {
     }
 }
 
+/// The in-memory backends' synchronous cores without a virtual call (the hot path's
+/// dispatch); any other backend would block.
+impl InMemory for AnyBackend {
+    #[inline(always)]
+    fn get_now(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
+        match self {
+            Self::LocMem(b) => b.get_now(key),
+            Self::Dummy(b) => b.get_now(key),
+            #[allow(unreachable_patterns)] // the in-memory component has no other backend
+            _ => Err(CacheError::WouldBlock),
+        }
+    }
+
+    #[inline(always)]
+    fn set_now(&self, key: FullKey<'_>, value: Value, timeout: Timeout) -> Result<(), CacheError> {
+        match self {
+            Self::LocMem(b) => b.set_now(key, value, timeout),
+            Self::Dummy(b) => b.set_now(key, value, timeout),
+            #[allow(unreachable_patterns)] // the in-memory component has no other backend
+            _ => Err(CacheError::WouldBlock),
+        }
+    }
+
+    fn get_ticketed(
+        &self,
+        key: FullKey<'_>,
+    ) -> Result<(Option<Value>, Option<Ticket>), CacheError> {
+        match self.in_memory() {
+            Some(b) => b.get_ticketed(key),
+            None => Err(CacheError::WouldBlock),
+        }
+    }
+
+    fn hit_ticket(&self, ticket: Ticket, now: Option<f64>) -> bool {
+        self.in_memory().is_some_and(|b| b.hit_ticket(ticket, now))
+    }
+}
+
 impl Backend for AnyBackend {
     fn name(&self) -> &'static str {
         each_backend!(self, b => b.name())
