@@ -256,15 +256,13 @@ impl Cache {
     }
 
     /// [`Cache::get`] on an in-memory backend, without a future (the synchronous API's hot
-    /// path): the same steps, the backend's synchronous core.
+    /// path): the same steps, the backend's synchronous core. Only [`crate::Blocking`] calls
+    /// it, and only in-memory caches have one; any other backend answers `WouldBlock`.
     pub(crate) fn get_now(
         &self,
         key: &Key<'_>,
         version: Option<&Value>,
     ) -> Result<Option<Value>, CacheError> {
-        if self.backend.in_memory().is_none() {
-            return Err(CacheError::WouldBlock);
-        }
         let mut buffer = KeyBuffer::new();
         let full = self.full_key(key, version, &mut buffer)?;
         let found = self.absorb(InMemory::get_now(&self.backend, full), None)?;
@@ -357,9 +355,6 @@ impl Cache {
         timeout: Timeout,
         version: Option<&Value>,
     ) -> Result<(), CacheError> {
-        if self.backend.in_memory().is_none() {
-            return Err(CacheError::WouldBlock);
-        }
         let mut buffer = KeyBuffer::new();
         let full = self.full_key(key, version, &mut buffer)?;
         self.absorb(InMemory::set_now(&self.backend, full, value, timeout), ())?;

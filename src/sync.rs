@@ -49,9 +49,22 @@ pub use imp::Mutex;
 /// How a [`ShortMutex`] waits: it yields the thread to the scheduler with `std` (so a holder
 /// that was preempted gets to run), spins without it (one thread on wasm).
 #[cfg(edgecache_std)]
-type Relax = spin::relax::Yield;
+type Relax = Yield;
 #[cfg(not(edgecache_std))]
 type Relax = spin::relax::Spin;
+
+/// Gives the thread's time slice back to the scheduler (spin's own `Yield` needs its `std`
+/// feature, which would link std into builds that must not have it, e.g. the component).
+#[cfg(edgecache_std)]
+struct Yield;
+
+#[cfg(edgecache_std)]
+impl spin::relax::RelaxStrategy for Yield {
+    #[inline]
+    fn relax() {
+        std::thread::yield_now();
+    }
+}
 
 /// A lock for critical sections of a few hundred instructions that never wait (a locmem
 /// store's map): taken with one compare-exchange, released with a plain store, no poisoning
