@@ -65,10 +65,10 @@ test('expiry is decided by the core on every hit (user clock)', () => {
 test('expiry is decided by the core on every hit (default clock, read on the JavaScript side)', async () => {
   const caches = createCaches({ default: { BACKEND: 'locmem', LOCATION: `hot${Math.random()}` } });
   const sync = caches.default.sync;
-  sync.set('k', 'v', { timeout: 0.15 });
+  sync.set('k', 'v', { timeout: 0.5 });
   assert.equal(sync.get('k'), 'v');
   assert.equal(sync.get('k'), 'v');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await new Promise((resolve) => setTimeout(resolve, 600));
   assert.equal(sync.get('k'), undefined);
   assert.equal(sync.get('k'), undefined);
   const stats = sync.inspect().stats;
