@@ -83,7 +83,29 @@ const defaultOnWarning = (warning) => console.warn(`${warning.category}: ${warni
 // The core's getMany/deleteMany/hasKey take a flag: Django's async twin, or the method.
 const METHOD = false;
 const TWIN = true;
+// Keys the synchronous get memoizes before it starts over (bounds the memo's memory).
+const MEMO_LIMIT = 65536;
 const INCR = 0, DECR = 1, AINCR = 2, ADECR = 3, INCR_VERSION = 4, DECR_VERSION = 5;
+
+/** A deep copy of what `JSON.parse` returned (plain arrays and objects, primitives). */
+function copyJson(value) {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const copy = new Array(value.length);
+    for (let i = 0; i < value.length; i++) copy[i] = copyJson(value[i]);
+    return copy;
+  }
+  const copy = {};
+  for (const name in value) {
+    if (name === '__proto__') {
+      // JSON.parse makes it an own property; plain assignment would set the prototype.
+      Object.defineProperty(copy, name, { value: copyJson(value[name]), writable: true, enumerable: true, configurable: true });
+    } else {
+      copy[name] = copyJson(value[name]);
+    }
+  }
+  return copy;
+}
 
 /**
  * The synchronous API of an in-memory cache (locmem, dummy): the same methods as the
@@ -91,18 +113,54 @@ const INCR = 0, DECR = 1, AINCR = 2, ADECR = 3, INCR_VERSION = 4, DECR_VERSION =
  */
 class SyncCache {
   #h;
-  constructor(handle) {
+  // Hot-path memo for `get(strKey)`: key → { index, stamp, value, json }, the core's ticket
+  // for the entry the last full get of that key hit, and what that get returned. The core
+  // still decides every hit (expiry, LRU order, the hit counter) through `hit(index, stamp)`
+  // and refuses a ticket once its entry is rewritten, removed or moved; only the decoding is
+  // skipped. Immutable values (strings, numbers, booleans, bigints, null) are reused as they
+  // are; a list or dict (one the core sent as JSON text, so made of plain arrays, plain
+  // objects and primitives only) is kept as parsed and each get returns a fresh deep copy of
+  // it (as Django's pickling locmem does); anything else (Uint8Array, values JSON cannot
+  // carry) gets no memo and takes the full path each time.
+  #memo = new Map();
+  // Whether the core's clock is `Date.now()` (no `clock` option): then `hit` gets the time
+  // read here, which saves the core a call out to JavaScript; otherwise NaN, and the core
+  // calls the user's clock itself.
+  #dateClock;
+  constructor(handle, dateClock) {
     this.#h = handle;
+    this.#dateClock = dateClock;
   }
   get(key, defaultValue, options) {
     if (typeof key === 'string' && options === undefined) {
-      // The hot path: a list or dict comes back as JSON text (one crossing, not one per field).
-      const found = this.#h.get_str(key);
-      if (found === undefined) return defaultValue;
-      return typeof found === 'string' && this.#h.returned_json ? JSON.parse(found) : found;
+      const memo = this.#memo.get(key);
+      if (memo !== undefined && this.#h.hit(memo.index, memo.stamp, this.#dateClock ? Date.now() / 1000 : NaN)) {
+        return memo.copy ? copyJson(memo.value) : memo.value;
+      }
+      return this.#getStr(key, defaultValue, memo);
     }
     const found = this.#h.get(key, options?.version);
     return found === undefined ? defaultValue : found;
+  }
+  // The full hot path: a list or dict comes back as JSON text (one crossing, not one per field).
+  #getStr(key, defaultValue, memo) {
+    const h = this.#h;
+    const found = h.get_str(key);
+    if (found === undefined) {
+      if (memo !== undefined) this.#memo.delete(key);
+      return defaultValue;
+    }
+    const json = typeof found === 'string' && h.returned_json;
+    const value = json ? JSON.parse(found) : found;
+    const reusable = json || found === null || (typeof found !== 'object' && typeof found !== 'function');
+    const stamp = reusable ? h.ticket_stamp : -1;
+    if (stamp >= 0) {
+      if (memo === undefined && this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
+      this.#memo.set(key, { index: h.ticket_index, stamp, value, copy: json });
+    } else if (memo !== undefined) {
+      this.#memo.delete(key);
+    }
+    return json ? copyJson(value) : value;
   }
   set(key, value, options) {
     this.#h.set(key, value, options?.timeout, options?.version);
@@ -177,9 +235,9 @@ class Cache {
   static {
     installExtras(this, (cache) => cache.#h, makeError);
   }
-  constructor(handle) {
+  constructor(handle, dateClock) {
     this.#h = handle;
-    this.#sync = handle.in_memory ? new SyncCache(handle) : undefined;
+    this.#sync = handle.in_memory ? new SyncCache(handle, dateClock) : undefined;
     /** The backend's short name: `locmem`, `dummy`, `filebased`, ... */
     this.backend = handle.backend;
   }
@@ -308,9 +366,11 @@ class Cache {
 /** Every alias of a `CACHES` setting, as `django.core.cache.caches`. */
 class Caches {
   #core;
+  #dateClock;
   #built = new Map();
-  constructor(core) {
+  constructor(core, dateClock) {
     this.#core = core;
+    this.#dateClock = dateClock;
   }
   /** The aliases, in the order configured. */
   get aliases() {
@@ -320,7 +380,7 @@ class Caches {
   get(alias) {
     let cache = this.#built.get(alias);
     if (cache === undefined) {
-      cache = new Cache(this.#core.cache(String(alias)));
+      cache = new Cache(this.#core.cache(String(alias)), this.#dateClock);
       this.#built.set(alias, cache);
     }
     return cache;
@@ -374,7 +434,7 @@ export function createCaches(CACHES, options = {}) {
     makeError,
     { fetch: options.fetch, timeoutMs: options.timeoutMs, bridge: options.bridge },
   );
-  return new Caches(core);
+  return new Caches(core, options.clock == null);
 }
 
 // ----- console sessions and conformance traces -----

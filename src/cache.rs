@@ -4,11 +4,12 @@
 //! generically in `BaseCache` (API-4..API-10, API-13) is implemented here once, on top of the
 //! backend's primitives, so backends hold only what they do differently.
 
-use crate::backend::{AnyBackend, Backend};
+use crate::backend::{AnyBackend, Backend, InMemory};
 use crate::error::{CacheError, Warning};
 use crate::expiry::Timeout;
 use crate::inspect::{Detail, Inspection, Stats};
 use crate::key::{self, FullKey, Key, KeyBuffer, KeyMaker};
+use crate::lru_map::Ticket;
 use crate::options::Options;
 use crate::python;
 use crate::sync::Mutex;
@@ -156,6 +157,7 @@ impl Cache {
     }
 
     /// `result`, or `fallback` when it is a connection failure this cache ignores.
+    #[inline(always)]
     pub(crate) fn absorb<T>(
         &self,
         result: Result<T, CacheError>,
@@ -165,18 +167,24 @@ impl Cache {
             Err(error @ (CacheError::Connection(_) | CacheError::RateLimited(_)))
                 if self.ignore_exceptions =>
             {
-                self.warn(alloc::vec![Warning {
-                    category: "IgnoredException",
-                    message: format!(
-                        "{} ignored (IGNORE_EXCEPTIONS): {}",
-                        error.python_type(),
-                        error.message()
-                    ),
-                }]);
+                self.ignored(&error);
                 Ok(fallback)
             }
             other => other,
         }
+    }
+
+    /// Records the warning for an error `IGNORE_EXCEPTIONS` turned into a default result.
+    #[inline(never)]
+    fn ignored(&self, error: &CacheError) {
+        self.warn(alloc::vec![Warning {
+            category: "IgnoredException",
+            message: format!(
+                "{} ignored (IGNORE_EXCEPTIONS): {}",
+                error.python_type(),
+                error.message()
+            ),
+        }]);
     }
 
     /// The alias this cache was configured under.
@@ -275,9 +283,25 @@ impl Cache {
             .map(|full| full.to_owned_key())
     }
 
-    /// Makes and validates the full key in `buffer`, recording any warnings.
-    #[inline]
+    /// Makes and validates the full key in `buffer`, recording any warnings. The common key
+    /// (a clean str key, the cache's own version) is inlined into the hot path; anything
+    /// else goes through [`Cache::full_key_checked`].
+    #[inline(always)]
     pub(crate) fn full_key<'b>(
+        &'b self,
+        key: &'b Key<'_>,
+        version: Option<&Value>,
+        buffer: &'b mut KeyBuffer,
+    ) -> Result<FullKey<'b>, CacheError> {
+        match self.keys.clean_default_key(key, version) {
+            Some(full) => Ok(full),
+            None => self.full_key_checked(key, version, buffer),
+        }
+    }
+
+    /// [`Cache::full_key`] for a key that may warn or fail.
+    #[inline(never)]
+    fn full_key_checked<'b>(
         &'b self,
         key: &'b Key<'_>,
         version: Option<&Value>,
@@ -321,20 +345,56 @@ impl Cache {
     }
 
     /// [`Cache::get`] on an in-memory backend, without a future (the synchronous API's hot
-    /// path): the same steps, the backend's synchronous core.
+    /// path): the same steps, the backend's synchronous core. Only [`crate::Blocking`] calls
+    /// it, and only in-memory caches have one; any other backend answers `WouldBlock`.
     pub(crate) fn get_now(
         &self,
         key: &Key<'_>,
         version: Option<&Value>,
     ) -> Result<Option<Value>, CacheError> {
+        let mut buffer = KeyBuffer::new();
+        let full = self.full_key(key, version, &mut buffer)?;
+        let found = self.absorb(InMemory::get_now(&self.backend, full), None)?;
+        self.count_read(&found);
+        Ok(found)
+    }
+
+    /// [`Cache::get`] of a str key with the cache's own version, on an in-memory backend,
+    /// plus a [`Ticket`] for the entry a hit read. The ticket is given only when the key drew
+    /// no warning (KEY-5: a key's warnings depend on nothing but the key and the settings,
+    /// so a key that drew none never will), so [`Cache::hit_ticket`] needs neither key nor
+    /// validation to answer the same `get` again.
+    pub fn get_ticketed(&self, key: &str) -> Result<(Option<Value>, Option<Ticket>), CacheError> {
         let Some(backend) = self.backend.in_memory() else {
             return Err(CacheError::WouldBlock);
         };
         let mut buffer = KeyBuffer::new();
-        let full = self.full_key(key, version, &mut buffer)?;
-        let found = self.absorb(backend.get_now(full), None)?;
+        let key = Key::Str(key);
+        let (full, warnings) =
+            self.keys
+                .make_valid_key(&key, None, self.backend.key_policy(), &mut buffer)?;
+        let clean = warnings.is_empty();
+        self.warn(warnings);
+        let (found, ticket) = backend.get_ticketed(full)?;
         self.count_read(&found);
-        Ok(found)
+        Ok((found, ticket.filter(|_| clean)))
+    }
+
+    /// The `get` that issued `ticket` again, as a hit (counted, the entry promoted) when the
+    /// entry it read is unchanged and live; `false` with nothing done or counted otherwise,
+    /// and the caller makes the full [`Cache::get`] (which applies the miss and expiry rules).
+    /// `now` is the backend's clock as the caller just read it, or `None` for the backend to
+    /// read it.
+    #[inline]
+    pub fn hit_ticket(&self, ticket: Ticket, now: Option<f64>) -> bool {
+        let hit = self
+            .backend
+            .in_memory()
+            .is_some_and(|backend| backend.hit_ticket(ticket, now));
+        if hit {
+            Counters::bump(&self.counters.hits);
+        }
+        hit
     }
 
     #[inline]
@@ -384,12 +444,9 @@ impl Cache {
         timeout: Timeout,
         version: Option<&Value>,
     ) -> Result<(), CacheError> {
-        let Some(backend) = self.backend.in_memory() else {
-            return Err(CacheError::WouldBlock);
-        };
         let mut buffer = KeyBuffer::new();
         let full = self.full_key(key, version, &mut buffer)?;
-        self.absorb(backend.set_now(full, value, timeout), ())?;
+        self.absorb(InMemory::set_now(&self.backend, full, value, timeout), ())?;
         Counters::bump(&self.counters.sets);
         Ok(())
     }

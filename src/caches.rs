@@ -167,6 +167,23 @@ impl Caches {
         }
     }
 
+    /// Where `alias` is among the aliases (their configured order), for [`Caches::get_at`]:
+    /// a caller that keeps a cache's handle looks its name up once.
+    pub fn position(&self, alias: &str) -> Option<usize> {
+        self.caches.iter().position(|(name, _)| name == alias)
+    }
+
+    /// [`Caches::get`] of the alias at `position` (from [`Caches::position`]).
+    pub fn get_at(&self, position: usize) -> Result<&Cache, CacheError> {
+        match self.caches.get(position) {
+            Some((_, Ok(cache))) => Ok(cache),
+            Some((_, Err(error))) => Err(error.clone()),
+            None => Err(CacheError::InvalidBackend(format!(
+                "There is no connection at position {position}."
+            ))),
+        }
+    }
+
     /// `django.core.cache.cache`: the `default` alias.
     pub fn default_cache(&self) -> Result<&Cache, CacheError> {
         self.get("default")

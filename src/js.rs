@@ -570,8 +570,9 @@ impl Core {
             in_memory: cache.blocking().is_ok(),
             caches: self.caches.clone(),
             hooks: self.hooks.clone(),
-            alias: alias.into(),
+            position: self.caches.position(alias).unwrap_or(usize::MAX),
             json: Rc::default(),
+            ticket: Rc::default(),
         })
     }
 }
@@ -582,11 +583,14 @@ impl Core {
 pub struct Handle {
     caches: Rc<Caches>,
     hooks: Rc<Hooks>,
-    alias: Rc<str>,
+    /// Where the alias is in `caches`.
+    position: usize,
     backend: Rc<str>,
     in_memory: bool,
     /// Whether the last `get_str` returned its value as JSON text.
     json: Rc<core::cell::Cell<bool>>,
+    /// The ticket of the last `get_str` hit, if it gave one.
+    ticket: Rc<core::cell::Cell<Option<crate::Ticket>>>,
 }
 
 type JsResult = Result<JsValue, JsValue>;
@@ -595,7 +599,7 @@ impl Handle {
     fn cache(&self) -> &Cache {
         // The alias was looked up successfully when this handle was made.
         self.caches
-            .get(&self.alias)
+            .get_at(self.position)
             .expect("a handle names a built cache")
     }
 
@@ -947,28 +951,57 @@ impl Handle {
     /// hot path, with the key passed as a string and no options.
     /// A list or dict that JSON carries exactly comes back as JSON text (one string for the
     /// JavaScript layer to `JSON.parse`, instead of one boundary crossing per item and field),
-    /// and `returned_json` says so.
+    /// and `returned_json` says so. A hit leaves its entry's ticket in `ticket_index` /
+    /// `ticket_stamp` (when the core gives one) for `hit`.
     pub fn get_str(&self, key: &str) -> JsResult {
         self.json.set(false);
-        let found = now_or_never(self.cache().get(key, Options::DEFAULT))
-            .unwrap_or(Err(CacheError::WouldBlock));
-        let json = &self.json;
-        self.finish(
-            found.map(|f| match f.as_ref().map(|v| (v, container_json(v))) {
+        self.ticket.set(None);
+        let found = self.cache().get_ticketed(key);
+        let (json, ticket) = (&self.json, &self.ticket);
+        self.finish(found.map(|(found, issued)| {
+            ticket.set(issued);
+            match found.as_ref().map(|v| (v, container_json(v))) {
                 None => JsValue::UNDEFINED,
                 Some((_, Some(text))) => {
                     json.set(true);
                     JsValue::from_str(&text)
                 }
                 Some((value, None)) => to_js(value),
-            }),
-        )
+            }
+        }))
     }
 
     /// Whether the last `get_str` returned JSON text.
     #[wasm_bindgen(getter)]
     pub fn returned_json(&self) -> bool {
         self.json.get()
+    }
+
+    /// The index of the last `get_str` hit's ticket; `u32::MAX` when it gave none.
+    #[wasm_bindgen(getter)]
+    pub fn ticket_index(&self) -> u32 {
+        self.ticket.get().map_or(u32::MAX, |t| t.index)
+    }
+
+    /// The stamp of the last `get_str` hit's ticket (an exact integer); -1 when it gave none.
+    #[wasm_bindgen(getter)]
+    pub fn ticket_stamp(&self) -> f64 {
+        self.ticket.get().map_or(-1.0, |t| t.stamp as f64)
+    }
+
+    /// The `get_str` that issued the ticket (`index`, `stamp`) again: `true` when the core
+    /// counts it as a hit on the same, unchanged entry (promoted; the JavaScript layer may
+    /// answer with the value it decoded then, or a fresh copy of it); `false` when the
+    /// ticket has lapsed or the entry expired, and the caller makes the full `get_str`.
+    /// `now` is the cache's clock read by the caller (`Date.now() / 1000` when the clock is
+    /// the default one: no call back out to JavaScript), or NaN for the core to read it.
+    pub fn hit(&self, index: u32, stamp: f64, now: f64) -> bool {
+        let ticket = crate::Ticket {
+            index,
+            stamp: stamp as u64,
+        };
+        self.cache()
+            .hit_ticket(ticket, (!now.is_nan()).then_some(now))
     }
 
     /// Django's `make_key`.

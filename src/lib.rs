@@ -76,6 +76,7 @@ pub use clock::{Clock, ManualClock};
 pub use error::{CacheError, Warning};
 pub use expiry::Timeout;
 pub use key::Key;
+pub use lru_map::Ticket;
 pub use options::Options;
 pub use settings::{CacheSettings, SettingsError};
 pub use value::Value;

@@ -4,6 +4,9 @@
 //! Built for the locmem hot path rather than borrowed from a general LRU crate:
 //! - a full key is looked up by its parts (`":1:"` and the raw key) as if they were one
 //!   string, so a lookup neither allocates nor copies the key ([`crate::key::FullKey`]);
+//! - the hash skips the key's head when it is the map's *anchor* (the head of the first key
+//!   stored in the empty map, e.g. `":1:"`), so the common lookup hashes only the raw key,
+//!   in one pass, with no joining of parts ([`LruMap::hash`]);
 //! - one hash per operation: a lookup returns a [`Slot`] that the caller then reads,
 //!   promotes or removes without hashing again;
 //! - nodes live in one `Vec`, linked by index, so a hit moves no memory and an update of an
@@ -24,10 +27,24 @@ const NIL: u32 = u32::MAX;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slot(u32);
 
+/// One entry as it was when it was read: its position and the stamp its last write gave it.
+/// It stays redeemable ([`LruMap::redeem`]) until the entry is written again, removed or
+/// moved (a removal moves the last node), and then never becomes redeemable again: stamps
+/// are never reused within a map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket {
+    /// The node's index.
+    pub index: u32,
+    /// The node's stamp (below 2^53, so JavaScript numbers carry it exactly).
+    pub stamp: u64,
+}
+
 struct Node<V> {
     key: String,
     value: V,
     hash: u64,
+    /// Which write of the map last stored `value` ([`Ticket`]).
+    stamp: u64,
     /// Towards the most recent end.
     prev: u32,
     /// Towards the least recent end.
@@ -44,6 +61,12 @@ pub struct LruMap<V> {
     /// Least recently used.
     back: u32,
     seed: u64,
+    /// The head the hash skips: keys that start with it are hashed from there on.
+    anchor: String,
+    /// `anchor` as a word, when it is at most eight bytes long (else 0, unused).
+    anchor_word: u64,
+    /// The stamp of the last write.
+    stamp: u64,
 }
 
 impl<V> Default for LruMap<V> {
@@ -61,6 +84,9 @@ impl<V> LruMap<V> {
             front: NIL,
             back: NIL,
             seed: new_seed(),
+            anchor: String::new(),
+            anchor_word: 0,
+            stamp: 0,
         }
     }
 
@@ -74,17 +100,69 @@ impl<V> LruMap<V> {
         self.nodes.is_empty()
     }
 
-    #[inline]
+    /// The hash of the full key `head + tail`, a function of that string alone (never of
+    /// where it is split): the bytes after the anchor for a key that starts with the anchor,
+    /// all of them (with another seed) for any other key. The usual lookup passes the anchor
+    /// itself as the head, and then only the tail is read.
+    #[inline(always)]
     fn hash(&self, key: KeyParts<'_>) -> u64 {
         let (head, tail) = key.parts();
-        let mut hasher = StreamHasher::new(self.seed);
-        hasher.write(head.as_bytes());
-        hasher.write(tail.as_bytes());
-        hasher.finish()
+        let is_anchor = head.len() == self.anchor.len()
+            && if head.len() <= 8 {
+                load_word(head.as_bytes()) == self.anchor_word
+            } else {
+                head == self.anchor
+            };
+        if is_anchor {
+            hash_bytes(self.seed, tail.as_bytes())
+        } else {
+            self.hash_split(head.as_bytes(), tail.as_bytes())
+        }
+    }
+
+    /// [`LruMap::hash`] of a key whose head is not the anchor.
+    #[cold]
+    fn hash_split(&self, head: &[u8], tail: &[u8]) -> u64 {
+        let anchor = self.anchor.as_bytes();
+        let (seed, skip) = if head.len() >= anchor.len() {
+            if head.starts_with(anchor) {
+                (self.seed, anchor.len())
+            } else {
+                (self.seed ^ UNANCHORED, 0)
+            }
+        } else if anchor.starts_with(head) && tail.starts_with(&anchor[head.len()..]) {
+            (self.seed, anchor.len())
+        } else {
+            (self.seed ^ UNANCHORED, 0)
+        };
+        // The bytes from `skip` on, as one slice where they are one already.
+        if skip >= head.len() {
+            return hash_bytes(seed, &tail[skip - head.len()..]);
+        }
+        let head = &head[skip..];
+        if tail.is_empty() {
+            return hash_bytes(seed, head);
+        }
+        let mut joined = Vec::with_capacity(head.len() + tail.len());
+        joined.extend_from_slice(head);
+        joined.extend_from_slice(tail);
+        hash_bytes(seed, &joined)
+    }
+
+    /// Makes `head` the anchor if the map is empty (no stored hash depends on it then).
+    fn anchor_at(&mut self, head: &str) {
+        if self.nodes.is_empty() && head != self.anchor {
+            self.anchor = head.into();
+            self.anchor_word = if head.len() <= 8 {
+                load_word(head.as_bytes())
+            } else {
+                0
+            };
+        }
     }
 
     /// Where `key` is, if present (recency unchanged).
-    #[inline]
+    #[inline(always)]
     pub fn find(&self, key: KeyParts<'_>) -> Option<Slot> {
         let hash = self.hash(key);
         let nodes = &self.nodes;
@@ -101,9 +179,36 @@ impl<V> LruMap<V> {
         &self.nodes[slot.0 as usize].value
     }
 
-    /// The value at `slot`, to change in place.
+    /// The value at `slot`, to change in place (a write: its tickets lapse).
     pub fn value_mut(&mut self, slot: Slot) -> &mut V {
-        &mut self.nodes[slot.0 as usize].value
+        let stamp = self.next_stamp();
+        let node = &mut self.nodes[slot.0 as usize];
+        node.stamp = stamp;
+        &mut node.value
+    }
+
+    fn next_stamp(&mut self) -> u64 {
+        self.stamp += 1;
+        self.stamp
+    }
+
+    /// A ticket for the entry at `slot` as it is now.
+    #[inline]
+    pub fn ticket(&self, slot: Slot) -> Ticket {
+        Ticket {
+            index: slot.0,
+            stamp: self.nodes[slot.0 as usize].stamp,
+        }
+    }
+
+    /// The entry `ticket` was issued for, if it has not been written, removed or moved since:
+    /// a lookup without the key and without hashing.
+    #[inline]
+    pub fn redeem(&self, ticket: Ticket) -> Option<Slot> {
+        self.nodes
+            .get(ticket.index as usize)
+            .filter(|node| node.stamp == ticket.stamp)
+            .map(|_| Slot(ticket.index))
     }
 
     /// The value of `key`, recency unchanged.
@@ -129,7 +234,9 @@ impl<V> LruMap<V> {
             self.promote(slot);
             return;
         }
+        self.anchor_at(key.parts().0);
         let hash = self.hash(key);
+        let stamp = self.next_stamp();
         let index = u32::try_from(self.nodes.len()).unwrap_or(NIL);
         assert!(
             index != NIL,
@@ -139,6 +246,7 @@ impl<V> LruMap<V> {
             key: key.to_owned_key(),
             value,
             hash,
+            stamp,
             prev: NIL,
             next: NIL,
         });
@@ -301,69 +409,59 @@ pub(crate) fn load_word(bytes: &[u8]) -> u64 {
     }
 }
 
-/// A hasher whose result depends only on the bytes written, not on how they were split
-/// between `write` calls: it consumes 8-byte words of the concatenated stream.
-struct StreamHasher {
-    state: u64,
-    /// Bytes not yet consumed (fewer than 8), little-endian.
-    pending: u64,
-    pending_len: u32,
-    len: u64,
-}
-
+/// Seeds the hash of keys that do not start with the anchor, so they spread apart from the
+/// anchored keys' (which are hashed without their first bytes).
+const UNANCHORED: u64 = 0x4528_21E6_38D0_1377;
 const MULTIPLE: u64 = 0x9E37_79B9_7F4A_7C15;
 const FINAL: u64 = 0xA076_1D64_78BD_642F;
 
-impl StreamHasher {
-    #[inline]
-    fn new(seed: u64) -> Self {
-        Self {
-            state: seed,
-            pending: 0,
-            pending_len: 0,
-            len: 0,
-        }
-    }
+/// Eight bytes at `at` as a little-endian word.
+#[inline]
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
+}
 
-    #[inline]
-    fn mix(&mut self, word: u64) {
-        self.state = folded_multiply(self.state ^ word, MULTIPLE);
-    }
-
-    /// Appends `word`'s low `count` bytes (`count` ≤ 8) to the stream.
-    #[inline]
-    fn push(&mut self, word: u64, count: u32) {
-        let joined = u128::from(self.pending) | u128::from(word) << (8 * self.pending_len);
-        let total = self.pending_len + count;
-        if total >= 8 {
-            self.mix(joined as u64);
-            self.pending = (joined >> 64) as u64;
-            self.pending_len = total - 8;
-        } else {
-            self.pending = joined as u64;
-            self.pending_len = total;
+/// A one-pass hash of `bytes`: sixteen bytes per multiply, the last sixteen (or the whole
+/// of a shorter input) read as two possibly overlapping words, the length mixed in first.
+#[inline]
+fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
+    let len = bytes.len();
+    let mut state = seed ^ (len as u64).wrapping_mul(MULTIPLE);
+    // Every byte lands in `low` or `high` (reads may overlap; the length tells them apart).
+    let (low, high) = if len < 4 {
+        match len {
+            0 => (0, 0),
+            _ => (
+                u64::from(bytes[0]),
+                u64::from(bytes[len - 1]) << 8 | u64::from(bytes[len / 2]),
+            ),
         }
-    }
-
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        self.len += bytes.len() as u64;
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            self.push(load_word(word), 8);
+    } else if len <= 8 {
+        let u32_at = |at: usize| {
+            u64::from(u32::from_le_bytes([
+                bytes[at],
+                bytes[at + 1],
+                bytes[at + 2],
+                bytes[at + 3],
+            ]))
+        };
+        (u32_at(0), u32_at(len - 4))
+    } else if len <= 16 {
+        (word_at(bytes, 0), word_at(bytes, len - 8))
+    } else {
+        let mut at = 0;
+        while len - at > 16 {
+            state = folded_multiply(
+                word_at(bytes, at) ^ state,
+                word_at(bytes, at + 8) ^ MULTIPLE,
+            );
+            at += 16;
         }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            self.push(load_word(rest), rest.len() as u32);
-        }
-    }
-
-    #[inline]
-    fn finish(mut self) -> u64 {
-        let last = self.pending ^ self.len.rotate_right(8);
-        self.mix(last);
-        folded_multiply(self.state, FINAL) ^ self.state.rotate_left(23)
-    }
+        (word_at(bytes, len - 16), word_at(bytes, len - 8))
+    };
+    folded_multiply(low ^ state, high ^ FINAL)
 }
 
 #[cfg(test)]
@@ -392,17 +490,48 @@ mod tests {
 
     #[test]
     fn hashes_do_not_depend_on_where_the_key_is_split() {
-        let map: LruMap<()> = LruMap::new();
-        let text = "prefix:12:a-key-longer-than-sixteen-bytes";
-        let whole = map.hash(KeyParts::whole(text));
-        for at in 0..=text.len() {
-            let (head, tail) = text.split_at(at);
-            assert_eq!(map.hash(KeyParts::new(head, tail)), whole, "split at {at}");
+        for anchor in ["", ":1:", "prefix:12:", "a-longer-prefix:12:", "other:1:"] {
+            let mut map: LruMap<()> = LruMap::new();
+            map.insert(KeyParts::new(anchor, "x"), ());
+            assert_eq!(map.anchor, anchor);
+            for text in [
+                "prefix:12:a-key-longer-than-sixteen-bytes-and-thirty-two-too",
+                "prefix:12:",
+                "prefix:1",
+                "a-longer-prefix:12:k",
+                "",
+            ] {
+                let whole = map.hash(KeyParts::whole(text));
+                for at in 0..=text.len() {
+                    let (head, tail) = text.split_at(at);
+                    assert_eq!(
+                        map.hash(KeyParts::new(head, tail)),
+                        whole,
+                        "{text:?} split at {at}, anchor {anchor:?}"
+                    );
+                }
+            }
+            assert_ne!(
+                map.hash(KeyParts::whole("a")),
+                map.hash(KeyParts::whole("a\0"))
+            );
         }
-        assert_ne!(
-            map.hash(KeyParts::whole("a")),
-            map.hash(KeyParts::whole("a\0"))
-        );
+    }
+
+    #[test]
+    fn the_anchor_is_the_first_head_and_changes_only_while_empty() {
+        let mut map = LruMap::new();
+        map.insert(KeyParts::new(":1:", "a"), 1);
+        map.insert(KeyParts::new("p:2:", "a"), 2);
+        map.insert(KeyParts::whole(":1:b"), 3);
+        assert_eq!(map.anchor, ":1:");
+        assert_eq!(map.peek(KeyParts::new(":1", ":b")), Some(&3));
+        assert_eq!(map.peek(KeyParts::whole("p:2:a")), Some(&2));
+        assert_eq!(map.peek(KeyParts::new(":1:", "a")), Some(&1));
+        map.clear();
+        map.insert(KeyParts::new("p:2:", "a"), 4);
+        assert_eq!(map.anchor, "p:2:");
+        assert_eq!(map.peek(KeyParts::whole("p:2:a")), Some(&4));
     }
 
     #[test]
@@ -424,6 +553,46 @@ mod tests {
         assert_eq!(map.len(), 3);
         map.clear();
         assert!(map.is_empty() && map.pop_lru().is_none());
+    }
+
+    #[test]
+    fn tickets_lapse_on_every_write_removal_and_move() {
+        let mut map = LruMap::new();
+        for n in 0..3 {
+            map.insert(KeyParts::new(":1:", &format!("{n}")), n);
+        }
+        let at = |map: &LruMap<i32>, key: &str| map.find(KeyParts::whole(key)).unwrap();
+        let first = map.ticket(at(&map, ":1:0"));
+        let last = map.ticket(at(&map, ":1:2"));
+        assert_eq!(map.redeem(first), Some(at(&map, ":1:0")));
+        map.promote(at(&map, ":1:0"));
+        assert_eq!(
+            map.redeem(first),
+            Some(at(&map, ":1:0")),
+            "promoting is not a write"
+        );
+        map.insert(KeyParts::whole(":1:0"), 10);
+        assert_eq!(map.redeem(first), None, "rewritten");
+        let rewritten = map.ticket(at(&map, ":1:0"));
+        *map.value_mut(at(&map, ":1:0")) = 20;
+        assert_eq!(map.redeem(rewritten), None, "changed in place");
+        map.pop(KeyParts::whole(":1:1"));
+        assert_eq!(
+            map.redeem(last),
+            None,
+            "moved into the removed node's place"
+        );
+        let moved = map.ticket(at(&map, ":1:2"));
+        map.pop(KeyParts::whole(":1:2"));
+        map.insert(KeyParts::whole(":1:9"), 9);
+        assert_eq!(map.redeem(moved), None, "removed, its index reused");
+        assert!(
+            map.redeem(Ticket {
+                index: 99,
+                stamp: moved.stamp
+            })
+            .is_none()
+        );
     }
 
     #[test]

@@ -6,9 +6,9 @@ use crate::error::CacheError;
 use crate::expiry::{Timeout, generic_expiry};
 use crate::inspect::{CullReason, CullReport, Detail, EntryOrder, EntryView, Inspection, Stats};
 use crate::key::FullKey;
-use crate::lru_map::LruMap;
+use crate::lru_map::{LruMap, Ticket};
 use crate::python;
-use crate::sync::Mutex;
+use crate::sync::ShortMutex;
 use crate::value::Value;
 use alloc::format;
 use alloc::string::String;
@@ -38,14 +38,14 @@ struct StoreState {
 
 /// One locmem store: what every cache naming the same `LOCATION` shares (LM-1).
 pub struct LocMemStore {
-    state: Mutex<StoreState>,
+    state: ShortMutex<StoreState>,
 }
 
 impl LocMemStore {
     /// An empty store.
     pub fn new() -> Self {
         Self {
-            state: Mutex::new(StoreState {
+            state: ShortMutex::new(StoreState {
                 entries: LruMap::new(),
                 last_cull: None,
                 culled: 0,
@@ -183,6 +183,22 @@ impl LocMemCache {
         state.entries.insert(key, Entry { value, expires_at });
     }
 
+    /// `get`'s work: a live entry moves to the most-recent end; an expired one is deleted
+    /// (LM-2, LM-4).
+    #[inline(always)]
+    fn get_live(&self, key: FullKey<'_>) -> Option<(Value, Ticket)> {
+        let now = self.clock.now();
+        let mut state = self.store.state.lock();
+        let entries = &mut state.entries;
+        let slot = entries.find(key)?;
+        if entries.value(slot).is_expired(now) {
+            entries.remove(slot);
+            return None;
+        }
+        entries.promote(slot);
+        Some((entries.value(slot).value.clone(), entries.ticket(slot)))
+    }
+
     /// Whether `key` is missing or expired (LM-4).
     fn has_expired(state: &StoreState, key: FullKey<'_>, now: f64) -> bool {
         state
@@ -195,18 +211,32 @@ impl LocMemCache {
 impl InMemory for LocMemCache {
     /// A live entry moves to the most-recent end; an expired one is deleted (LM-2, LM-4).
     fn get_now(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
-        let now = self.clock.now();
+        Ok(self.get_live(key).map(|(value, _)| value))
+    }
+
+    fn get_ticketed(
+        &self,
+        key: FullKey<'_>,
+    ) -> Result<(Option<Value>, Option<Ticket>), CacheError> {
+        Ok(match self.get_live(key) {
+            Some((value, ticket)) => (Some(value), Some(ticket)),
+            None => (None, None),
+        })
+    }
+
+    /// LM-2, LM-4 as in `get_now`: a live, unchanged entry moves to the most-recent end; an
+    /// expired one is left for the full `get` that follows to delete.
+    fn hit_ticket(&self, ticket: Ticket, now: Option<f64>) -> bool {
+        let now = now.unwrap_or_else(|| self.clock.now());
         let mut state = self.store.state.lock();
         let entries = &mut state.entries;
-        let Some(slot) = entries.find(key) else {
-            return Ok(None);
-        };
-        if entries.value(slot).is_expired(now) {
-            entries.remove(slot);
-            return Ok(None);
+        match entries.redeem(ticket) {
+            Some(slot) if !entries.value(slot).is_expired(now) => {
+                entries.promote(slot);
+                true
+            }
+            _ => false,
         }
-        entries.promote(slot);
-        Ok(Some(entries.value(slot).value.clone()))
     }
 
     fn set_now(&self, key: FullKey<'_>, value: Value, timeout: Timeout) -> Result<(), CacheError> {

@@ -20,6 +20,7 @@ use crate::error::CacheError;
 use crate::expiry::Timeout;
 use crate::inspect::{Detail, Inspection};
 use crate::key::{FullKey, KeyPolicy};
+use crate::lru_map::Ticket;
 use crate::value::Value;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -135,6 +136,22 @@ pub trait InMemory {
     fn get_now(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError>;
     /// [`Backend::set`], now.
     fn set_now(&self, key: FullKey<'_>, value: Value, timeout: Timeout) -> Result<(), CacheError>;
+    /// [`InMemory::get_now`], with a [`Ticket`] for the entry a hit read (none from a
+    /// backend that keeps nothing).
+    fn get_ticketed(
+        &self,
+        key: FullKey<'_>,
+    ) -> Result<(Option<Value>, Option<Ticket>), CacheError> {
+        Ok((self.get_now(key)?, None))
+    }
+    /// A `get` hit on the entry `ticket` was issued for, under the same recency and expiry
+    /// rules as [`InMemory::get_now`] but without the key: `true` (and the entry promoted)
+    /// when that entry is unchanged and live, `false` (and nothing done) when the ticket has
+    /// lapsed or the entry has expired; the caller then makes a full `get`. `now` is the
+    /// backend's clock as the caller just read it, or `None` for the backend to read it.
+    fn hit_ticket(&self, _ticket: Ticket, _now: Option<f64>) -> bool {
+        false
+    }
 }
 
 /// The generic `BaseCache` methods a backend replaces, as in Django's class hierarchy.
@@ -207,6 +224,44 @@ impl AnyBackend {
             #[allow(unreachable_patterns)] // the in-memory component has no other backend
             _ => None,
         }
+    }
+}
+
+/// The in-memory backends' synchronous cores without a virtual call (the hot path's
+/// dispatch); any other backend would block.
+impl InMemory for AnyBackend {
+    #[inline(always)]
+    fn get_now(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
+        match self {
+            Self::LocMem(b) => b.get_now(key),
+            Self::Dummy(b) => b.get_now(key),
+            #[allow(unreachable_patterns)] // the in-memory component has no other backend
+            _ => Err(CacheError::WouldBlock),
+        }
+    }
+
+    #[inline(always)]
+    fn set_now(&self, key: FullKey<'_>, value: Value, timeout: Timeout) -> Result<(), CacheError> {
+        match self {
+            Self::LocMem(b) => b.set_now(key, value, timeout),
+            Self::Dummy(b) => b.set_now(key, value, timeout),
+            #[allow(unreachable_patterns)] // the in-memory component has no other backend
+            _ => Err(CacheError::WouldBlock),
+        }
+    }
+
+    fn get_ticketed(
+        &self,
+        key: FullKey<'_>,
+    ) -> Result<(Option<Value>, Option<Ticket>), CacheError> {
+        match self.in_memory() {
+            Some(b) => b.get_ticketed(key),
+            None => Err(CacheError::WouldBlock),
+        }
+    }
+
+    fn hit_ticket(&self, ticket: Ticket, now: Option<f64>) -> bool {
+        self.in_memory().is_some_and(|b| b.hit_ticket(ticket, now))
     }
 }
 
