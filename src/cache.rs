@@ -157,7 +157,9 @@ impl Cache {
     }
 
     /// `result`, or `fallback` when it is a connection failure this cache ignores.
-    #[inline(always)]
+    // Forced natively (the locmem hot path); in wasm, size comes first.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
     pub(crate) fn absorb<T>(
         &self,
         result: Result<T, CacheError>,
@@ -286,7 +288,9 @@ impl Cache {
     /// Makes and validates the full key in `buffer`, recording any warnings. The common key
     /// (a clean str key, the cache's own version) is inlined into the hot path; anything
     /// else goes through [`Cache::full_key_checked`].
-    #[inline(always)]
+    // Forced natively (the locmem hot path); in wasm, size comes first.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
     pub(crate) fn full_key<'b>(
         &'b self,
         key: &'b Key<'_>,

@@ -25,7 +25,6 @@ use crate::settings::{BackendKind, CacheConfig, CacheSettings, SettingsError};
 #[cfg(edgecache_storage_backends)]
 use crate::value::Value;
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -205,12 +204,18 @@ impl Caches {
     }
 }
 
-/// Stores already opened, so aliases naming one location share it (LM-1, FB-1).
+/// Stores already opened, so aliases naming one location share it (LM-1, FB-1). A settings
+/// file names a handful of locations, so a list is enough (and smaller in wasm than a map).
 #[derive(Default)]
 struct Opened {
-    locmem: BTreeMap<String, Arc<LocMemStore>>,
+    locmem: Vec<(String, Arc<LocMemStore>)>,
     #[cfg(edgecache_storage_backends)]
-    kv: BTreeMap<String, Arc<dyn KvStore>>,
+    kv: Vec<(String, Arc<dyn KvStore>)>,
+}
+
+/// The value at `key` in a list of pairs.
+fn find<'a, T>(pairs: &'a [(String, T)], key: &str) -> Option<&'a T> {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 #[cfg(edgecache_storage_backends)]
@@ -232,11 +237,15 @@ fn build_cache(
     let default_timeout = config.timeout.map(|seconds| seconds as f64);
     let backend = match config.backend {
         BackendKind::LocMem => {
-            let store = opened
-                .locmem
-                .entry(python::repr(&config.location))
-                .or_default()
-                .clone();
+            let location = python::repr(&config.location);
+            let store = match find(&opened.locmem, &location) {
+                Some(store) => store.clone(),
+                None => {
+                    let store = Arc::new(LocMemStore::default());
+                    opened.locmem.push((location, store.clone()));
+                    store
+                }
+            };
             AnyBackend::LocMem(LocMemCache::new(
                 store,
                 config.max_entries,
@@ -249,7 +258,7 @@ fn build_cache(
         #[cfg(edgecache_storage_backends)]
         BackendKind::FileBased => {
             let location = python::str(&config.location);
-            let store = match opened.kv.get(&location) {
+            let store = match find(&opened.kv, &location) {
                 Some(store) => store.clone(),
                 None => {
                     let open = stores
@@ -257,7 +266,7 @@ fn build_cache(
                         .as_ref()
                         .ok_or_else(|| missing_store(config, "key-value store"))?;
                     let store = open(&location)?;
-                    opened.kv.insert(location, store.clone());
+                    opened.kv.push((location, store.clone()));
                     store
                 }
             };

@@ -242,7 +242,9 @@ impl KeyMaker {
     /// warning (KEY-5: the default key function, a clean head, a clean raw key and a length
     /// memcached accepts), as its two parts, in a few instructions and without a `Result`;
     /// `None` sends the caller to [`KeyMaker::make_valid_key`].
-    #[inline(always)]
+    // Forced natively (the locmem hot path); in wasm, size comes first.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
     pub fn clean_default_key<'b>(
         &'b self,
         key: &'b Key<'_>,

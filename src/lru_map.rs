@@ -104,7 +104,9 @@ impl<V> LruMap<V> {
     /// where it is split): the bytes after the anchor for a key that starts with the anchor,
     /// all of them (with another seed) for any other key. The usual lookup passes the anchor
     /// itself as the head, and then only the tail is read.
-    #[inline(always)]
+    // Forced natively (the locmem hot path); in wasm, size comes first.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
     fn hash(&self, key: KeyParts<'_>) -> u64 {
         let (head, tail) = key.parts();
         let is_anchor = head.len() == self.anchor.len()
@@ -162,7 +164,9 @@ impl<V> LruMap<V> {
     }
 
     /// Where `key` is, if present (recency unchanged).
-    #[inline(always)]
+    // Forced natively (the locmem hot path); in wasm, size comes first.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
     pub fn find(&self, key: KeyParts<'_>) -> Option<Slot> {
         let hash = self.hash(key);
         let nodes = &self.nodes;

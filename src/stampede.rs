@@ -28,7 +28,6 @@ use crate::settings::{SettingsError, node_value};
 use crate::stats::StampedeStats;
 use crate::sync::Mutex;
 use crate::value::Value;
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -221,7 +220,9 @@ pub(crate) struct Stampede {
     config: StampedeConfig,
     /// The alias's default `TIMEOUT` in seconds (`None`: never expires).
     default_timeout: Option<f64>,
-    flights: Mutex<BTreeMap<String, Arc<Flight>>>,
+    /// Full key → its flight. Only misses being computed right now are here, so a list is
+    /// short (and smaller in wasm than a map).
+    flights: Mutex<Vec<(String, Arc<Flight>)>>,
     rng: AtomicU64,
     counters: Counters,
     /// Whether waiters poll the in-flight entry instead of being woken (`wait_by_polling`).
@@ -235,7 +236,7 @@ impl Stampede {
         Self {
             config,
             default_timeout,
-            flights: Mutex::new(BTreeMap::new()),
+            flights: Mutex::new(Vec::new()),
             rng: AtomicU64::new(seed),
             counters: Counters::default(),
             polling: core::sync::atomic::AtomicBool::new(false),
@@ -305,11 +306,11 @@ impl Stampede {
     /// Joins the flight for `key`: the leader gets a guard, the others the flight to wait on.
     fn join(&self, key: &str) -> Role<'_> {
         let mut flights = self.flights.lock();
-        if let Some(flight) = flights.get(key) {
+        if let Some((_, flight)) = flights.iter().find(|(k, _)| k == key) {
             return Role::Follower(flight.clone());
         }
         let flight = Arc::new(Flight::default());
-        flights.insert(key.to_string(), flight.clone());
+        flights.push((key.to_string(), flight.clone()));
         Role::Leader(Leader {
             stampede: self,
             key: key.to_string(),
@@ -344,12 +345,7 @@ impl Leader<'_> {
         self.done = true;
         {
             let mut flights = self.stampede.flights.lock();
-            if flights
-                .get(&self.key)
-                .is_some_and(|f| Arc::ptr_eq(f, &self.flight))
-            {
-                flights.remove(&self.key);
-            }
+            flights.retain(|(k, f)| !(*k == self.key && Arc::ptr_eq(f, &self.flight)));
         }
         self.flight.finish(result);
     }

@@ -27,7 +27,7 @@ wasm-bindgen "${CARGO_TARGET_DIR:-worker/target}/wasm32-unknown-unknown/release/
 sed -i 's/^import source /import /' "$out/index.js"
 
 step "wasm-opt -Oz (npm binaryen)"
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+node_modules/.bin/wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-multivalue --enable-reference-types \
     --enable-exception-handling --strip-debug --strip-producers \
     "$out/index_bg.wasm" -o "$out/index_bg.wasm"

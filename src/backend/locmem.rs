@@ -185,7 +185,9 @@ impl LocMemCache {
 
     /// `get`'s work: a live entry moves to the most-recent end; an expired one is deleted
     /// (LM-2, LM-4).
-    #[inline(always)]
+    // Forced natively (the locmem hot path); in wasm, size comes first.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
     fn get_live(&self, key: FullKey<'_>) -> Option<(Value, Ticket)> {
         let now = self.clock.now();
         let mut state = self.store.state.lock();

@@ -230,7 +230,9 @@ impl AnyBackend {
 /// The in-memory backends' synchronous cores without a virtual call (the hot path's
 /// dispatch); any other backend would block.
 impl InMemory for AnyBackend {
-    #[inline(always)]
+    // Forced natively (the locmem hot path); in wasm, size comes first.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
     fn get_now(&self, key: FullKey<'_>) -> Result<Option<Value>, CacheError> {
         match self {
             Self::LocMem(b) => b.get_now(key),
@@ -240,7 +242,9 @@ impl InMemory for AnyBackend {
         }
     }
 
-    #[inline(always)]
+    // Forced natively (the locmem hot path); in wasm, size comes first.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
     fn set_now(&self, key: FullKey<'_>, value: Value, timeout: Timeout) -> Result<(), CacheError> {
         match self {
             Self::LocMem(b) => b.set_now(key, value, timeout),
