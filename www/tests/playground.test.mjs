@@ -303,6 +303,9 @@ test('the chart shows each alias\'s stats(): awaited operations and get_or_set c
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "files": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": "stats-files"},
 }`);
+  // Opening IndexedDB takes a while: a command typed before the session is ready would be
+  // wiped from the history when it is.
+  await page.waitForFunction(() => /Session ready: 2 aliases \(default, files\)/.test(document.querySelector('#status').textContent));
   await command(page, 'get_or_set a 1');
   await command(page, 'get_or_set a 2');
   await command(page, '@files set x 1');
