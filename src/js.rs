@@ -258,19 +258,7 @@ fn write_json(value: &Value, out: &mut String) -> bool {
 }
 
 fn write_json_str(text: &str, out: &mut String) {
-    use core::fmt::Write;
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    crate::codec::json::write_string(out, text, crate::codec::json::Escaping::Controls);
 }
 
 fn to_key(js: &JsValue) -> Result<Key<'static>, JsValue> {

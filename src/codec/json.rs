@@ -13,6 +13,7 @@ use crate::value::Value;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt::Write;
 
 /// Deepest nesting `loads` accepts (CPython's recursion limit is of the same order).
 const MAX_DEPTH: usize = 512;
@@ -99,9 +100,19 @@ fn write_key(out: &mut String, key: &Value) -> Result<(), CacheError> {
     Ok(())
 }
 
-/// A JSON string with `ensure_ascii=True`: every non-ASCII character as `\uXXXX` (surrogate
-/// pairs beyond the BMP).
-fn write_str(out: &mut String, text: &str) {
+/// Which characters [`write_string`] escapes besides `"` and `\\`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escaping {
+    /// Python's `json.dumps(..., ensure_ascii=True)`: everything outside printable ASCII, as
+    /// `\uXXXX` (UTF-16 surrogate pairs beyond the BMP).
+    Ascii,
+    /// What JSON requires: control characters (and DEL); other text as it is.
+    Controls,
+}
+
+/// Appends `text` as a JSON string literal, with Python's short escapes (`\n`, `\r`, `\t`,
+/// `\b`, `\f`) where it has them.
+pub fn write_string(out: &mut String, text: &str, escaping: Escaping) {
     out.push('"');
     for c in text.chars() {
         match c {
@@ -113,15 +124,21 @@ fn write_str(out: &mut String, text: &str) {
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
             ' '..='~' => out.push(c),
+            c if escaping == Escaping::Controls && (c as u32) > 0x7f => out.push(c),
             _ => {
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
+                    let _ = write!(out, "\\u{unit:04x}");
                 }
             }
         }
     }
     out.push('"');
+}
+
+/// A JSON string with `ensure_ascii=True`.
+fn write_str(out: &mut String, text: &str) {
+    write_string(out, text, Escaping::Ascii);
 }
 
 /// `json.loads(raw.decode())`.
@@ -369,6 +386,17 @@ impl Parser<'_> {
 mod tests {
     use super::*;
     use alloc::vec;
+
+    #[test]
+    fn strings_escape_as_python_or_only_controls() {
+        let text = "a\"\\\u{8}\u{1}\u{7f}é😀";
+        let mut ascii = String::new();
+        write_string(&mut ascii, text, Escaping::Ascii);
+        assert_eq!(ascii, r#""a\"\\\b\u0001\u007f\u00e9\ud83d\ude00""#);
+        let mut controls = String::new();
+        write_string(&mut controls, text, Escaping::Controls);
+        assert_eq!(controls, "\"a\\\"\\\\\\b\\u0001\\u007fé😀\"");
+    }
 
     fn text(value: &Value) -> String {
         String::from_utf8(dumps(value).unwrap()).unwrap()
