@@ -11,39 +11,7 @@ mod support;
 use edgecache::settings::node_value;
 use edgecache::{CacheSettings, Caches, Options, Stores, SystemClock, Value, literal, python};
 use std::io::{Read, Write};
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::Arc;
-use support::workspace_root;
-
-fn has_clients(python: &std::path::Path) -> bool {
-    Command::new(python)
-        .args(["-c", "import django, redis, pymemcache"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// `EDGECACHE_PYTHON` when it has Django's Redis and Memcached clients, else the workspace's
-/// `.venv` (which `scripts/test.sh` makes with them).
-fn python_bin() -> PathBuf {
-    let mut tried = Vec::new();
-    if let Ok(path) = std::env::var("EDGECACHE_PYTHON") {
-        let path = PathBuf::from(path);
-        if has_clients(&path) {
-            return path;
-        }
-        tried.push(path);
-    }
-    let venv = workspace_root().join(".venv/bin/python");
-    if has_clients(&venv) {
-        return venv;
-    }
-    tried.push(venv);
-    panic!(
-        "no Python with django==5.2.19, redis and pymemcache (tried {tried:?}): run \
-         scripts/test.sh (it makes .venv with them) or set EDGECACHE_PYTHON"
-    );
-}
 
 /// Drives a future of the native transport, which never waits.
 fn block<F: std::future::Future>(future: F) -> F::Output {
@@ -51,18 +19,11 @@ fn block<F: std::future::Future>(future: F) -> F::Output {
 }
 
 fn django(mode: &str, redis: &str, memcached: &str) -> String {
-    let script = workspace_root().join("tests/django/network_interop.py");
-    let output = Command::new(python_bin())
-        .arg(script)
-        .args([mode, redis, memcached])
-        .output()
-        .expect("python runs");
-    assert!(
-        output.status.success(),
-        "Django failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("utf-8")
+    support::run_django_script(
+        &["django", "redis", "pymemcache"],
+        "network_interop.py",
+        &[mode, redis, memcached],
+    )
 }
 
 fn samples() -> Vec<(&'static str, Value)> {

@@ -14,55 +14,18 @@ use edgecache::{
     CacheError, CacheSettings, Caches, Options, Stores, SystemClock, Timeout, Value, literal,
     python,
 };
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::Arc;
-use support::workspace_root;
-
-fn has_clients(python: &std::path::Path) -> bool {
-    Command::new(python)
-        .args(["-c", "import django, redis, django_redis"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn python_bin() -> PathBuf {
-    let mut tried = Vec::new();
-    if let Ok(path) = std::env::var("EDGECACHE_PYTHON") {
-        let path = PathBuf::from(path);
-        if has_clients(&path) {
-            return path;
-        }
-        tried.push(path);
-    }
-    let venv = workspace_root().join(".venv/bin/python");
-    if has_clients(&venv) {
-        return venv;
-    }
-    tried.push(venv);
-    panic!(
-        "no Python with django==5.2.19, redis and django-redis (tried {tried:?}): run \
-         scripts/test.sh (it makes .venv with them) or set EDGECACHE_PYTHON"
-    );
-}
 
 fn block<F: std::future::Future>(future: F) -> F::Output {
     edgecache::now_or_never(future).expect("the native transport never waits")
 }
 
 fn django(args: &[&str]) -> String {
-    let script = workspace_root().join("tests/django/redis_extras.py");
-    let output = Command::new(python_bin())
-        .arg(script)
-        .args(args)
-        .output()
-        .expect("python runs");
-    assert!(
-        output.status.success(),
-        "django-redis failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("utf-8")
+    support::run_django_script(
+        &["django", "redis", "django_redis"],
+        "redis_extras.py",
+        args,
+    )
 }
 
 const JSON: &str = "django_redis.serializers.json.JSONSerializer";

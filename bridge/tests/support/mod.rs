@@ -219,3 +219,47 @@ pub fn temp_dir(name: &str) -> PathBuf {
 pub fn workspace_root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
+
+/// A Python that imports every module in `modules`: `EDGECACHE_PYTHON` if it does, else the
+/// workspace's `.venv` (which `scripts/test.sh` makes with Django 5.2.19 and the clients).
+pub fn python_with(modules: &[&str]) -> PathBuf {
+    let imports = |python: &Path| {
+        Command::new(python)
+            .args(["-c", &format!("import {}", modules.join(", "))])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let mut tried = Vec::new();
+    if let Ok(path) = std::env::var("EDGECACHE_PYTHON") {
+        let path = PathBuf::from(path);
+        if imports(&path) {
+            return path;
+        }
+        tried.push(path);
+    }
+    let venv = workspace_root().join(".venv/bin/python");
+    if imports(&venv) {
+        return venv;
+    }
+    tried.push(venv);
+    panic!(
+        "no Python that imports {} (tried {tried:?}): run scripts/test.sh (it makes .venv \
+         with them) or set EDGECACHE_PYTHON",
+        modules.join(", ")
+    );
+}
+
+/// Runs `tests/django/<script>` with `args` on a Python that has `modules`; its stdout.
+pub fn run_django_script(modules: &[&str], script: &str, args: &[&str]) -> String {
+    let output = Command::new(python_with(modules))
+        .arg(workspace_root().join("tests/django").join(script))
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "{script} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8")
+}
