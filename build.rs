@@ -12,7 +12,12 @@
 //!   memcached) are compiled. Always, except in the in-memory component: `component` on wasm
 //!   without the `std` feature (`--no-default-features --features component`), which the
 //!   seams could not reach anyway and which is smaller without them. Every other build keeps
-//!   them, whatever its features (Cargo features only add).
+//!   them, whatever its features (Cargo features only add), unless `memory` asks otherwise.
+//! - `edgecache_memory_only`: the smallest build, for the size-bound in-memory artifacts (the
+//!   npm package's `edgecache/memory` entry, the in-memory component): locmem and dummy with
+//!   the cache API and its introspection, and nothing else: no storage backends, no HTTP
+//!   layer, no django-redis extras, stampede protection, stats or warm-up. On with the
+//!   `memory` feature, and for the in-memory component (`component` on wasm without `std`).
 
 use std::env;
 
@@ -26,6 +31,7 @@ fn main() {
         "edgecache_replay",
         "edgecache_replay_core",
         "edgecache_storage_backends",
+        "edgecache_memory_only",
     ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
@@ -37,13 +43,15 @@ fn main() {
     let sqlite = std && !wasm && feature("sqlite");
     let replay = sqlite && feature("replay");
     let replay_core = replay || feature("replay_core") || feature("js");
-    let storage_backends = !(wasm && feature("component") && !feature("std"));
+    let memory_only = feature("memory") || (wasm && feature("component") && !feature("std"));
+    let storage_backends = !memory_only;
     for (cfg, on) in [
         ("edgecache_std", std),
         ("edgecache_sqlite", sqlite),
         ("edgecache_replay", replay),
         ("edgecache_replay_core", replay_core),
         ("edgecache_storage_backends", storage_backends),
+        ("edgecache_memory_only", memory_only),
     ] {
         if on {
             println!("cargo::rustc-cfg={cfg}");
