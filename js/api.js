@@ -87,24 +87,76 @@ const TWIN = true;
 const MEMO_LIMIT = 65536;
 const INCR = 0, DECR = 1, AINCR = 2, ADECR = 3, INCR_VERSION = 4, DECR_VERSION = 5;
 
-/** A deep copy of what `JSON.parse` returned (plain arrays and objects, primitives). */
-function copyJson(value) {
-  if (typeof value !== 'object' || value === null) return value;
+/**
+ * Where a value `JSON.parse` returned holds lists or dicts: `[]` when it holds none (a flat
+ * list or dict), otherwise the key (or index) of each nested list or dict, each followed by
+ * its own plan. Made once per memoized value so that each copy skips the primitives.
+ */
+function copyPlan(value) {
+  const plan = [];
   if (Array.isArray(value)) {
-    const copy = new Array(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = copyJson(value[i]);
-    return copy;
-  }
-  const copy = {};
-  for (const name in value) {
-    if (name === '__proto__') {
-      // JSON.parse makes it an own property; plain assignment would set the prototype.
-      Object.defineProperty(copy, name, { value: copyJson(value[name]), writable: true, enumerable: true, configurable: true });
-    } else {
-      copy[name] = copyJson(value[name]);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (typeof item === 'object' && item !== null) plan.push(i, copyPlan(item));
+    }
+  } else {
+    for (const name in value) {
+      const item = value[name];
+      if (typeof item === 'object' && item !== null) plan.push(name, copyPlan(item));
     }
   }
+  return plan;
+}
+
+/**
+ * A deep copy of a list or dict `JSON.parse` returned (plain arrays and objects, primitives),
+ * following its `copyPlan`: one `slice` or object spread per list or dict (V8 copies those in
+ * one step, keeping the original's shape), then the nested ones. The spread defines own
+ * properties, so an own `__proto__` key stays an own property, and the assignment below then
+ * writes that own property, not the prototype.
+ */
+function copyJson(value, plan) {
+  const copy = Array.isArray(value) ? value.slice() : { ...value };
+  for (let i = 0; i < plan.length; i += 2) {
+    const name = plan[i];
+    copy[name] = copyJson(value[name], plan[i + 1]);
+  }
   return copy;
+}
+
+/** Unix seconds, read on every call: the default clock (Django reads `time.time()` per call). */
+const readClock = () => Date.now() / 1000;
+
+/**
+ * The default clock with `clockResolution` = `ms` > 0: the first call reads `Date.now()` and
+ * every call returns that reading until a timer started with it drops it `ms` milliseconds
+ * later (the timer does not keep Node running). Timers run only between synchronous runs of
+ * JavaScript, so during one long synchronous run the reading stays fixed.
+ */
+function coarseClock(ms) {
+  let reading = 0; // 0: nothing kept
+  const drop = () => {
+    reading = 0;
+  };
+  return () => {
+    if (reading !== 0) return reading;
+    reading = Date.now() / 1000;
+    const timer = setTimeout(drop, ms);
+    if (typeof timer === 'object' && typeof timer.unref === 'function') timer.unref();
+    return reading;
+  };
+}
+
+/** `createCaches`' `clockResolution`, checked: milliseconds ≥ 0 (0: read on every call). */
+function clockResolutionOf(options) {
+  const ms = options.clockResolution ?? 0;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    throw new TypeError(`clockResolution must be a finite number of milliseconds >= 0, not ${String(ms)}`);
+  }
+  if (ms > 0 && options.clock != null) {
+    throw new TypeError(`clockResolution applies to the default clock only; it is ${ms} with a clock given`);
+  }
+  return ms;
 }
 
 /**
@@ -113,29 +165,35 @@ function copyJson(value) {
  */
 class SyncCache {
   #h;
-  // Hot-path memo for `get(strKey)`: key → { index, stamp, value, json }, the core's ticket
+  // Hot-path memo for `get(strKey)`: key → { index, stamp, value, plan }, the core's ticket
   // for the entry the last full get of that key hit, and what that get returned. The core
   // still decides every hit (expiry, LRU order, the hit counter) through `hit(index, stamp)`
   // and refuses a ticket once its entry is rewritten, removed or moved; only the decoding is
   // skipped. Immutable values (strings, numbers, booleans, bigints, null) are reused as they
   // are; a list or dict (one the core sent as JSON text, so made of plain arrays, plain
   // objects and primitives only) is kept as parsed and each get returns a fresh deep copy of
-  // it (as Django's pickling locmem does); anything else (Uint8Array, values JSON cannot
-  // carry) gets no memo and takes the full path each time.
+  // it (as Django's pickling locmem does; `plan` says where its nested lists and dicts
+  // are); anything else (Uint8Array, values JSON cannot carry) gets no memo and takes the
+  // full path each time.
   #memo = new Map();
-  // Whether the core's clock is `Date.now()` (no `clock` option): then `hit` gets the time
-  // read here, which saves the core a call out to JavaScript; otherwise NaN, and the core
-  // calls the user's clock itself.
-  #dateClock;
-  constructor(handle, dateClock) {
+  // The core's clock when it is the default one (`readClock`, or `coarseClock` with
+  // `clockResolution`): `hit` gets the time read here, the same reading the core would make,
+  // which saves the core a call out to JavaScript. `undefined` with a user `clock`: `hit` gets
+  // NaN and the core calls the user's clock itself.
+  #clock;
+  constructor(handle, clock) {
     this.#h = handle;
-    this.#dateClock = dateClock;
+    this.#clock = clock;
   }
   get(key, defaultValue, options) {
     if (typeof key === 'string' && options === undefined) {
       const memo = this.#memo.get(key);
-      if (memo !== undefined && this.#h.hit(memo.index, memo.stamp, this.#dateClock ? Date.now() / 1000 : NaN)) {
-        return memo.copy ? copyJson(memo.value) : memo.value;
+      if (memo !== undefined) {
+        const clock = this.#clock;
+        if (this.#h.hit(memo.index, memo.stamp, clock === undefined ? NaN : clock())) {
+          const plan = memo.plan;
+          return plan === undefined ? memo.value : copyJson(memo.value, plan);
+        }
       }
       return this.#getStr(key, defaultValue, memo);
     }
@@ -156,11 +214,11 @@ class SyncCache {
     const stamp = reusable ? h.ticket_stamp : -1;
     if (stamp >= 0) {
       if (memo === undefined && this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
-      this.#memo.set(key, { index: h.ticket_index, stamp, value, copy: json });
+      this.#memo.set(key, { index: h.ticket_index, stamp, value, plan: json ? copyPlan(value) : undefined });
     } else if (memo !== undefined) {
       this.#memo.delete(key);
     }
-    return json ? copyJson(value) : value;
+    return json ? copyJson(value, copyPlan(value)) : value;
   }
   set(key, value, options) {
     this.#h.set(key, value, options?.timeout, options?.version);
@@ -235,9 +293,9 @@ class Cache {
   static {
     installExtras(this, (cache) => cache.#h, makeError);
   }
-  constructor(handle, dateClock) {
+  constructor(handle, clock) {
     this.#h = handle;
-    this.#sync = handle.in_memory ? new SyncCache(handle, dateClock) : undefined;
+    this.#sync = handle.in_memory ? new SyncCache(handle, clock) : undefined;
     /** The backend's short name: `locmem`, `dummy`, `filebased`, ... */
     this.backend = handle.backend;
   }
@@ -366,11 +424,11 @@ class Cache {
 /** Every alias of a `CACHES` setting, as `django.core.cache.caches`. */
 class Caches {
   #core;
-  #dateClock;
+  #clock;
   #built = new Map();
-  constructor(core, dateClock) {
+  constructor(core, clock) {
     this.#core = core;
-    this.#dateClock = dateClock;
+    this.#clock = clock;
   }
   /** The aliases, in the order configured. */
   get aliases() {
@@ -380,7 +438,7 @@ class Caches {
   get(alias) {
     let cache = this.#built.get(alias);
     if (cache === undefined) {
-      cache = new Cache(this.#core.cache(String(alias)), this.#dateClock);
+      cache = new Cache(this.#core.cache(String(alias)), this.#clock);
       this.#built.set(alias, cache);
     }
     return cache;
@@ -425,16 +483,20 @@ export function createCaches(CACHES, options = {}) {
   const text = typeof CACHES === 'string' ? CACHES : JSON.stringify(CACHES);
   if (text === undefined) throw new TypeError('CACHES must be an object or a string');
   const onWarning = options.onWarning ?? defaultOnWarning;
+  const resolution = clockResolutionOf(options);
+  // The default clock: read by the core itself (Date.now() from wasm) when read on every
+  // call; with a resolution, the core calls the coarse clock as it would a user's clock.
+  const coarse = resolution > 0 ? coarseClock(resolution) : undefined;
   const core = new Core(
     text,
-    options.clock,
+    coarse ?? options.clock,
     options.stores,
     options.database,
     (category, message) => onWarning({ category, message }),
     makeError,
     { fetch: options.fetch, timeoutMs: options.timeoutMs, bridge: options.bridge },
   );
-  return new Caches(core, options.clock == null);
+  return new Caches(core, options.clock == null ? (coarse ?? readClock) : undefined);
 }
 
 // ----- console sessions and conformance traces -----

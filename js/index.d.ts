@@ -202,6 +202,18 @@ export interface KvLike {
 export interface CreateCachesOptions {
   /** Unix time in **seconds** (like Python's `time.time()`); default `Date.now() / 1000`. */
   clock?: () => number;
+  /**
+   * Milliseconds the default clock reuses a reading for; default 0: every operation reads
+   * `Date.now()`, as Django reads `time.time()` on every call. With N > 0 the first operation
+   * reads it and later ones reuse that reading until a timer started with it drops it N ms
+   * later (as lru-cache's `ttlResolution`): an entry can be served up to N ms past its
+   * expiry, and during one long synchronous run the reading does not move at all (as
+   * `Date.now()` inside a Cloudflare Worker request). Every operation of these caches (get,
+   * set, add, incr, touch, ...) uses the same reading. Only with the default clock: giving
+   * it with `clock` is a `TypeError`, as is a negative or non-finite number. See
+   * docs/npm-hot-path.md.
+   */
+  clockResolution?: number;
   /** Storage by `LOCATION`: a KV-shaped binding for each filebased cache. */
   stores?: { [location: string]: KvLike };
   /** The database of the db aliases (each one's `LOCATION` is its table): a D1 binding or anything with its shape. */

@@ -117,6 +117,16 @@ test('lists and dicts: every get returns a fresh copy', () => {
   assert.notEqual(second, sync.get('o'));
   assert.notEqual(second.tags, sync.get('o').tags);
   assert.equal(value.id, 7);
+  const nested = [[1, [2, 3]], { a: [{ b: 4 }], e: {}, f: [] }, 'x', null];
+  sync.set('n', nested);
+  sync.get('n');
+  const got = sync.get('n'); // the memo's copy
+  got[0][1].push(9);
+  got[1].a[0].b = 5;
+  got[1].e.g = 1;
+  got[1].f.push(1);
+  got.push('more');
+  assert.deepEqual(sync.get('n'), nested, 'no level of a nested list or dict is shared');
   const bytes = new Uint8Array([1, 2]);
   sync.set('b', bytes);
   const b1 = sync.get('b');
