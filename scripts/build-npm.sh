@@ -18,8 +18,11 @@ rm -rf dist && mkdir -p dist
 wasm-bindgen target/wasm32-unknown-unknown/wasm/edgecache.wasm \
     --out-dir dist --out-name edgecache_core --target web --no-typescript
 
-step "wasm-opt -Oz (binaryen from npm)"
-node_modules/.bin/wasm-opt dist/edgecache_core_bg.wasm -Oz --strip-debug --strip-producers \
+# -O3, not -Oz: the Rust side is already built for size (opt-level "z"); binaryen's -O3 then
+# inlines the small functions of the hot paths (a ticketed get-hit's lock, LRU relink, node
+# lookups) for about 0.7 KB of gzip (BENCHMARKS.md, "Third cut").
+step "wasm-opt -O3 (binaryen from npm)"
+node_modules/.bin/wasm-opt dist/edgecache_core_bg.wasm -O3 --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     -o dist/edgecache_core_bg.wasm
