@@ -6,6 +6,7 @@ import {
   Core,
   Session as CoreSession,
   exportTrace as coreExportTrace,
+  hit_at as hitAt,
   importTrace as coreImportTrace,
   get_max_age,
   has_vary_header,
@@ -85,6 +86,8 @@ const METHOD = false;
 const TWIN = true;
 // Keys the synchronous get memoizes before it starts over (bounds the memo's memory).
 const MEMO_LIMIT = 65536;
+// `hot_slot` of a handle without one (u32::MAX).
+const NO_SLOT = 0xffffffff;
 const INCR = 0, DECR = 1, AINCR = 2, ADECR = 3, INCR_VERSION = 4, DECR_VERSION = 5;
 
 /**
@@ -167,15 +170,18 @@ class SyncCache {
   #h;
   // Hot-path memo for `get(strKey)`: key → { index, stamp, value, plan }, the core's ticket
   // for the entry the last full get of that key hit, and what that get returned. The core
-  // still decides every hit (expiry, LRU order, the hit counter) through `hit(index, stamp)`
-  // and refuses a ticket once its entry is rewritten, removed or moved; only the decoding is
-  // skipped. Immutable values (strings, numbers, booleans, bigints, null) are reused as they
+  // still decides every hit (expiry, LRU order, the hit counter) through `hitAt(slot, index,
+  // stamp, now)` and refuses a ticket once its entry is rewritten, removed or moved; only the
+  // decoding is skipped. Immutable values (strings, numbers, booleans, bigints, null) are reused as they
   // are; a list or dict (one the core sent as JSON text, so made of plain arrays, plain
   // objects and primitives only) is kept as parsed and each get returns a fresh deep copy of
   // it (as Django's pickling locmem does; `plan` says where its nested lists and dicts
   // are); anything else (Uint8Array, values JSON cannot carry) gets no memo and takes the
   // full path each time.
   #memo = new Map();
+  // The handle's slot for `hitAt` (a plain export of numbers: no borrow of the handle per
+  // call); without one (never expected) the memo is not used.
+  #slot;
   // The core's clock when it is the default one (`readClock`, or `coarseClock` with
   // `clockResolution`): `hit` gets the time read here, the same reading the core would make,
   // which saves the core a call out to JavaScript. `undefined` with a user `clock`: `hit` gets
@@ -183,6 +189,7 @@ class SyncCache {
   #clock;
   constructor(handle, clock) {
     this.#h = handle;
+    this.#slot = handle.hot_slot;
     this.#clock = clock;
   }
   get(key, defaultValue, options) {
@@ -190,7 +197,7 @@ class SyncCache {
       const memo = this.#memo.get(key);
       if (memo !== undefined) {
         const clock = this.#clock;
-        if (this.#h.hit(memo.index, memo.stamp, clock === undefined ? NaN : clock())) {
+        if (hitAt(this.#slot, memo.index, memo.stamp, clock === undefined ? NaN : clock())) {
           const plan = memo.plan;
           return plan === undefined ? memo.value : copyJson(memo.value, plan);
         }
@@ -211,7 +218,7 @@ class SyncCache {
     const json = typeof found === 'string' && h.returned_json;
     const value = json ? JSON.parse(found) : found;
     const reusable = json || found === null || (typeof found !== 'object' && typeof found !== 'function');
-    const stamp = reusable ? h.ticket_stamp : -1;
+    const stamp = reusable && this.#slot !== NO_SLOT ? h.ticket_stamp : -1;
     if (stamp >= 0) {
       if (memo === undefined && this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
       this.#memo.set(key, { index: h.ticket_index, stamp, value, plan: json ? copyPlan(value) : undefined });

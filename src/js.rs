@@ -40,6 +40,7 @@ use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
 mod extras;
 mod fetch;
+mod hot;
 mod http;
 mod session;
 mod sql;
@@ -553,12 +554,18 @@ impl Core {
     /// The cache under `alias`, or the error Django raises for it.
     pub fn cache(&self, alias: &str) -> Result<Handle, JsValue> {
         let cache = self.caches.get(alias).map_err(|e| self.hooks.error(&e))?;
+        let in_memory = cache.blocking().is_ok();
+        let position = self.caches.position(alias).unwrap_or(usize::MAX);
         Ok(Handle {
             backend: cache.backend_name().into(),
-            in_memory: cache.blocking().is_ok(),
+            in_memory,
+            hot: in_memory
+                .then(|| hot::Slot::take(&self.caches, position))
+                .flatten()
+                .map(Rc::new),
             caches: self.caches.clone(),
             hooks: self.hooks.clone(),
-            position: self.caches.position(alias).unwrap_or(usize::MAX),
+            position,
             json: Rc::default(),
             ticket: Rc::default(),
         })
@@ -579,6 +586,8 @@ pub struct Handle {
     json: Rc<core::cell::Cell<bool>>,
     /// The ticket of the last `get_str` hit, if it gave one.
     ticket: Rc<core::cell::Cell<Option<crate::Ticket>>>,
+    /// An in-memory alias's slot for `hit_at`, freed with the last clone.
+    hot: Option<Rc<hot::Slot>>,
 }
 
 type JsResult = Result<JsValue, JsValue>;
@@ -940,7 +949,7 @@ impl Handle {
     /// A list or dict that JSON carries exactly comes back as JSON text (one string for the
     /// JavaScript layer to `JSON.parse`, instead of one boundary crossing per item and field),
     /// and `returned_json` says so. A hit leaves its entry's ticket in `ticket_index` /
-    /// `ticket_stamp` (when the core gives one) for `hit`.
+    /// `ticket_stamp` (when the core gives one) for `hit_at`.
     pub fn get_str(&self, key: &str) -> JsResult {
         self.json.set(false);
         self.ticket.set(None);
@@ -977,19 +986,11 @@ impl Handle {
         self.ticket.get().map_or(-1.0, |t| t.stamp as f64)
     }
 
-    /// The `get_str` that issued the ticket (`index`, `stamp`) again: `true` when the core
-    /// counts it as a hit on the same, unchanged entry (promoted; the JavaScript layer may
-    /// answer with the value it decoded then, or a fresh copy of it); `false` when the
-    /// ticket has lapsed or the entry expired, and the caller makes the full `get_str`.
-    /// `now` is the cache's clock read by the caller (`Date.now() / 1000` when the clock is
-    /// the default one: no call back out to JavaScript), or NaN for the core to read it.
-    pub fn hit(&self, index: u32, stamp: f64, now: f64) -> bool {
-        let ticket = crate::Ticket {
-            index,
-            stamp: stamp as u64,
-        };
-        self.cache()
-            .hit_ticket(ticket, (!now.is_nan()).then_some(now))
+    /// This alias's slot number for `hit_at`, the hot path's ticket check; `u32::MAX` when
+    /// it has none (not in memory).
+    #[wasm_bindgen(getter)]
+    pub fn hot_slot(&self) -> u32 {
+        self.hot.as_ref().map_or(u32::MAX, |slot| slot.number())
     }
 
     /// Django's `make_key`.
