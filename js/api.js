@@ -172,20 +172,20 @@ class SyncCache {
   // for the entry the last full get of that key hit, and what that get returned. The core
   // still decides every hit (expiry, LRU order, the hit counter) through `hitAt(slot, index,
   // stamp, now)` and refuses a ticket once its entry is rewritten, removed or moved; only the
-  // decoding is skipped. Immutable values (strings, numbers, booleans, bigints, null) are reused as they
-  // are; a list or dict (one the core sent as JSON text, so made of plain arrays, plain
-  // objects and primitives only) is kept as parsed and each get returns a fresh deep copy of
-  // it (as Django's pickling locmem does; `plan` says where its nested lists and dicts
-  // are); anything else (Uint8Array, values JSON cannot carry) gets no memo and takes the
-  // full path each time.
+  // decoding is skipped. Immutable values (strings, numbers, booleans, bigints, null) are
+  // reused as they are; a list or dict (one the core sent as JSON text, so made of plain
+  // arrays, plain objects and primitives only) is kept as parsed and each get returns a fresh
+  // deep copy of it (as Django's pickling locmem does; `plan` says where its nested lists and
+  // dicts are); anything else (Uint8Array, values JSON cannot carry) gets no memo and takes
+  // the full path each time.
   #memo = new Map();
   // The handle's slot for `hitAt` (a plain export of numbers: no borrow of the handle per
   // call); without one (never expected) the memo is not used.
   #slot;
   // The core's clock when it is the default one (`readClock`, or `coarseClock` with
-  // `clockResolution`): `hit` gets the time read here, the same reading the core would make,
-  // which saves the core a call out to JavaScript. `undefined` with a user `clock`: `hit` gets
-  // NaN and the core calls the user's clock itself.
+  // `clockResolution`): `hitAt` gets the time read here, the same reading the core would
+  // make, which saves the core a call out to JavaScript. `undefined` with a user `clock`:
+  // `hitAt` gets NaN and the core calls the user's clock itself.
   #clock;
   constructor(handle, clock) {
     this.#h = handle;
@@ -221,11 +221,13 @@ class SyncCache {
     const stamp = reusable && this.#slot !== NO_SLOT ? h.ticket_stamp : -1;
     if (stamp >= 0) {
       if (memo === undefined && this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
-      this.#memo.set(key, { index: h.ticket_index, stamp, value, plan: json ? copyPlan(value) : undefined });
-    } else if (memo !== undefined) {
-      this.#memo.delete(key);
+      const plan = json ? copyPlan(value) : undefined;
+      this.#memo.set(key, { index: h.ticket_index, stamp, value, plan });
+      // The memo keeps what was parsed: the caller gets a copy.
+      return json ? copyJson(value, plan) : value;
     }
-    return json ? copyJson(value, copyPlan(value)) : value;
+    if (memo !== undefined) this.#memo.delete(key);
+    return value;
   }
   set(key, value, options) {
     this.#h.set(key, value, options?.timeout, options?.version);

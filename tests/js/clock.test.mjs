@@ -57,7 +57,10 @@ test('clockResolution reuses one reading for every operation until its timer dro
 
 test('clockResolution applies to the Promise API and every alias of the caches', async () => {
   const caches = createCaches(
-    { default: { BACKEND: 'locmem', LOCATION: `a${Math.random()}` }, other: { BACKEND: 'locmem', LOCATION: `b${Math.random()}` } },
+    {
+      default: { BACKEND: 'locmem', LOCATION: `a${Math.random()}` },
+      other: { BACKEND: 'locmem', LOCATION: `b${Math.random()}` },
+    },
     { clockResolution: 20 },
   );
   const other = caches.get('other').sync;
@@ -75,7 +78,8 @@ test('a bad clockResolution is a TypeError naming the option and the value', () 
   for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '5', 5n]) {
     assert.throws(
       () => createCaches(settings(), { clockResolution: bad }),
-      (error) => error instanceof TypeError && error.message.includes('clockResolution') && error.message.includes(String(bad)),
+      (error) =>
+        error instanceof TypeError && error.message.includes('clockResolution') && error.message.includes(String(bad)),
       String(bad),
     );
   }
