@@ -5,6 +5,7 @@
 // awaited timer shows the refresh: no assertion depends on how long anything took.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createCaches } from 'edgecache';
 
 const settings = () => ({ default: { BACKEND: 'locmem', LOCATION: `clock${Math.random()}` } });
@@ -90,4 +91,21 @@ test('a bad clockResolution is a TypeError naming the option and the value', () 
   const sync = createCaches(settings(), { clock: () => 1_700_000_000, clockResolution: 0 }).default.sync;
   sync.set('k', 'v');
   assert.equal(sync.get('k'), 'v');
+});
+
+test("clockResolution's timer does not keep Node running", () => {
+  // With a 10-minute resolution, a pending timer that kept the event loop alive would hold
+  // this child until the 20 s kill; it prints and exits at once instead.
+  const code = `
+    import { createCaches } from 'edgecache';
+    const sync = createCaches({ default: { BACKEND: 'locmem' } }, { clockResolution: 600000 }).default.sync;
+    sync.set('k', 'v');
+    console.log(sync.get('k'));
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: new URL('../..', import.meta.url),
+    timeout: 20_000,
+    encoding: 'utf8',
+  });
+  assert.equal(out.trim(), 'v');
 });
