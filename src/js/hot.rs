@@ -3,9 +3,9 @@
 //!
 //! A method of [`Handle`](super::Handle) costs each call wasm-bindgen's borrow of the handle
 //! (its reference count and borrow flag, in and out, and their calls); this function reaches
-//! the alias through a slot number instead. Each in-memory handle takes a slot when it is made and gives it
-//! back when its last clone is dropped. No rule lives here: the hit is the core's
-//! [`Cache::hit_ticket`](crate::Cache::hit_ticket).
+//! the alias through a slot number instead. Each in-memory handle takes a slot when it is
+//! made and gives it back when its last clone is dropped. No rule lives here: the hit is the
+//! core's [`Cache::hit_ticket`](crate::Cache::hit_ticket).
 
 use crate::Ticket;
 use crate::caches::Caches;
@@ -31,8 +31,9 @@ static SLOTS: Slots = Slots(RefCell::new(Vec::new()));
 pub(super) struct Slot(u32);
 
 impl Slot {
-    /// A slot for the alias at `position` in `caches`; `None` if the table is busy (never
-    /// expected: nothing calls out to JavaScript while it is borrowed).
+    /// A slot for the alias at `position` in `caches`; `None` while `hit_at` has the table
+    /// (only when a user clock it calls makes a cache: that handle then goes without the
+    /// memo, and the JavaScript layer takes the full get every time).
     pub(super) fn take(caches: &Rc<Caches>, position: usize) -> Option<Slot> {
         let mut slots = SLOTS.0.try_borrow_mut().ok()?;
         let alias = Some((caches.clone(), position));
@@ -57,6 +58,8 @@ impl Slot {
 }
 
 impl Drop for Slot {
+    /// Frees the slot; should `hit_at` have the table (a handle is only dropped from
+    /// JavaScript's finalizers, which never run inside it), the slot stays taken.
     fn drop(&mut self) {
         if let Ok(mut slots) = SLOTS.0.try_borrow_mut()
             && let Some(alias) = slots.get_mut(self.0 as usize)
