@@ -12,7 +12,9 @@
 //! is an `int`; ints beyond 2^53 come back as `bigint`.
 
 use crate::Cache;
-use crate::caches::{Caches, KvOpener, Stores};
+use crate::caches::Caches;
+#[cfg(not(edgecache_memory_only))]
+use crate::caches::{KvOpener, Stores};
 use crate::clock::Clock;
 use crate::error::CacheError;
 use crate::expiry::Timeout;
@@ -21,11 +23,17 @@ use crate::key::Key;
 use crate::now_or_never;
 use crate::options::Options;
 use crate::python;
+#[cfg(not(edgecache_memory_only))]
 use crate::seam::LocalBoxFuture;
+#[cfg(not(edgecache_memory_only))]
 use crate::seam::kv::{KvPage, KvStore, MIN_NATIVE_TTL, PutOptions};
+#[cfg(not(edgecache_memory_only))]
 use crate::seam::sql::SqlStore;
-use crate::settings::{BackendKind, CacheSettings, SettingsError};
+#[cfg(not(edgecache_memory_only))]
+use crate::settings::BackendKind;
+use crate::settings::{CacheSettings, SettingsError};
 use crate::value::Value;
+#[cfg(not(edgecache_memory_only))]
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::rc::Rc;
@@ -38,10 +46,15 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
+#[cfg(not(edgecache_memory_only))]
 mod extras;
+#[cfg(not(edgecache_memory_only))]
 mod fetch;
+#[cfg(not(edgecache_memory_only))]
 mod http;
+#[cfg(not(edgecache_memory_only))]
 mod session;
+#[cfg(not(edgecache_memory_only))]
 mod sql;
 mod stampede;
 
@@ -374,6 +387,7 @@ impl Hooks {
     }
 }
 
+#[cfg(not(edgecache_memory_only))]
 fn network_field(network: &JsValue, name: &str) -> JsValue {
     if network.is_object() {
         Reflect::get(network, &name.into()).unwrap_or(JsValue::UNDEFINED)
@@ -382,6 +396,7 @@ fn network_field(network: &JsValue, name: &str) -> JsValue {
     }
 }
 
+#[cfg(not(edgecache_memory_only))]
 /// `fetch` (the caller's or the global one) as the HTTP transport, and the bridge if given.
 fn with_network(stores: Stores, network: &JsValue) -> Result<Stores, JsValue> {
     let fetch = network_field(network, "fetch");
@@ -423,6 +438,7 @@ fn with_network(stores: Stores, network: &JsValue) -> Result<Stores, JsValue> {
     Ok(stores.with_bridge(&url, &token))
 }
 
+#[cfg(not(edgecache_memory_only))]
 /// The storage a runtime lends the caches: `stores` maps a filebased `LOCATION` to a binding
 /// with the Workers KV shape; `database` (the D1 shape) holds every db alias's table.
 fn js_stores(stores: JsValue, database: &JsValue) -> (Stores, Option<Arc<dyn SqlStore>>) {
@@ -452,6 +468,7 @@ fn js_stores(stores: JsValue, database: &JsValue) -> (Stores, Option<Arc<dyn Sql
     (out, sql)
 }
 
+#[cfg(not(edgecache_memory_only))]
 /// The tables of the db aliases (their `LOCATION`s), each once.
 fn db_tables(settings: &CacheSettings) -> Vec<String> {
     let mut tables: Vec<String> = Vec::new();
@@ -464,6 +481,7 @@ fn db_tables(settings: &CacheSettings) -> Vec<String> {
     tables
 }
 
+#[cfg(not(edgecache_memory_only))]
 /// Django's `createcachetable` for `tables` on `sql`: `{ table, created }` for each.
 async fn create_tables(
     sql: Option<Arc<dyn SqlStore>>,
@@ -496,8 +514,11 @@ async fn create_tables(
 pub struct Core {
     caches: Rc<Caches>,
     hooks: Rc<Hooks>,
+    #[cfg_attr(edgecache_memory_only, allow(dead_code))] // the HTTP layer's clock
     clock: Arc<dyn Clock>,
+    #[cfg(not(edgecache_memory_only))]
     sql: Option<Arc<dyn SqlStore>>,
+    #[cfg(not(edgecache_memory_only))]
     tables: Rc<Vec<String>>,
 }
 
@@ -522,19 +543,34 @@ impl Core {
             make_error,
         });
         let settings = CacheSettings::parse(settings).map_err(|e| hooks.settings_error(&e))?;
-        let (stores, sql) = js_stores(stores, &database);
-        let stores = with_network(stores, &network)?;
         let clock: Arc<dyn Clock> = Arc::new(JsClock(clock));
-        let caches = Caches::with_stores(&settings, clock.clone(), &stores);
-        Ok(Core {
-            caches: Rc::new(caches),
-            hooks,
-            clock,
-            sql,
-            tables: Rc::new(db_tables(&settings)),
-        })
+        // The in-memory build has no storage to lend: only locmem and dummy aliases.
+        #[cfg(edgecache_memory_only)]
+        {
+            let _ = (stores, database, network);
+            let caches = Caches::new(&settings, clock.clone());
+            Ok(Core {
+                caches: Rc::new(caches),
+                hooks,
+                clock,
+            })
+        }
+        #[cfg(not(edgecache_memory_only))]
+        {
+            let (stores, sql) = js_stores(stores, &database);
+            let stores = with_network(stores, &network)?;
+            let caches = Caches::with_stores(&settings, clock.clone(), &stores);
+            Ok(Core {
+                caches: Rc::new(caches),
+                hooks,
+                clock,
+                sql,
+                tables: Rc::new(db_tables(&settings)),
+            })
+        }
     }
 
+    #[cfg(not(edgecache_memory_only))]
     /// Django's `createcachetable`: makes each db alias's table (and its index) unless it
     /// exists; resolves to `[{ table, created }]`.
     pub fn create_tables_async(&self) -> Promise {
@@ -1026,8 +1062,10 @@ impl Handle {
 
 /// A binding with the Workers KV shape: `get(key, {type: "arrayBuffer"})`,
 /// `put(key, value, {expirationTtl, metadata})`, `delete(key)`, `list({prefix, cursor})`.
+#[cfg(not(edgecache_memory_only))]
 struct JsKv(JsValue);
 
+#[cfg(not(edgecache_memory_only))]
 fn storage_error(what: &str, thrown: &JsValue) -> CacheError {
     let message = Reflect::get(thrown, &"message".into())
         .ok()
@@ -1037,6 +1075,7 @@ fn storage_error(what: &str, thrown: &JsValue) -> CacheError {
     CacheError::Storage(format!("{what}: {message}"))
 }
 
+#[cfg(not(edgecache_memory_only))]
 impl JsKv {
     async fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue, CacheError> {
         let function: Function = Reflect::get(&self.0, &method.into())
@@ -1074,6 +1113,7 @@ impl JsKv {
     }
 }
 
+#[cfg(not(edgecache_memory_only))]
 impl KvStore for JsKv {
     fn get<'a>(&'a self, key: &'a str) -> LocalBoxFuture<'a, Result<Option<Vec<u8>>, CacheError>> {
         Box::pin(self.get_bytes(key))
