@@ -239,6 +239,7 @@ class SyncCache {
   }
   /** Counters, latency of awaited storage operations and stampede figures (docs/stats.md). */
   stats() {
+    if (this.#h.stats === undefined) missing('stats')();
     return this.#h.stats();
   }
 }
@@ -346,6 +347,7 @@ class Cache {
   }
   /** Counters, latency of awaited storage operations and stampede figures (docs/stats.md). */
   async stats() {
+    if (this.#h.stats_async === undefined) missing('stats')();
     return this.#h.stats_async();
   }
 

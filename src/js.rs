@@ -56,6 +56,7 @@ mod http;
 mod session;
 #[cfg(not(edgecache_memory_only))]
 mod sql;
+#[cfg(not(edgecache_memory_only))]
 mod stampede;
 
 /// 2^53: JavaScript numbers are exact integers up to here.
@@ -712,7 +713,11 @@ mod ops {
             };
             to_value(&produced, "value").map_err(Thrown::Js)
         };
-        match stampede::get_or_set(h.cache(), key, compute, o, wait).await {
+        #[cfg(not(edgecache_memory_only))]
+        let result = stampede::get_or_set(h.cache(), key, compute, o, wait).await;
+        #[cfg(edgecache_memory_only)]
+        let result = h.cache().get_or_set_async(key, compute, o).await;
+        match result {
             Ok(value) => h.finish(Ok(to_js(&value))),
             Err(Thrown::Cache(e)) => h.finish(Err(e)),
             Err(Thrown::Js(js)) => {
@@ -932,7 +937,10 @@ macro_rules! plain_faces {
                 pub fn $sync(&self, $($arg: $ty),*) -> JsResult {
                     self.run_sync(ops::$op(self.clone(), $($arg),*))
                 }
+                /// In the in-memory build every cache answers at once, and js/api.js calls
+                /// only the synchronous face.
                 #[allow(missing_docs)]
+                #[cfg(not(edgecache_memory_only))]
                 pub fn $promise(&self, $($arg: $ty),*) -> Promise {
                     future_to_promise(ops::$op(self.clone(), $($arg),*))
                 }
