@@ -232,7 +232,9 @@ fn write_json(value: &Value, out: &mut String) -> bool {
         Value::Int(i) if (-MAX_SAFE..=MAX_SAFE).contains(i) => {
             let _ = write!(out, "{i}");
         }
-        // Display is the shortest text that reads back as the same f64.
+        // Display is the shortest text that reads back as the same f64. The in-memory build
+        // has no core float formatting: a float there takes the `JsValue` path.
+        #[cfg(not(edgecache_memory_only))]
         Value::Float(x) if x.is_finite() => {
             let _ = write!(out, "{x}");
         }

@@ -46,6 +46,9 @@ pub mod defaults;
 mod error;
 pub mod expiry;
 mod extras;
+// Wasm builds' float conversions (native builds use core's; the tests compare them).
+#[cfg_attr(not(target_family = "wasm"), allow(dead_code))]
+mod float;
 mod glob;
 pub mod http;
 pub mod inspect;
