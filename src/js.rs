@@ -399,8 +399,8 @@ fn network_field(network: &JsValue, name: &str) -> JsValue {
     }
 }
 
-#[cfg(not(edgecache_memory_only))]
 /// `fetch` (the caller's or the global one) as the HTTP transport, and the bridge if given.
+#[cfg(not(edgecache_memory_only))]
 fn with_network(stores: Stores, network: &JsValue) -> Result<Stores, JsValue> {
     let fetch = network_field(network, "fetch");
     let fetch = match fetch.dyn_into::<Function>() {
@@ -441,9 +441,9 @@ fn with_network(stores: Stores, network: &JsValue) -> Result<Stores, JsValue> {
     Ok(stores.with_bridge(&url, &token))
 }
 
-#[cfg(not(edgecache_memory_only))]
 /// The storage a runtime lends the caches: `stores` maps a filebased `LOCATION` to a binding
 /// with the Workers KV shape; `database` (the D1 shape) holds every db alias's table.
+#[cfg(not(edgecache_memory_only))]
 fn js_stores(stores: JsValue, database: &JsValue) -> (Stores, Option<Arc<dyn SqlStore>>) {
     let opener: KvOpener = Box::new(move |location: &str| {
         let binding = if stores.is_object() {
@@ -471,8 +471,8 @@ fn js_stores(stores: JsValue, database: &JsValue) -> (Stores, Option<Arc<dyn Sql
     (out, sql)
 }
 
-#[cfg(not(edgecache_memory_only))]
 /// The tables of the db aliases (their `LOCATION`s), each once.
+#[cfg(not(edgecache_memory_only))]
 fn db_tables(settings: &CacheSettings) -> Vec<String> {
     let mut tables: Vec<String> = Vec::new();
     for config in &settings.caches {
@@ -484,8 +484,8 @@ fn db_tables(settings: &CacheSettings) -> Vec<String> {
     tables
 }
 
-#[cfg(not(edgecache_memory_only))]
 /// Django's `createcachetable` for `tables` on `sql`: `{ table, created }` for each.
+#[cfg(not(edgecache_memory_only))]
 async fn create_tables(
     sql: Option<Arc<dyn SqlStore>>,
     tables: Rc<Vec<String>>,
@@ -573,9 +573,9 @@ impl Core {
         }
     }
 
-    #[cfg(not(edgecache_memory_only))]
     /// Django's `createcachetable`: makes each db alias's table (and its index) unless it
     /// exists; resolves to `[{ table, created }]`.
+    #[cfg(not(edgecache_memory_only))]
     pub fn create_tables_async(&self) -> Promise {
         future_to_promise(create_tables(
             self.sql.clone(),
@@ -939,8 +939,8 @@ macro_rules! plain_faces {
                 pub fn $sync(&self, $($arg: $ty),*) -> JsResult {
                     self.run_sync(ops::$op(self.clone(), $($arg),*))
                 }
-                /// In the in-memory build every cache answers at once, and js/api.js calls
-                /// only the synchronous face.
+                // Not in the in-memory build: its caches answer at once and js/api.js
+                // calls only their synchronous face.
                 #[allow(missing_docs)]
                 #[cfg(not(edgecache_memory_only))]
                 pub fn $promise(&self, $($arg: $ty),*) -> Promise {
