@@ -74,3 +74,28 @@ test('memory: the HTTP layer is the full entry\'s, with a NotImplementedError sa
   assert.throws(() => caches.http(), NotImplementedError);
   assert.throws(() => patchCacheControl({}, { maxAge: 1 }), /patchCacheControl is not in the in-memory build .*import it from 'edgecache'/);
 });
+
+test('memory: stats() is the full entry\'s; inspect() has the counters', async () => {
+  const caches = createCaches({ default: { BACKEND: 'locmem' } });
+  const cache = caches.default;
+  assert.throws(() => cache.sync.stats(), NotImplementedError);
+  await assert.rejects(cache.stats(), NotImplementedError);
+  cache.sync.set('k', 1);
+  assert.equal(cache.sync.get('k'), 1);
+  assert.deepEqual(cache.sync.inspect().stats, { hits: 1, misses: 0, sets: 1, deletes: 0, culled: 0 });
+});
+
+test('memory: getOrSet with an async function is Django\'s get, compute, add, get', async () => {
+  const caches = createCaches({ default: { BACKEND: 'locmem' } });
+  let calls = 0;
+  const compute = async () => {
+    calls += 1;
+    return 'v';
+  };
+  assert.equal(await caches.default.getOrSet('k', compute), 'v');
+  assert.equal(await caches.default.getOrSet('k', compute), 'v');
+  assert.equal(calls, 1);
+  const dummy = createCaches({ default: { BACKEND: 'dummy' } }).default;
+  assert.equal(await dummy.getOrSet('k', compute), 'v');
+  assert.equal(calls, 2);
+});
