@@ -42,8 +42,10 @@ fn main() {
     let std = feature("std") && !(wasm && feature("component"));
     let sqlite = std && !wasm && feature("sqlite");
     let replay = sqlite && feature("replay");
-    let replay_core = replay || feature("replay_core") || feature("js");
     let memory_only = feature("memory") || (wasm && feature("component") && !feature("std"));
+    // The npm package's `Session` (trace import/export, the playground) is no part of its
+    // in-memory entry.
+    let replay_core = replay || feature("replay_core") || (feature("js") && !memory_only);
     let storage_backends = !memory_only;
     for (cfg, on) in [
         ("edgecache_std", std),

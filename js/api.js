@@ -2,18 +2,32 @@
 // conventions, conversion of arguments, typed errors. No Django rule lives here; every
 // decision is the core's.
 import { installExtras } from './extras.js';
-import {
-  Core,
-  Session as CoreSession,
-  exportTrace as coreExportTrace,
-  hit_at as hitAt,
-  importTrace as coreImportTrace,
-  get_max_age,
-  has_vary_header,
-  make_template_fragment_key,
-  patch_cache_control,
-  patch_vary_headers,
-} from '../dist/edgecache_core.js';
+// A namespace import: the in-memory build (`edgecache/memory`, a copy of this file next to
+// dist/memory/edgecache_core.js made by scripts/build-npm.sh) lacks the HTTP layer and the
+// sessions, and those names are then `undefined` instead of failing the import.
+import * as wasm from '../dist/edgecache_core.js';
+
+const { Core, hit_at: hitAt } = wasm;
+const {
+  Session: CoreSession = missing('createSession'),
+  exportTrace: coreExportTrace = missing('exportTrace'),
+  importTrace: coreImportTrace = missing('importTrace'),
+  get_max_age = missing('getMaxAge'),
+  has_vary_header = missing('hasVaryHeader'),
+  make_template_fragment_key = missing('makeTemplateFragmentKey'),
+  patch_cache_control = missing('patchCacheControl'),
+  patch_vary_headers = missing('patchVaryHeaders'),
+} = wasm;
+
+/** What a function this build lacks does when called: says which build has it. */
+function missing(name) {
+  function fail() {
+    throw new NotImplementedError(
+      `${name} is not in the in-memory build (edgecache/memory: locmem and dummy caches only); import it from 'edgecache'`,
+    );
+  }
+  return new Proxy(fail, { construct: fail, get: (target, key) => (key === 'prototype' ? target.prototype : fail) });
+}
 
 /** Base class of every error the cache raises; `name` is Django's exception type. */
 export class CacheError extends Error {
@@ -291,6 +305,7 @@ class SyncCache {
   }
   /** Counters, latency of awaited storage operations and stampede figures (docs/stats.md). */
   stats() {
+    if (this.#h.stats === undefined) missing('stats')();
     return this.#h.stats();
   }
 }
@@ -398,6 +413,7 @@ class Cache {
   }
   /** Counters, latency of awaited storage operations and stampede figures (docs/stats.md). */
   async stats() {
+    if (this.#h.stats_async === undefined) missing('stats')();
     return this.#h.stats_async();
   }
 
@@ -463,6 +479,7 @@ class Caches {
    * `USE_X_FORWARDED_HOST` / `_PORT`), over Django's defaults.
    */
   http(settings = {}) {
+    if (this.#core.http === undefined) missing('caches.http')();
     return new Http(this.#core.http(settings));
   }
   /**
@@ -470,6 +487,7 @@ class Caches {
    * `database` given to `createCaches`, unless it exists. Resolves to `[{ table, created }]`.
    */
   async createCacheTables() {
+    if (this.#core.create_tables_async === undefined) missing('caches.createCacheTables')();
     return this.#core.create_tables_async();
   }
   /** `close()` on every alias (Django's request_finished handler). */

@@ -31,6 +31,35 @@ raw=$(wc -c < dist/edgecache_core_bg.wasm)
 gz=$(gzip -9 -c dist/edgecache_core_bg.wasm | wc -c)
 printf 'dist/edgecache_core_bg.wasm: %s bytes, %s gzipped\n' "$raw" "$gz" >&2
 
+# The in-memory build (the `edgecache/memory` entry, docs/memory.md): locmem and dummy only,
+# the smallest wasm (build.rs, `edgecache_memory_only`). Its API module is js/api.js with its
+# two relative imports pointed at dist/memory/, so both entries share one source.
+step "cargo rustc (cdylib, features js,memory, wasm32-unknown-unknown)"
+cargo rustc -p edgecache --lib --crate-type cdylib --profile wasm \
+    --no-default-features --features js,memory --target wasm32-unknown-unknown
+
+step "wasm-bindgen --target web (in-memory build)"
+mkdir -p dist/memory
+wasm-bindgen target/wasm32-unknown-unknown/wasm/edgecache.wasm \
+    --out-dir dist/memory --out-name edgecache_core --target web --no-typescript
+
+step "wasm-opt -Oz (in-memory build)"
+node_modules/.bin/wasm-opt dist/memory/edgecache_core_bg.wasm -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    -o dist/memory/edgecache_core_bg.wasm
+
+sed -e "s#from '../dist/edgecache_core.js'#from './edgecache_core.js'#" \
+    -e "s#from './extras.js'#from '../../js/extras.js'#" js/api.js > dist/memory/api.js
+if [ "$(grep -c -e "from './edgecache_core.js'" -e "from '../../js/extras.js'" dist/memory/api.js)" != 2 ]; then
+    echo "dist/memory/api.js: js/api.js's imports changed; update the sed in scripts/build-npm.sh" >&2
+    exit 1
+fi
+
+raw=$(wc -c < dist/memory/edgecache_core_bg.wasm)
+gz=$(gzip -9 -c dist/memory/edgecache_core_bg.wasm | wc -c)
+printf 'dist/memory/edgecache_core_bg.wasm: %s bytes, %s gzipped\n' "$raw" "$gz" >&2
+
 # The playground (www/) is a self-contained static directory: it gets its own copy of the
 # package's browser build and of sql.js (the db backend's SQLite) in www/vendor/ (gitignored).
 step "www/vendor: the package's browser build and sql.js for the playground"

@@ -34,6 +34,9 @@ cargo build -p edgecache --no-default-features --target wasm32-unknown-unknown -
 step "clippy: the npm package's face (feature js, wasm32, warnings are errors)"
 cargo clippy -p edgecache --no-default-features --features js --target wasm32-unknown-unknown -- -D warnings
 
+step "clippy: the npm package's in-memory build (features js,memory, wasm32, warnings are errors)"
+cargo clippy -p edgecache --no-default-features --features js,memory --target wasm32-unknown-unknown -- -D warnings
+
 step "the WebAssembly component (wasm32-wasip2)"
 cargo build -p edgecache --release --target wasm32-wasip2 --features component
 # The component tests use this build instead of making their own.

@@ -89,6 +89,7 @@ impl Cache {
         self
     }
 
+    #[cfg_attr(edgecache_memory_only, allow(dead_code))]
     pub(crate) fn stampede(&self) -> &crate::stampede::Stampede {
         &self.stampede
     }
@@ -111,6 +112,7 @@ impl Cache {
     }
 
     /// The clock's time (0 when this cache was built without one).
+    #[cfg_attr(edgecache_memory_only, allow(dead_code))]
     pub(crate) fn now(&self) -> f64 {
         self.clock.as_ref().map_or(0.0, |clock| clock.0.now())
     }
@@ -667,8 +669,40 @@ impl Cache {
         E: From<CacheError>,
     {
         // Stampede protection (`src/stampede.rs`) around API-4's get, compute, add, get.
-        let sleep = crate::stampede::NoSleep;
-        crate::stampede::get_or_set(self, key.into(), compute, options, &sleep).await
+        #[cfg(not(edgecache_memory_only))]
+        {
+            let sleep = crate::stampede::NoSleep;
+            crate::stampede::get_or_set(self, key.into(), compute, options, &sleep).await
+        }
+        #[cfg(edgecache_memory_only)]
+        self.plain_get_or_set(key.into(), compute, options).await
+    }
+
+    /// API-4 exactly as Django's `BaseCache.get_or_set`: get; on a miss compute, `add`, and
+    /// read back (the value computed if the entry is already gone). The in-memory build's
+    /// `get_or_set`: no stampede protection there (build.rs, `edgecache_memory_only`).
+    #[cfg(edgecache_memory_only)]
+    async fn plain_get_or_set<F, Fut, E>(
+        &self,
+        key: Key<'_>,
+        compute: F,
+        options: Options,
+    ) -> Result<Value, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: core::future::Future<Output = Result<Value, E>>,
+        E: From<CacheError>,
+    {
+        let read = Options {
+            timeout: Timeout::Default,
+            version: options.version.clone(),
+        };
+        if let Some(found) = self.get(key.clone(), read.clone()).await? {
+            return Ok(found);
+        }
+        let value = compute().await?;
+        self.add(key.clone(), value.clone(), options).await?;
+        Ok(self.get(key, read).await?.unwrap_or(value))
     }
 
     /// [`Cache::get_or_set_async`] whose callers, finding another process's stampede lock
@@ -686,7 +720,13 @@ impl Cache {
         E: From<CacheError>,
         S: crate::stampede::Sleep,
     {
-        crate::stampede::get_or_set(self, key.into(), compute, options, sleep).await
+        #[cfg(not(edgecache_memory_only))]
+        return crate::stampede::get_or_set(self, key.into(), compute, options, sleep).await;
+        #[cfg(edgecache_memory_only)]
+        {
+            let _ = sleep;
+            self.plain_get_or_set(key.into(), compute, options).await
+        }
     }
 
     /// API-5: the found entries as `(raw key, value)` pairs; duplicates collapse as in a

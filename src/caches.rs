@@ -330,6 +330,15 @@ fn build_cache(
                 clock.clone(),
             ))
         }
+        #[cfg(edgecache_memory_only)]
+        other => {
+            return Err(CacheError::InvalidBackend(format!(
+                "Could not find backend '{}': this in-memory build of edgecache has only the locmem and dummy backends; the {} backend is in the full build (in JavaScript, import 'edgecache' instead of 'edgecache/memory')",
+                config.backend_path,
+                other.short_name()
+            )));
+        }
+        #[cfg(not(edgecache_memory_only))]
         #[allow(unreachable_patterns)]
         other => {
             return Err(CacheError::InvalidBackend(format!(

@@ -12,7 +12,9 @@
 //! is an `int`; ints beyond 2^53 come back as `bigint`.
 
 use crate::Cache;
-use crate::caches::{Caches, KvOpener, Stores};
+use crate::caches::Caches;
+#[cfg(not(edgecache_memory_only))]
+use crate::caches::{KvOpener, Stores};
 use crate::clock::Clock;
 use crate::error::CacheError;
 use crate::expiry::Timeout;
@@ -21,11 +23,17 @@ use crate::key::Key;
 use crate::now_or_never;
 use crate::options::Options;
 use crate::python;
+#[cfg(not(edgecache_memory_only))]
 use crate::seam::LocalBoxFuture;
+#[cfg(not(edgecache_memory_only))]
 use crate::seam::kv::{KvPage, KvStore, MIN_NATIVE_TTL, PutOptions};
+#[cfg(not(edgecache_memory_only))]
 use crate::seam::sql::SqlStore;
-use crate::settings::{BackendKind, CacheSettings, SettingsError};
+#[cfg(not(edgecache_memory_only))]
+use crate::settings::BackendKind;
+use crate::settings::{CacheSettings, SettingsError};
 use crate::value::Value;
+#[cfg(not(edgecache_memory_only))]
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::rc::Rc;
@@ -38,12 +46,18 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
+#[cfg(not(edgecache_memory_only))]
 mod extras;
+#[cfg(not(edgecache_memory_only))]
 mod fetch;
 mod hot;
+#[cfg(not(edgecache_memory_only))]
 mod http;
+#[cfg(not(edgecache_memory_only))]
 mod session;
+#[cfg(not(edgecache_memory_only))]
 mod sql;
+#[cfg(not(edgecache_memory_only))]
 mod stampede;
 
 /// 2^53: JavaScript numbers are exact integers up to here.
@@ -219,7 +233,9 @@ fn write_json(value: &Value, out: &mut String) -> bool {
         Value::Int(i) if (-MAX_SAFE..=MAX_SAFE).contains(i) => {
             let _ = write!(out, "{i}");
         }
-        // Display is the shortest text that reads back as the same f64.
+        // Display is the shortest text that reads back as the same f64. The in-memory build
+        // has no core float formatting: a float there takes the `JsValue` path.
+        #[cfg(not(edgecache_memory_only))]
         Value::Float(x) if x.is_finite() => {
             let _ = write!(out, "{x}");
         }
@@ -375,6 +391,7 @@ impl Hooks {
     }
 }
 
+#[cfg(not(edgecache_memory_only))]
 fn network_field(network: &JsValue, name: &str) -> JsValue {
     if network.is_object() {
         Reflect::get(network, &name.into()).unwrap_or(JsValue::UNDEFINED)
@@ -384,6 +401,7 @@ fn network_field(network: &JsValue, name: &str) -> JsValue {
 }
 
 /// `fetch` (the caller's or the global one) as the HTTP transport, and the bridge if given.
+#[cfg(not(edgecache_memory_only))]
 fn with_network(stores: Stores, network: &JsValue) -> Result<Stores, JsValue> {
     let fetch = network_field(network, "fetch");
     let fetch = match fetch.dyn_into::<Function>() {
@@ -426,6 +444,7 @@ fn with_network(stores: Stores, network: &JsValue) -> Result<Stores, JsValue> {
 
 /// The storage a runtime lends the caches: `stores` maps a filebased `LOCATION` to a binding
 /// with the Workers KV shape; `database` (the D1 shape) holds every db alias's table.
+#[cfg(not(edgecache_memory_only))]
 fn js_stores(stores: JsValue, database: &JsValue) -> (Stores, Option<Arc<dyn SqlStore>>) {
     let opener: KvOpener = Box::new(move |location: &str| {
         let binding = if stores.is_object() {
@@ -454,6 +473,7 @@ fn js_stores(stores: JsValue, database: &JsValue) -> (Stores, Option<Arc<dyn Sql
 }
 
 /// The tables of the db aliases (their `LOCATION`s), each once.
+#[cfg(not(edgecache_memory_only))]
 fn db_tables(settings: &CacheSettings) -> Vec<String> {
     let mut tables: Vec<String> = Vec::new();
     for config in &settings.caches {
@@ -466,6 +486,7 @@ fn db_tables(settings: &CacheSettings) -> Vec<String> {
 }
 
 /// Django's `createcachetable` for `tables` on `sql`: `{ table, created }` for each.
+#[cfg(not(edgecache_memory_only))]
 async fn create_tables(
     sql: Option<Arc<dyn SqlStore>>,
     tables: Rc<Vec<String>>,
@@ -497,8 +518,11 @@ async fn create_tables(
 pub struct Core {
     caches: Rc<Caches>,
     hooks: Rc<Hooks>,
+    #[cfg_attr(edgecache_memory_only, allow(dead_code))] // the HTTP layer's clock
     clock: Arc<dyn Clock>,
+    #[cfg(not(edgecache_memory_only))]
     sql: Option<Arc<dyn SqlStore>>,
+    #[cfg(not(edgecache_memory_only))]
     tables: Rc<Vec<String>>,
 }
 
@@ -523,21 +547,36 @@ impl Core {
             make_error,
         });
         let settings = CacheSettings::parse(settings).map_err(|e| hooks.settings_error(&e))?;
-        let (stores, sql) = js_stores(stores, &database);
-        let stores = with_network(stores, &network)?;
         let clock: Arc<dyn Clock> = Arc::new(JsClock(clock));
-        let caches = Caches::with_stores(&settings, clock.clone(), &stores);
-        Ok(Core {
-            caches: Rc::new(caches),
-            hooks,
-            clock,
-            sql,
-            tables: Rc::new(db_tables(&settings)),
-        })
+        // The in-memory build has no storage to lend: only locmem and dummy aliases.
+        #[cfg(edgecache_memory_only)]
+        {
+            let _ = (stores, database, network);
+            let caches = Caches::new(&settings, clock.clone());
+            Ok(Core {
+                caches: Rc::new(caches),
+                hooks,
+                clock,
+            })
+        }
+        #[cfg(not(edgecache_memory_only))]
+        {
+            let (stores, sql) = js_stores(stores, &database);
+            let stores = with_network(stores, &network)?;
+            let caches = Caches::with_stores(&settings, clock.clone(), &stores);
+            Ok(Core {
+                caches: Rc::new(caches),
+                hooks,
+                clock,
+                sql,
+                tables: Rc::new(db_tables(&settings)),
+            })
+        }
     }
 
     /// Django's `createcachetable`: makes each db alias's table (and its index) unless it
     /// exists; resolves to `[{ table, created }]`.
+    #[cfg(not(edgecache_memory_only))]
     pub fn create_tables_async(&self) -> Promise {
         future_to_promise(create_tables(
             self.sql.clone(),
@@ -685,7 +724,11 @@ mod ops {
             };
             to_value(&produced, "value").map_err(Thrown::Js)
         };
-        match stampede::get_or_set(h.cache(), key, compute, o, wait).await {
+        #[cfg(not(edgecache_memory_only))]
+        let result = stampede::get_or_set(h.cache(), key, compute, o, wait).await;
+        #[cfg(edgecache_memory_only)]
+        let result = h.cache().get_or_set_async(key, compute, o).await;
+        match result {
             Ok(value) => h.finish(Ok(to_js(&value))),
             Err(Thrown::Cache(e)) => h.finish(Err(e)),
             Err(Thrown::Js(js)) => {
@@ -905,7 +948,10 @@ macro_rules! plain_faces {
                 pub fn $sync(&self, $($arg: $ty),*) -> JsResult {
                     self.run_sync(ops::$op(self.clone(), $($arg),*))
                 }
+                // Not in the in-memory build: its caches answer at once and js/api.js
+                // calls only their synchronous face.
                 #[allow(missing_docs)]
+                #[cfg(not(edgecache_memory_only))]
                 pub fn $promise(&self, $($arg: $ty),*) -> Promise {
                     future_to_promise(ops::$op(self.clone(), $($arg),*))
                 }
@@ -1027,8 +1073,10 @@ impl Handle {
 
 /// A binding with the Workers KV shape: `get(key, {type: "arrayBuffer"})`,
 /// `put(key, value, {expirationTtl, metadata})`, `delete(key)`, `list({prefix, cursor})`.
+#[cfg(not(edgecache_memory_only))]
 struct JsKv(JsValue);
 
+#[cfg(not(edgecache_memory_only))]
 fn storage_error(what: &str, thrown: &JsValue) -> CacheError {
     let message = Reflect::get(thrown, &"message".into())
         .ok()
@@ -1038,6 +1086,7 @@ fn storage_error(what: &str, thrown: &JsValue) -> CacheError {
     CacheError::Storage(format!("{what}: {message}"))
 }
 
+#[cfg(not(edgecache_memory_only))]
 impl JsKv {
     async fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue, CacheError> {
         let function: Function = Reflect::get(&self.0, &method.into())
@@ -1075,6 +1124,7 @@ impl JsKv {
     }
 }
 
+#[cfg(not(edgecache_memory_only))]
 impl KvStore for JsKv {
     fn get<'a>(&'a self, key: &'a str) -> LocalBoxFuture<'a, Result<Option<Vec<u8>>, CacheError>> {
         Box::pin(self.get_bytes(key))

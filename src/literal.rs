@@ -269,7 +269,7 @@ fn float_from_text(text: &str) -> Option<f64> {
         prev_digit = c.is_ascii_digit();
         cleaned.push(c);
     }
-    cleaned.parse::<f64>().ok()
+    crate::float::from_str(&cleaned)
 }
 
 /// Applies a sign to an integer magnitude, if the result fits.
@@ -1057,10 +1057,9 @@ impl Parser {
             }
             cleaned.push_str(&e);
         }
-        cleaned
-            .parse::<f64>()
+        crate::float::from_str(&cleaned)
             .map(Tok::Float)
-            .map_err(|_| error(start, String::from("invalid number")))
+            .ok_or_else(|| error(start, String::from("invalid number")))
     }
 
     // ----- token stream ----------------------------------------------------------

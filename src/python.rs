@@ -697,7 +697,7 @@ pub fn float_repr(x: f64) -> String {
         return String::from(if x < 0.0 { "-inf" } else { "inf" });
     }
     let Some((digits, exp)) = shortest_digits(x.abs()) else {
-        return format!("{x:e}");
+        return String::from("0.0"); // not reached: finite floats have digits
     };
     let n = i32::try_from(digits.len()).unwrap_or(i32::MAX);
     let mut out = String::new();
@@ -751,6 +751,16 @@ pub fn float_repr(x: f64) -> String {
 /// (mode 0): the shortest digit string that reads back as `x`; among those,
 /// the one nearest to `x`; on an exact tie, the one with an even last digit.
 fn shortest_digits(x: f64) -> Option<(String, i32)> {
+    // In wasm, without core's float formatting (its code and tables are large there).
+    #[cfg(target_family = "wasm")]
+    return Some(crate::float::shortest(x));
+    #[cfg(not(target_family = "wasm"))]
+    shortest_digits_core(x)
+}
+
+/// [`shortest_digits`] from core's formatting, with CPython's tie rule on top.
+#[cfg(not(target_family = "wasm"))]
+fn shortest_digits_core(x: f64) -> Option<(String, i32)> {
     // Rust's `{:e}` gives the shortest round-trip digits, "d.ddde[-]N", but
     // on an exact tie between two candidates it rounds up instead of to even.
     let sci = format!("{x:e}");
@@ -784,6 +794,7 @@ fn shortest_digits(x: f64) -> Option<(String, i32)> {
 }
 
 /// Whether the finite float `x` equals `a * 10**j` exactly, for an odd `a`.
+#[cfg(not(target_family = "wasm"))]
 fn is_exact_half(x: f64, a: u64, j: i32) -> bool {
     let bits = x.to_bits();
     let biased = ((bits >> 52) & 0x7ff) as i32;
@@ -857,7 +868,7 @@ pub fn round6(x: f64) -> f64 {
         }
     };
     let text = format!("{}{}e-6", if negative { "-" } else { "" }, n);
-    text.parse::<f64>().unwrap_or(x)
+    crate::float::from_str(&text).unwrap_or(x)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 // Replays a conformance trace through the npm package's public API, as a user would call it,
 // and prints the oracle's output document.
 //
-//   node tests/replay.mjs --backend locmem|dummy|filebased TRACE.json
+//   node tests/replay.mjs [--entry edgecache/memory] --backend locmem|dummy|filebased TRACE.json
 //
 // Python calls become JavaScript calls: positional and keyword arguments are bound to
 // Django's signature here (a bad call is Python's TypeError), the trace's $tuple/$bytes/
@@ -11,14 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  createCaches,
-  getMaxAge,
-  hasVaryHeader,
-  makeTemplateFragmentKey,
-  patchCacheControl,
-  patchVaryHeaders,
-} from 'edgecache';
+import * as full from 'edgecache';
 import { KEY_ORDER, parse, stringify } from './js/support/json.mjs';
 import { MemoryKv } from './js/support/memory-kv.mjs';
 
@@ -36,6 +29,13 @@ export const HTTP_OPS = [
 ];
 /** Operations the npm package cannot run (the db backend's DDL). */
 export const UNSUPPORTED_OPS = ['createcachetable_sql'];
+/** The package entries a trace can be replayed through, and the backends each has. */
+export const ENTRIES = {
+  edgecache: Object.keys(BACKENDS),
+  'edgecache/memory': ['locmem', 'dummy'],
+};
+/** The entry's API module (`edgecache` is imported statically, the others on demand). */
+const api = async (entry) => (entry === 'edgecache' ? full : import(entry));
 
 class PyTypeError extends Error {
   name = 'TypeError';
@@ -433,7 +433,8 @@ async function runRequest(http, op, ctx) {
   return responseJson(response, ctx.viewCalled);
 }
 
-async function runHttp(http, name, op, ctx) {
+async function runHttp(http, name, op, ctx, api) {
+  const { getMaxAge, hasVaryHeader, makeTemplateFragmentKey, patchCacheControl, patchVaryHeaders } = api;
   const args = Array.isArray(op.args) ? op.args : [];
   const kwargs = isObject(op.kwargs) ? op.kwargs : {};
   // An argument at `position` or by keyword (raw, as written in the trace).
@@ -498,16 +499,27 @@ function cachesFor(trace, backend, location) {
   return CACHES;
 }
 
-/** The operations of `trace` this package cannot run. */
-export function pendingOps(trace) {
-  return [...new Set((trace.ops ?? []).map((op) => op.op).filter((op) => UNSUPPORTED_OPS.includes(op)))];
+/**
+ * The operations of `trace` this package entry cannot run (`edgecache/memory` has no HTTP
+ * layer).
+ */
+export function pendingOps(trace, entry = 'edgecache') {
+  const unsupported = entry === 'edgecache' ? UNSUPPORTED_OPS : [...UNSUPPORTED_OPS, ...HTTP_OPS];
+  return [...new Set((trace.ops ?? []).map((op) => op.op).filter((op) => unsupported.includes(op)))];
 }
 
-/** Replays a trace (the text of its JSON file) on `backend`; returns the output document. */
-export async function replay(traceText, backend, name = 'trace') {
-  if (!(backend in BACKENDS)) {
-    throw new Error(`backend '${backend}' cannot be replayed by the npm package; available: ${Object.keys(BACKENDS).join(', ')}`);
+/**
+ * Replays a trace (the text of its JSON file) on `backend` through the package entry `entry`
+ * (`edgecache` or `edgecache/memory`); returns the output document.
+ */
+export async function replay(traceText, backend, name = 'trace', entry = 'edgecache') {
+  const backends = ENTRIES[entry];
+  if (!backends) throw new Error(`unknown package entry '${entry}'; known: ${Object.keys(ENTRIES).join(', ')}`);
+  if (!backends.includes(backend)) {
+    throw new Error(`backend '${backend}' cannot be replayed by ${entry}; available: ${backends.join(', ')}`);
   }
+  const module = await api(entry);
+  const { createCaches } = module;
   const trace = parse(traceText, { keepFloatText: true });
   const clock = { now: ORACLE_START };
   const location = backend === 'filebased' ? '/edgecache-replay/filecache' : undefined;
@@ -519,7 +531,9 @@ export async function replay(traceText, backend, name = 'trace') {
     onWarning: (w) => warnings.push({ category: w.category, message: w.message }),
   });
   // The oracle's Django settings: ALLOWED_HOSTS=["*"] and the trace's django_settings.
-  const http = caches.http({ ALLOWED_HOSTS: ['*'], ...objectOf(trace.django_settings) });
+  const settings = { ALLOWED_HOSTS: ['*'], ...objectOf(trace.django_settings) };
+  // The in-memory entry has no HTTP layer (and runs no trace with HTTP operations).
+  let http = entry === 'edgecache' ? caches.http(settings) : undefined;
   const ctx = { viewCalls: 0, viewCalled: false };
   const results = [];
   for (const [i, rawOp] of (trace.ops ?? []).entries()) {
@@ -529,7 +543,8 @@ export async function replay(traceText, backend, name = 'trace') {
     const entry = { i, op: name };
     try {
       if (HTTP_OPS.includes(name)) {
-        entry.result = jsonify(await runHttp(http, name, op, ctx));
+        http ??= caches.http(settings);
+        entry.result = jsonify(await runHttp(http, name, op, ctx, module));
       } else {
         const alias = typeof op.cache === 'string' ? op.cache : 'default';
         entry.result = jsonify(await run(caches.get(alias), name, op, clock));
@@ -551,17 +566,19 @@ export async function replay(traceText, backend, name = 'trace') {
 
 async function main(argv) {
   let backend = 'locmem';
+  let entry = 'edgecache';
   let path;
   for (let n = 0; n < argv.length; n++) {
-    if (argv[n] === '--backend') backend = argv[++n];
+    if (argv[n] === '--entry') entry = argv[++n];
+    else if (argv[n] === '--backend') backend = argv[++n];
     else if (argv[n].startsWith('--backend=')) backend = argv[n].slice('--backend='.length);
     else path = argv[n];
   }
   if (!path) {
-    console.error('usage: node tests/replay.mjs --backend locmem|dummy|filebased TRACE.json');
+    console.error('usage: node tests/replay.mjs [--entry edgecache/memory] --backend locmem|dummy|filebased TRACE.json');
     process.exit(2);
   }
-  const doc = await replay(readFileSync(path, 'utf8'), backend, basename(path, '.json'));
+  const doc = await replay(readFileSync(path, 'utf8'), backend, basename(path, '.json'), entry);
   process.stdout.write(stringify(doc) + '\n');
 }
 

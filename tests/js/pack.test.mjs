@@ -17,7 +17,19 @@ test('the packed tarball installs into an empty directory and works there', asyn
   // --ignore-scripts: dist/ is already built; prepack would rebuild it.
   const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root));
   const files = packed[0].files.map((f) => f.path).sort();
-  assert.deepEqual(files.filter((f) => f.startsWith('dist/')), ['dist/edgecache_core.js', 'dist/edgecache_core_bg.wasm']);
+  assert.deepEqual(files.filter((f) => f.startsWith('dist/')), [
+    'dist/edgecache_core.js',
+    'dist/edgecache_core_bg.wasm',
+    'dist/memory/api.js',
+    'dist/memory/edgecache_core.js',
+    'dist/memory/edgecache_core_bg.wasm',
+  ]);
+  assert.deepEqual(files.filter((f) => f.startsWith('js/memory/')), [
+    'js/memory/browser.js',
+    'js/memory/index.d.ts',
+    'js/memory/node.js',
+    'js/memory/workerd.js',
+  ]);
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('tests/')), files.join(' '));
   const app = join(dir, 'app');
   run('mkdir', ['-p', app], dir);
@@ -36,6 +48,17 @@ test('the packed tarball installs into an empty directory and works there', asyn
     console.log(JSON.stringify([await caches.default.get('greeting'), caches.default.sync.makeKey('greeting'), error, page.headers['Cache-Control']]));
   `);
   assert.equal(run('node', ['main.mjs'], app).trim(), '["hello",":1:greeting",true,"max-age=30"]');
+
+  // The in-memory entry from the installed package: its own wasm, the same API.
+  writeFileSync(join(app, 'memory.mjs'), `
+    import { createCaches, InvalidCacheBackendError } from 'edgecache/memory';
+    const caches = createCaches({ default: { BACKEND: 'locmem' }, db: { BACKEND: 'django.core.cache.backends.db.DatabaseCache', LOCATION: 't' } });
+    caches.default.sync.set('greeting', 'hello', { timeout: 30 });
+    let error;
+    try { caches.get('db'); } catch (e) { error = e instanceof InvalidCacheBackendError; }
+    console.log(JSON.stringify([caches.default.sync.get('greeting'), caches.default.sync.inspect().count, error]));
+  `);
+  assert.equal(run('node', ['memory.mjs'], app).trim(), '["hello",1,true]');
 
   writeFileSync(join(app, 'main.ts'), `
     import { createCaches, getMaxAge, patchCacheControl, type Cache, type CacheValue, ValueError } from 'edgecache';
@@ -61,9 +84,14 @@ test('the packed tarball installs into an empty directory and works there', asyn
       return http.getCacheKey({ host: 'example.com', path: '/a/' }, { keyPrefix: 'p' });
     }
   `);
+  writeFileSync(join(app, 'memory.ts'), `
+    import { createCaches, type SyncCache, InvalidCacheBackendError } from 'edgecache/memory';
+    const cache: SyncCache = createCaches({ default: { BACKEND: 'locmem' } }).default.sync!;
+    export const hit: boolean = cache.add('k', 1) && cache.inspect().count === 1 && new InvalidCacheBackendError('x') instanceof Error;
+  `);
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: false },
-    files: ['main.ts'],
+    files: ['main.ts', 'memory.ts'],
   }));
   run(join(root, 'node_modules/.bin/tsc'), ['-p', app], app);
 });

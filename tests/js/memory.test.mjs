@@ -1,0 +1,101 @@
+// The in-memory entry (`edgecache/memory`, docs/memory.md): every conformance trace with
+// Django's results for locmem and dummy, replayed through its public API (traces with HTTP
+// operations are the full entry's), and the errors for what that build lacks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { replay, pendingOps } from '../replay.mjs';
+import { parse } from './support/json.mjs';
+import { diffResults } from './support/compare.mjs';
+import {
+  createCaches,
+  InvalidCacheBackendError,
+  NotImplementedError,
+  patchCacheControl,
+} from 'edgecache/memory';
+
+const ENTRY = 'edgecache/memory';
+const root = new URL('../conformance/', import.meta.url);
+const traces = readdirSync(new URL('traces/', root)).filter((f) => f.endsWith('.json')).sort();
+
+for (const backend of ['locmem', 'dummy']) {
+  for (const file of traces) {
+    const expectedPath = new URL(`expected/${backend}/${file}`, root);
+    if (!existsSync(expectedPath)) continue;
+    const text = readFileSync(new URL(`traces/${file}`, root), 'utf8');
+    const pending = pendingOps(parse(text), ENTRY);
+    const name = `memory ${backend} ${file.replace(/\.json$/, '')}`;
+    if (pending.length) {
+      test(name, { skip: `uses operations the in-memory entry does not have (${pending.join(', ')})` }, () => {});
+      continue;
+    }
+    test(name, async () => {
+      const actual = await replay(text, backend, file, ENTRY);
+      assert.equal(actual.implementation, 'edgecache npm');
+      const expected = parse(readFileSync(expectedPath, 'utf8'));
+      const problems = diffResults(expected, actual);
+      assert.deepEqual(problems.slice(0, 10), [], `${problems.length} mismatches`);
+    });
+  }
+}
+
+test('memory: its own wasm, smaller than the full build', () => {
+  const size = (path) => readFileSync(new URL(`../../dist/${path}`, import.meta.url)).length;
+  assert.ok(size('memory/edgecache_core_bg.wasm') < size('edgecache_core_bg.wasm') / 2);
+});
+
+test('memory: another backend is an InvalidCacheBackendError naming the full build', () => {
+  for (const [backend, short] of [
+    ['django.core.cache.backends.filebased.FileBasedCache', 'filebased'],
+    ['django.core.cache.backends.db.DatabaseCache', 'db'],
+    ['django.core.cache.backends.redis.RedisCache', 'redis'],
+    ['django.core.cache.backends.memcached.PyMemcacheCache', 'memcached'],
+  ]) {
+    const caches = createCaches({
+      default: { BACKEND: 'locmem' },
+      other: { BACKEND: backend, LOCATION: 'somewhere' },
+    });
+    assert.deepEqual(caches.aliases, ['default', 'other']);
+    caches.default.sync.set('k', 1);
+    assert.equal(caches.default.sync.get('k'), 1);
+    assert.throws(() => caches.get('other'), (error) => {
+      assert.ok(error instanceof InvalidCacheBackendError);
+      assert.equal(
+        error.message,
+        `Could not find backend '${backend}': this in-memory build of edgecache has only the locmem and dummy backends; the ${short} backend is in the full build (in JavaScript, import 'edgecache' instead of 'edgecache/memory')`,
+      );
+      return true;
+    });
+  }
+});
+
+test('memory: the HTTP layer is the full entry\'s, with a NotImplementedError saying so', () => {
+  const caches = createCaches({ default: { BACKEND: 'dummy' } });
+  assert.throws(() => caches.http(), NotImplementedError);
+  assert.throws(() => patchCacheControl({}, { maxAge: 1 }), /patchCacheControl is not in the in-memory build .*import it from 'edgecache'/);
+});
+
+test('memory: stats() is the full entry\'s; inspect() has the counters', async () => {
+  const caches = createCaches({ default: { BACKEND: 'locmem' } });
+  const cache = caches.default;
+  assert.throws(() => cache.sync.stats(), NotImplementedError);
+  await assert.rejects(cache.stats(), NotImplementedError);
+  cache.sync.set('k', 1);
+  assert.equal(cache.sync.get('k'), 1);
+  assert.deepEqual(cache.sync.inspect().stats, { hits: 1, misses: 0, sets: 1, deletes: 0, culled: 0 });
+});
+
+test('memory: getOrSet with an async function is Django\'s get, compute, add, get', async () => {
+  const caches = createCaches({ default: { BACKEND: 'locmem' } });
+  let calls = 0;
+  const compute = async () => {
+    calls += 1;
+    return 'v';
+  };
+  assert.equal(await caches.default.getOrSet('k', compute), 'v');
+  assert.equal(await caches.default.getOrSet('k', compute), 'v');
+  assert.equal(calls, 1);
+  const dummy = createCaches({ default: { BACKEND: 'dummy' } }).default;
+  assert.equal(await dummy.getOrSet('k', compute), 'v');
+  assert.equal(calls, 2);
+});
