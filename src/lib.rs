@@ -47,6 +47,7 @@ mod error;
 pub mod expiry;
 mod extras;
 mod glob;
+mod hash_index;
 pub mod http;
 pub mod inspect;
 #[cfg(feature = "js")]

@@ -10,15 +10,17 @@
 //! - one hash per operation: a lookup returns a [`Slot`] that the caller then reads,
 //!   promotes or removes without hashing again;
 //! - nodes live in one `Vec`, linked by index, so a hit moves no memory and an update of an
-//!   existing key allocates nothing.
+//!   existing key allocates nothing;
+//! - the hash index is a half-full array of words ([`crate::hash_index`]), where a miss (most
+//!   locmem `get`s on a full store) costs a couple of compares.
 //!
 //! This file holds no Django rule; `backend/locmem.rs` decides what to look up and remove.
 
+use crate::hash_index::HashIndex;
 use crate::key::FullKey as KeyParts;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
-use hashbrown::HashTable;
 
 /// "No node" in the links.
 const NIL: u32 = u32::MAX;
@@ -54,7 +56,7 @@ struct Node<V> {
 /// Keys to values in recency order, most recent first.
 pub struct LruMap<V> {
     /// Node indices, by key hash.
-    table: HashTable<u32>,
+    table: HashIndex,
     nodes: Vec<Node<V>>,
     /// Most recently used.
     front: u32,
@@ -79,7 +81,7 @@ impl<V> LruMap<V> {
     /// An empty map.
     pub fn new() -> Self {
         Self {
-            table: HashTable::new(),
+            table: HashIndex::new(),
             nodes: Vec::new(),
             front: NIL,
             back: NIL,
@@ -171,11 +173,11 @@ impl<V> LruMap<V> {
         let hash = self.hash(key);
         let nodes = &self.nodes;
         self.table
-            .find(hash, |&index| {
+            .find(hash, |index| {
                 let node = &nodes[index as usize];
                 node.hash == hash && key.matches(&node.key)
             })
-            .map(|&index| Slot(index))
+            .map(Slot)
     }
 
     /// The value at `slot`.
@@ -254,9 +256,7 @@ impl<V> LruMap<V> {
             prev: NIL,
             next: NIL,
         });
-        let nodes = &self.nodes;
-        self.table
-            .insert_unique(hash, index, |&i| nodes[i as usize].hash);
+        self.table.insert(hash, index);
         self.link_front(index);
     }
 
@@ -265,9 +265,7 @@ impl<V> LruMap<V> {
         let index = slot.0;
         self.unlink(index);
         let hash = self.nodes[index as usize].hash;
-        if let Ok(entry) = self.table.find_entry(hash, |&i| i == index) {
-            entry.remove();
-        }
+        self.table.remove(hash, index);
         let last = (self.nodes.len() - 1) as u32;
         let node = self.nodes.swap_remove(index as usize);
         if index != last {
@@ -284,9 +282,7 @@ impl<V> LruMap<V> {
                 NIL => self.back = index,
                 next => self.nodes[next as usize].prev = index,
             }
-            if let Some(entry) = self.table.find_mut(moved_hash, |&i| i == last) {
-                *entry = index;
-            }
+            self.table.renumber(moved_hash, last, index);
         }
         (node.key, node.value)
     }
