@@ -359,7 +359,12 @@ impl Cache {
         version: Option<&Value>,
     ) -> Result<Option<Value>, CacheError> {
         let mut buffer = KeyBuffer::new();
-        let full = self.full_key(key, version, &mut buffer)?;
+        // `full_key` without its `Result` around the clean key (natively, building and
+        // reading back that `Result` on the stack stalled store-to-load forwarding).
+        let full = match self.keys.clean_default_key(key, version) {
+            Some(full) => full,
+            None => self.full_key_checked(key, version, &mut buffer)?,
+        };
         let found = self.absorb(InMemory::get_now(&self.backend, full), None)?;
         self.count_read(&found);
         Ok(found)
@@ -451,7 +456,10 @@ impl Cache {
         version: Option<&Value>,
     ) -> Result<(), CacheError> {
         let mut buffer = KeyBuffer::new();
-        let full = self.full_key(key, version, &mut buffer)?;
+        let full = match self.keys.clean_default_key(key, version) {
+            Some(full) => full,
+            None => self.full_key_checked(key, version, &mut buffer)?,
+        };
         self.absorb(InMemory::set_now(&self.backend, full, value, timeout), ())?;
         Counters::bump(&self.counters.sets);
         Ok(())

@@ -123,6 +123,23 @@ fn is_clean(bytes: &[u8]) -> bool {
     rest.is_empty() || !has_memcache_error_byte(crate::lru_map::load_word(rest) | pad)
 }
 
+/// `a == b` for slices of equal length: short ones (the usual key parts) as one or two
+/// words, without a call to `memcmp`.
+// Forced natively (the locmem hot path); in wasm, size comes first.
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
+#[cfg_attr(target_family = "wasm", inline)]
+fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    let len = a.len();
+    if len <= 8 {
+        crate::lru_map::load_word(a) == crate::lru_map::load_word(b)
+    } else if len <= 16 {
+        let word = |bytes: &[u8], at: usize| crate::lru_map::load_word(&bytes[at..at + 8]);
+        word(a, 0) == word(b, 0) && word(a, len - 8) == word(b, len - 8)
+    } else {
+        a == b
+    }
+}
+
 /// Whether a byte of `word` is `< 0x21` or `0x7f` (bytes from `0x80` up are never flagged:
 /// they belong to multi-byte UTF-8 characters, which memcached accepts).
 #[inline]
@@ -421,8 +438,8 @@ impl<'a> FullKey<'a> {
     pub fn matches(&self, key: &str) -> bool {
         let key = key.as_bytes();
         key.len() == self.len()
-            && key[..self.head.len()] == *self.head.as_bytes()
-            && key[self.head.len()..] == *self.tail.as_bytes()
+            && bytes_eq(&key[..self.head.len()], self.head.as_bytes())
+            && bytes_eq(&key[self.head.len()..], self.tail.as_bytes())
     }
 
     /// The key as one string, borrowed when it already is one.

@@ -50,6 +50,7 @@ mod extras;
 #[cfg_attr(not(target_family = "wasm"), allow(dead_code))]
 mod float;
 mod glob;
+mod hash_index;
 pub mod http;
 pub mod inspect;
 #[cfg(feature = "js")]

@@ -10,15 +10,17 @@
 //! - one hash per operation: a lookup returns a [`Slot`] that the caller then reads,
 //!   promotes or removes without hashing again;
 //! - nodes live in one `Vec`, linked by index, so a hit moves no memory and an update of an
-//!   existing key allocates nothing.
+//!   existing key allocates nothing;
+//! - the hash index is a half-full array of words ([`crate::hash_index`]), where a miss (most
+//!   locmem `get`s on a full store) costs a couple of compares.
 //!
 //! This file holds no Django rule; `backend/locmem.rs` decides what to look up and remove.
 
+use crate::hash_index::HashIndex;
 use crate::key::FullKey as KeyParts;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
-use hashbrown::HashTable;
 
 /// "No node" in the links.
 const NIL: u32 = u32::MAX;
@@ -54,7 +56,7 @@ struct Node<V> {
 /// Keys to values in recency order, most recent first.
 pub struct LruMap<V> {
     /// Node indices, by key hash.
-    table: HashTable<u32>,
+    table: HashIndex,
     nodes: Vec<Node<V>>,
     /// Most recently used.
     front: u32,
@@ -79,7 +81,7 @@ impl<V> LruMap<V> {
     /// An empty map.
     pub fn new() -> Self {
         Self {
-            table: HashTable::new(),
+            table: HashIndex::new(),
             nodes: Vec::new(),
             front: NIL,
             back: NIL,
@@ -168,14 +170,26 @@ impl<V> LruMap<V> {
     #[cfg_attr(not(target_family = "wasm"), inline(always))]
     #[cfg_attr(target_family = "wasm", inline)]
     pub fn find(&self, key: KeyParts<'_>) -> Option<Slot> {
-        let hash = self.hash(key);
+        self.find_hashed(key, self.hash(key))
+    }
+
+    /// [`LruMap::find`] with the key's hash already computed.
+    // Forced natively (the locmem hot path); in wasm, size comes first.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
+    fn find_hashed(&self, key: KeyParts<'_>, hash: u64) -> Option<Slot> {
         let nodes = &self.nodes;
         self.table
-            .find(hash, |&index| {
-                let node = &nodes[index as usize];
-                node.hash == hash && key.matches(&node.key)
-            })
-            .map(|&index| Slot(index))
+            .find(
+                hash,
+                // Forced natively: LLVM left it out of line, a call per candidate.
+                #[cfg_attr(not(target_family = "wasm"), inline(always))]
+                |index| {
+                    let node = &nodes[index as usize];
+                    node.hash == hash && key.matches(&node.key)
+                },
+            )
+            .map(Slot)
     }
 
     /// The value at `slot`.
@@ -233,13 +247,17 @@ impl<V> LruMap<V> {
     /// Stores `value` at `key` and makes it the most recent entry; an existing entry keeps
     /// its key string and takes the new value.
     pub fn insert(&mut self, key: KeyParts<'_>, value: V) {
-        if let Some(slot) = self.find(key) {
+        let mut hash = self.hash(key);
+        if let Some(slot) = self.find_hashed(key, hash) {
             *self.value_mut(slot) = value;
             self.promote(slot);
             return;
         }
-        self.anchor_at(key.parts().0);
-        let hash = self.hash(key);
+        if self.nodes.is_empty() {
+            // The first key sets the anchor, which the hash depends on.
+            self.anchor_at(key.parts().0);
+            hash = self.hash(key);
+        }
         let stamp = self.next_stamp();
         let index = u32::try_from(self.nodes.len()).unwrap_or(NIL);
         assert!(
@@ -254,9 +272,7 @@ impl<V> LruMap<V> {
             prev: NIL,
             next: NIL,
         });
-        let nodes = &self.nodes;
-        self.table
-            .insert_unique(hash, index, |&i| nodes[i as usize].hash);
+        self.table.insert(hash, index);
         self.link_front(index);
     }
 
@@ -265,9 +281,7 @@ impl<V> LruMap<V> {
         let index = slot.0;
         self.unlink(index);
         let hash = self.nodes[index as usize].hash;
-        if let Ok(entry) = self.table.find_entry(hash, |&i| i == index) {
-            entry.remove();
-        }
+        self.table.remove(hash, index);
         let last = (self.nodes.len() - 1) as u32;
         let node = self.nodes.swap_remove(index as usize);
         if index != last {
@@ -284,9 +298,7 @@ impl<V> LruMap<V> {
                 NIL => self.back = index,
                 next => self.nodes[next as usize].prev = index,
             }
-            if let Some(entry) = self.table.find_mut(moved_hash, |&i| i == last) {
-                *entry = index;
-            }
+            self.table.renumber(moved_hash, last, index);
         }
         (node.key, node.value)
     }

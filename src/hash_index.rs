@@ -1,0 +1,242 @@
+//! The hash index under [`crate::lru_map::LruMap`]: node numbers by key hash, in one array
+//! of words, open addressing with linear probing.
+//!
+//! Built for the locmem hot path, where most `get`s miss (a store of `MAX_ENTRIES` keys in a
+//! much larger key space): the table stays at most half full, so a miss reads about two
+//! neighbouring words and compares them with no call and no SIMD set-up, and a removal
+//! shifts its followers back instead of leaving tombstones (a culling store removes a
+//! third of its entries at a time). The caller keeps the keys; this file only narrows a
+//! lookup down to candidate node numbers.
+//!
+//! Each word is `tag << 32 | (node + 1)`, where the tag is the hash's high 32 bits and
+//! also picks the word a key starts probing at; a word with zero low half is empty. A byte
+//! per word mirrors it (0 when empty, else the hash's top seven bits with the high bit
+//! set): a probe reads these bytes (2 KiB for a store of 1000 entries, where the words
+//! take 16 KiB) and a word only when its byte matches.
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+/// The smallest table that is allocated (in words).
+const MIN_WORDS: usize = 8;
+
+/// Node numbers by hash (see the module documentation).
+#[derive(Default)]
+pub struct HashIndex {
+    words: Vec<u64>,
+    /// One byte per word ([`byte`]).
+    bytes: Vec<u8>,
+    /// Occupied words.
+    len: usize,
+}
+
+/// The probe's start and the tag of `hash`.
+#[inline]
+fn tag(hash: u64) -> u64 {
+    hash >> 32
+}
+
+/// The byte that mirrors a word of `tag` (never 0).
+#[inline]
+fn byte(tag: u64) -> u8 {
+    (tag >> 25) as u8 | 0x80
+}
+
+impl HashIndex {
+    /// An empty index (allocates nothing until the first insert).
+    pub const fn new() -> Self {
+        Self {
+            words: Vec::new(),
+            bytes: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// `words.len() - 1` (a power of two minus one), or 0 before the first allocation.
+    #[inline]
+    fn mask(&self) -> usize {
+        self.words.len().wrapping_sub(1)
+    }
+
+    /// The first node with this `hash` that `matches`, if any.
+    // Forced natively (the locmem hot path); in wasm, size comes first.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
+    pub fn find(&self, hash: u64, mut matches: impl FnMut(u32) -> bool) -> Option<u32> {
+        if self.words.is_empty() {
+            return None;
+        }
+        let mask = self.mask();
+        let tag = tag(hash);
+        let byte = byte(tag);
+        let mut at = tag as usize & mask;
+        loop {
+            match self.bytes[at] {
+                0 => return None,
+                found if found == byte => {
+                    let word = self.words[at];
+                    let node = (word as u32).wrapping_sub(1);
+                    if word >> 32 == tag && matches(node) {
+                        return Some(node);
+                    }
+                }
+                _ => {}
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Adds `node` under `hash` (the caller knows it is not there yet).
+    pub fn insert(&mut self, hash: u64, node: u32) {
+        debug_assert!(node != u32::MAX);
+        if (self.len + 1) * 2 > self.words.len() {
+            self.grow();
+        }
+        self.place(tag(hash) << 32 | u64::from(node + 1));
+        self.len += 1;
+    }
+
+    /// Puts `word` in the first free word of its probe sequence.
+    fn place(&mut self, word: u64) {
+        let mask = self.mask();
+        let mut at = (word >> 32) as usize & mask;
+        while self.bytes[at] != 0 {
+            at = (at + 1) & mask;
+        }
+        self.words[at] = word;
+        self.bytes[at] = byte(word >> 32);
+    }
+
+    /// Doubles the table (at least [`MIN_WORDS`]) and places every word again.
+    #[cold]
+    fn grow(&mut self) {
+        let size = (self.words.len() * 2).max(MIN_WORDS);
+        let old = core::mem::replace(&mut self.words, vec![0; size]);
+        self.bytes = vec![0; size];
+        for word in old {
+            if word as u32 != 0 {
+                self.place(word);
+            }
+        }
+    }
+
+    /// Where `node` (stored under `hash`) is.
+    fn position(&self, hash: u64, node: u32) -> Option<usize> {
+        if self.words.is_empty() {
+            return None;
+        }
+        let mask = self.mask();
+        let wanted = tag(hash) << 32 | u64::from(node + 1);
+        let mut at = tag(hash) as usize & mask;
+        loop {
+            match self.words[at] {
+                word if word == wanted => return Some(at),
+                word if word as u32 == 0 => return None,
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    /// Removes `node` (stored under `hash`); followers whose probe passed its word move back.
+    pub fn remove(&mut self, hash: u64, node: u32) {
+        let Some(mut hole) = self.position(hash, node) else {
+            return;
+        };
+        let mask = self.mask();
+        let mut at = hole;
+        loop {
+            at = (at + 1) & mask;
+            let word = self.words[at];
+            if word as u32 == 0 {
+                break;
+            }
+            // A word whose probe starts in (hole, at] must stay; any other fills the hole.
+            let start = (word >> 32) as usize & mask;
+            if at.wrapping_sub(start) & mask >= at.wrapping_sub(hole) & mask {
+                self.words[hole] = word;
+                self.bytes[hole] = self.bytes[at];
+                hole = at;
+            }
+        }
+        self.words[hole] = 0;
+        self.bytes[hole] = 0;
+        self.len -= 1;
+    }
+
+    /// Records that the node `from` (stored under `hash`) is now numbered `to`.
+    pub fn renumber(&mut self, hash: u64, from: u32, to: u32) {
+        if let Some(at) = self.position(hash, from) {
+            self.words[at] = tag(hash) << 32 | u64::from(to + 1);
+        }
+    }
+
+    /// Removes everything, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.words.fill(0);
+        self.bytes.fill(0);
+        self.len = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hash whose probe starts at `start` in a table of up to 2^16 words, tagged `low`.
+    fn hash(start: u64, low: u64) -> u64 {
+        start << 32 | low
+    }
+
+    #[test]
+    fn removal_shifts_back_colliding_followers() {
+        let mut index = HashIndex::new();
+        // Four keys starting at word 3 of 8, one at word 4: they fill 3..=7.
+        for node in 0..4 {
+            index.insert(hash(3, node.into()), node);
+        }
+        index.insert(hash(4, 9), 4);
+        index.remove(hash(3, 1), 1);
+        for (node, start) in [(0, 3), (2, 3), (3, 3), (4, 4)] {
+            assert_eq!(
+                index.find(hash(start, node.into()), |n| n == node),
+                Some(node)
+            );
+        }
+        assert_eq!(index.find(hash(3, 1), |n| n == 1), None);
+        index.renumber(hash(4, 9), 4, 1);
+        assert_eq!(index.find(hash(4, 9), |_| true), Some(1));
+        index.clear();
+        assert_eq!(index.find(hash(4, 9), |_| true), None);
+    }
+
+    #[test]
+    fn agrees_with_a_model_under_random_operations() {
+        let mut index = HashIndex::new();
+        let mut model: Vec<(u64, u32)> = Vec::new();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for step in 0..20_000u32 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            // Few distinct starts and tags, so probes collide and wrap around.
+            let hash = (state % 61) << 32 | state >> 40;
+            if (state.is_multiple_of(3) || model.len() > 200) && !model.is_empty() {
+                let (hash, node) = model.swap_remove(state as usize % model.len());
+                index.remove(hash, node);
+            } else {
+                index.insert(hash, step);
+                model.push((hash, step));
+            }
+            for &(hash, node) in &model {
+                if step.is_multiple_of(1000) || (node ^ step).is_multiple_of(97) {
+                    assert_eq!(index.find(hash, |n| n == node), Some(node));
+                }
+            }
+            assert_eq!(index.len, model.len());
+        }
+        for &(hash, node) in &model {
+            assert_eq!(index.find(hash, |n| n == node), Some(node));
+        }
+        assert_eq!(index.find(u64::MAX, |_| true), None);
+    }
+}
