@@ -27,14 +27,12 @@ use core::task::{Context, Poll, Waker};
 wit_bindgen::generate!({
     world: "edgecache-memory",
     path: "wit",
-    disable_run_ctors_once_workaround: true,
 });
 
 #[cfg(not(edgecache_memory_only))]
 wit_bindgen::generate!({
     world: "edgecache",
     path: "wit",
-    disable_run_ctors_once_workaround: true,
 });
 
 /// The canonical ABI's allocator: the host asks for memory to pass lists and strings in.
