@@ -39,8 +39,11 @@ cargo clippy -p edgecache --no-default-features --features js,memory --target wa
 
 step "the WebAssembly component (wasm32-wasip2)"
 cargo build -p edgecache --release --target wasm32-wasip2 --features component
-# The component tests use this build instead of making their own.
+# The in-memory component (world edgecache-memory), with the size settings of the wasm profile.
+cargo build -p edgecache --profile wasm --target wasm32-wasip2 --no-default-features --features component
+# The component tests use these builds instead of making their own.
 export EDGECACHE_COMPONENT="$ROOT/target/wasm32-wasip2/release/edgecache.wasm"
+export EDGECACHE_MEMORY_COMPONENT="$ROOT/target/wasm32-wasip2/wasm/edgecache.wasm"
 
 step "cargo test --workspace"
 cargo test --workspace

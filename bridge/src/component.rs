@@ -2,7 +2,7 @@
 //! host controls, and drives its exported `cache` resources as the replay's
 //! [`ReplayCache`]s and its `http` interface as the replay's [`ReplayHttp`].
 //!
-//! Conversion only (core values to WIT node lists and back, WIT errors to [`CacheError`]);
+//! Conversion only (core values to WIT values and back, WIT errors to [`CacheError`]);
 //! every cache rule runs inside the component.
 
 use edgecache::http::{
@@ -17,10 +17,11 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
-use wasmtime::component::{Component, HasSelf, Linker, ResourceAny};
+use wasmtime::component::{Component, HasSelf, InstancePre, Linker, ResourceAny};
 use wasmtime::{Engine, Store};
 
-/// The host side of the `edgecache` world.
+/// The host side of the `edgecache` world (the full build). The in-memory build's world,
+/// `edgecache-memory`, exports a subset of the same interfaces, so the same types drive it.
 mod bindings {
     wasmtime::component::bindgen!({
         world: "edgecache",
@@ -28,12 +29,13 @@ mod bindings {
     });
 }
 
-use bindings::Edgecache;
-/// The WIT interface's types as the host sees them (`Node`, `Options`, `Error`, ...).
+/// The WIT interface's types as the host sees them (`Value`, `Options`, `Error`, ...).
 pub use bindings::exports::edgecache::cache::api as wit;
+/// The `extras` interface's functions (full build only).
+pub use bindings::exports::edgecache::cache::extras as wit_extras;
 /// The `http` interface's types as the host sees them (`Request`, `Response`, ...).
 pub use bindings::exports::edgecache::cache::http as wit_http;
-use wit::Node;
+use wit::{BoolOp, ManyOp, StoreOp, ValueOp};
 
 /// Where `cargo build -p edgecache --release --target wasm32-wasip2 --features component`
 /// leaves the component, relative to the workspace root.
@@ -50,11 +52,15 @@ impl bindings::edgecache::cache::clock::Host for State {
     }
 }
 
-/// A compiled component, ready to be instantiated once per trace.
+/// A compiled component, ready to be instantiated once per trace: the full build (world
+/// `edgecache`) or the in-memory one (world `edgecache-memory`, no `extras` or `http`).
 pub struct Host {
     engine: Engine,
     component: Component,
-    linker: Linker<State>,
+    instance_pre: InstancePre<State>,
+    api: wit::GuestIndices,
+    extras: Option<wit_extras::GuestIndices>,
+    http: Option<wit_http::GuestIndices>,
 }
 
 impl Host {
@@ -70,12 +76,25 @@ impl Host {
         let component = Component::new(&engine, &bytes)
             .map_err(|e| format!("{}: not a valid component: {e:#}", path.display()))?;
         let mut linker = Linker::new(&engine);
-        Edgecache::add_to_linker::<State, HasSelf<State>>(&mut linker, |state| state)
-            .map_err(|e| format!("{e:#}"))?;
+        bindings::edgecache::cache::clock::add_to_linker::<State, HasSelf<State>>(
+            &mut linker,
+            |state| state,
+        )
+        .map_err(|e| format!("{e:#}"))?;
+        let instance_pre = linker
+            .instantiate_pre(&component)
+            .map_err(|e| format!("{}: {e:#}", path.display()))?;
+        let api = wit::GuestIndices::new(&instance_pre)
+            .map_err(|e| format!("{}: {e:#}", path.display()))?;
+        let extras = wit_extras::GuestIndices::new(&instance_pre).ok();
+        let http = wit_http::GuestIndices::new(&instance_pre).ok();
         Ok(Self {
             engine,
             component,
-            linker,
+            instance_pre,
+            api,
+            extras,
+            http,
         })
     }
 
@@ -88,15 +107,35 @@ impl Host {
             .collect()
     }
 
+    /// The names of the component's exports (interfaces).
+    pub fn exports(&self) -> Vec<String> {
+        self.component
+            .component_type()
+            .exports(&self.engine)
+            .map(|(name, _)| name.to_string())
+            .collect()
+    }
+
     /// A fresh instance whose clock is `clock`.
     pub fn instantiate(&self, clock: Arc<ManualClock>) -> Result<Instance, String> {
+        let failed = |e: wasmtime::Error| format!("instantiating the component: {e:#}");
         let mut store = Store::new(&self.engine, State { clock });
-        let bindings = Edgecache::instantiate(&mut store, &self.component, &self.linker)
-            .map_err(|e| format!("instantiating the component: {e:#}"))?;
+        let instance = self.instance_pre.instantiate(&mut store).map_err(failed)?;
+        let api = self.api.load(&mut store, &instance).map_err(failed)?;
+        let extras = match &self.extras {
+            Some(indices) => Some(indices.load(&mut store, &instance).map_err(failed)?),
+            None => None,
+        };
+        let http = match &self.http {
+            Some(indices) => Some(indices.load(&mut store, &instance).map_err(failed)?),
+            None => None,
+        };
         Ok(Instance {
             shared: Rc::new(Shared {
                 store: RefCell::new(store),
-                bindings,
+                api,
+                extras,
+                http,
             }),
         })
     }
@@ -122,16 +161,19 @@ pub fn default_path() -> PathBuf {
 
 struct Shared {
     store: RefCell<Store<State>>,
-    bindings: Edgecache,
+    api: wit::Guest,
+    extras: Option<wit_extras::Guest>,
+    http: Option<wit_http::Guest>,
 }
 
 impl Shared {
-    fn api(&self) -> &wit::Guest {
-        self.bindings.edgecache_cache_api()
-    }
-
-    fn http(&self) -> &wit_http::Guest {
-        self.bindings.edgecache_cache_http()
+    fn http(&self) -> Result<&wit_http::Guest, CacheError> {
+        self.http.as_ref().ok_or_else(|| CacheError::Http {
+            python_type: "ImproperlyConfigured",
+            message: "this component is the in-memory build (world edgecache-memory): it has no \
+                      http interface; use the full build"
+                .into(),
+        })
     }
 }
 
@@ -147,16 +189,16 @@ impl Instance {
         let parsed = {
             let mut store = shared.store.borrow_mut();
             shared
-                .api()
+                .api
                 .caches()
                 .call_parse(&mut *store, settings)
                 .map_err(trap)?
-                .map_err(|e| error(e).to_string())?
+                .map_err(|e| e.message)?
         };
         let aliases = {
             let mut store = shared.store.borrow_mut();
             shared
-                .api()
+                .api
                 .caches()
                 .call_aliases(&mut *store, parsed)
                 .map_err(trap)?
@@ -166,7 +208,7 @@ impl Instance {
             let opened = {
                 let mut store = shared.store.borrow_mut();
                 shared
-                    .api()
+                    .api
                     .caches()
                     .call_cache(&mut *store, parsed, &alias)
                     .map_err(trap)?
@@ -174,7 +216,6 @@ impl Instance {
             let cache = opened.map_err(error).map(|resource| HostCache {
                 shared: shared.clone(),
                 resource,
-                warnings: RefCell::new(Vec::new()),
             });
             caches.push((alias, cache));
         }
@@ -198,13 +239,14 @@ pub struct HostCaches {
 }
 
 impl HostCaches {
-    /// A `layer` over these caches with `settings` (a dict of Django settings by name).
+    /// A `layer` over these caches with `settings` (a dict of Django settings by name); an
+    /// error on the in-memory build, which has no `http` interface.
     pub fn layer(&self, settings: &Value) -> Result<HostHttp, CacheError> {
         let shared = &self.shared;
         let resource = {
             let mut store = shared.store.borrow_mut();
             shared
-                .http()
+                .http()?
                 .layer()
                 .call_constructor(&mut *store, self.resource, &encode(settings))
                 .map_err(runtime_error)?
@@ -247,7 +289,6 @@ impl ReplayCaches for HostCaches {
 pub struct HostCache {
     shared: Rc<Shared>,
     resource: ResourceAny,
-    warnings: RefCell<Vec<Warning>>,
 }
 
 /// A call's result: a trap is an error of its own (`RuntimeError`), never a panic.
@@ -261,28 +302,95 @@ impl HostCache {
         call: impl FnOnce(wit::GuestCache<'_>, &mut Store<State>, ResourceAny) -> Called<T>,
     ) -> Result<T, CacheError> {
         let mut store = self.shared.store.borrow_mut();
-        call(self.shared.api().cache(), &mut store, self.resource).map_err(runtime_error)
+        call(self.shared.api.cache(), &mut store, self.resource).map_err(runtime_error)
     }
 
-    /// Like [`HostCache::call`], for methods that return warnings next to their result.
-    fn warned<T, U>(
+    /// Runs `call` on the store and the `extras` interface with this cache's handle; an
+    /// error on the in-memory build, which has no `extras`.
+    pub fn call_extras<T>(
+        &self,
+        call: impl FnOnce(&wit_extras::Guest, &mut Store<State>, ResourceAny) -> Called<T>,
+    ) -> Result<T, CacheError> {
+        let extras = self.shared.extras.as_ref().ok_or_else(|| {
+            CacheError::NotImplemented("the in-memory component has no extras interface".into())
+        })?;
+        let mut store = self.shared.store.borrow_mut();
+        call(extras, &mut store, self.resource).map_err(runtime_error)
+    }
+
+    /// Like [`HostCache::call`], for methods that return `result<T, error>`, `T` converted.
+    fn result<T, U>(
         &self,
         call: impl FnOnce(
             wit::GuestCache<'_>,
             &mut Store<State>,
             ResourceAny,
-        ) -> Called<(Result<T, wit::Error>, Vec<wit::Warning>)>,
+        ) -> Called<Result<T, wit::Error>>,
         convert: impl FnOnce(T) -> Result<U, CacheError>,
     ) -> Result<U, CacheError> {
-        let (outcome, warnings) = self.call(call)?;
-        self.warnings
-            .borrow_mut()
-            .extend(warnings.into_iter().map(warning));
-        outcome.map_err(error).and_then(convert)
+        self.call(call)?.map_err(error).and_then(convert)
+    }
+
+    fn call_bool(&self, op: BoolOp, key: &Value, options: &Options) -> Result<bool, CacheError> {
+        self.result(
+            |c, s, r| c.call_call_bool(s, r, op, &encode(key), &opts(options)),
+            Ok,
+        )
+    }
+
+    fn call_value(
+        &self,
+        op: ValueOp,
+        key: &Value,
+        argument: &Value,
+        options: &Options,
+    ) -> Result<Value, CacheError> {
+        self.result(
+            |c, s, r| c.call_call_value(s, r, op, &encode(key), &encode(argument), &opts(options)),
+            decode,
+        )
+    }
+
+    fn call_many(
+        &self,
+        op: ManyOp,
+        keys: &[Value],
+        options: &Options,
+    ) -> Result<Vec<(Value, Value)>, CacheError> {
+        self.result(
+            |c, s, r| c.call_call_many(s, r, op, &encode_all(keys), &opts(options)),
+            decode_pairs,
+        )
+    }
+
+    fn store(
+        &self,
+        op: StoreOp,
+        key: &Value,
+        value: &Value,
+        options: &Options,
+    ) -> Result<bool, CacheError> {
+        self.result(
+            |c, s, r| c.call_store(s, r, op, &encode(key), &encode(value), &opts(options)),
+            Ok,
+        )
+    }
+
+    fn set_many_via(
+        &self,
+        items: &[(Value, Value)],
+        one_at_a_time: bool,
+        options: &Options,
+    ) -> Result<Vec<Value>, CacheError> {
+        self.result(
+            |c, s, r| c.call_set_many(s, r, &encode_pairs(items), one_at_a_time, &opts(options)),
+            decode_all,
+        )
     }
 }
 
-fn opts(options: &Options) -> wit::Options {
+/// The keyword arguments as the WIT record.
+pub fn opts(options: &Options) -> wit::Options {
     wit::Options {
         timeout: timeout(options.timeout),
         version: options.version.as_ref().map(encode),
@@ -318,28 +426,24 @@ fn decode_all(values: Vec<wit::Value>) -> Result<Vec<Value>, CacheError> {
 
 impl ReplayCache for HostCache {
     fn take_warnings(&self) -> Vec<Warning> {
-        std::mem::take(&mut *self.warnings.borrow_mut())
+        self.call(|c, s, r| c.call_take_warnings(s, r))
+            .map(|warnings| warnings.into_iter().map(warning).collect())
+            .unwrap_or_default()
     }
     async fn contains(&self, key: Value) -> Result<bool, CacheError> {
         self.has_key(key, Options::DEFAULT).await
     }
     async fn get(&self, key: Value, options: Options) -> Result<Option<Value>, CacheError> {
-        self.warned(
+        self.result(
             |c, s, r| c.call_get(s, r, &encode(&key), &opts(&options)),
             |found| found.map(decode).transpose(),
         )
     }
     async fn set(&self, key: Value, value: Value, options: Options) -> Result<(), CacheError> {
-        self.warned(
-            |c, s, r| c.call_set(s, r, &encode(&key), &encode(&value), &opts(&options)),
-            Ok,
-        )
+        self.store(StoreOp::Set, &key, &value, &options).map(drop)
     }
     async fn add(&self, key: Value, value: Value, options: Options) -> Result<bool, CacheError> {
-        self.warned(
-            |c, s, r| c.call_add(s, r, &encode(&key), &encode(&value), &opts(&options)),
-            Ok,
-        )
+        self.store(StoreOp::Add, &key, &value, &options)
     }
     async fn get_or_set(
         &self,
@@ -347,110 +451,67 @@ impl ReplayCache for HostCache {
         default: Value,
         options: Options,
     ) -> Result<Value, CacheError> {
-        self.warned(
-            |c, s, r| c.call_get_or_set(s, r, &encode(&key), &encode(&default), &opts(&options)),
-            decode,
-        )
+        self.call_value(ValueOp::GetOrSet, &key, &default, &options)
     }
     async fn get_many(
         &self,
         keys: Vec<Value>,
         options: Options,
     ) -> Result<Vec<(Value, Value)>, CacheError> {
-        self.warned(
-            |c, s, r| c.call_get_many(s, r, &encode_all(&keys), &opts(&options)),
-            decode_pairs,
-        )
+        self.call_many(ManyOp::GetMany, &keys, &options)
     }
     async fn aget_many(
         &self,
         keys: Vec<Value>,
         options: Options,
     ) -> Result<Vec<(Value, Value)>, CacheError> {
-        self.warned(
-            |c, s, r| c.call_aget_many(s, r, &encode_all(&keys), &opts(&options)),
-            decode_pairs,
-        )
+        self.call_many(ManyOp::AgetMany, &keys, &options)
     }
     async fn set_many(
         &self,
         items: Vec<(Value, Value)>,
         options: Options,
     ) -> Result<Vec<Value>, CacheError> {
-        self.warned(
-            |c, s, r| c.call_set_many(s, r, &encode_pairs(&items), &opts(&options)),
-            decode_all,
-        )
+        self.set_many_via(&items, false, &options)
     }
     async fn aset_many(
         &self,
         items: Vec<(Value, Value)>,
         options: Options,
     ) -> Result<Vec<Value>, CacheError> {
-        self.warned(
-            |c, s, r| c.call_aset_many(s, r, &encode_pairs(&items), &opts(&options)),
-            decode_all,
-        )
+        self.set_many_via(&items, true, &options)
     }
     async fn delete(&self, key: Value, options: Options) -> Result<bool, CacheError> {
-        self.warned(
-            |c, s, r| c.call_delete(s, r, &encode(&key), &opts(&options)),
-            Ok,
-        )
+        self.call_bool(BoolOp::Delete, &key, &options)
     }
     async fn delete_many(&self, keys: Vec<Value>, options: Options) -> Result<(), CacheError> {
-        self.warned(
-            |c, s, r| c.call_delete_many(s, r, &encode_all(&keys), &opts(&options)),
-            Ok,
-        )
+        self.call_many(ManyOp::DeleteMany, &keys, &options)
+            .map(drop)
     }
     async fn adelete_many(&self, keys: Vec<Value>, options: Options) -> Result<(), CacheError> {
-        self.warned(
-            |c, s, r| c.call_adelete_many(s, r, &encode_all(&keys), &opts(&options)),
-            Ok,
-        )
+        self.call_many(ManyOp::AdeleteMany, &keys, &options)
+            .map(drop)
     }
     async fn has_key(&self, key: Value, options: Options) -> Result<bool, CacheError> {
-        self.warned(
-            |c, s, r| c.call_has_key(s, r, &encode(&key), &opts(&options)),
-            Ok,
-        )
+        self.call_bool(BoolOp::HasKey, &key, &options)
     }
     async fn ahas_key(&self, key: Value, options: Options) -> Result<bool, CacheError> {
-        self.warned(
-            |c, s, r| c.call_ahas_key(s, r, &encode(&key), &opts(&options)),
-            Ok,
-        )
+        self.call_bool(BoolOp::AhasKey, &key, &options)
     }
     async fn incr(&self, key: Value, delta: Value, options: Options) -> Result<Value, CacheError> {
-        self.warned(
-            |c, s, r| c.call_incr(s, r, &encode(&key), &encode(&delta), &opts(&options)),
-            decode,
-        )
+        self.call_value(ValueOp::Incr, &key, &delta, &options)
     }
     async fn decr(&self, key: Value, delta: Value, options: Options) -> Result<Value, CacheError> {
-        self.warned(
-            |c, s, r| c.call_decr(s, r, &encode(&key), &encode(&delta), &opts(&options)),
-            decode,
-        )
+        self.call_value(ValueOp::Decr, &key, &delta, &options)
     }
     async fn aincr(&self, key: Value, delta: Value, options: Options) -> Result<Value, CacheError> {
-        self.warned(
-            |c, s, r| c.call_aincr(s, r, &encode(&key), &encode(&delta), &opts(&options)),
-            decode,
-        )
+        self.call_value(ValueOp::Aincr, &key, &delta, &options)
     }
     async fn adecr(&self, key: Value, delta: Value, options: Options) -> Result<Value, CacheError> {
-        self.warned(
-            |c, s, r| c.call_adecr(s, r, &encode(&key), &encode(&delta), &opts(&options)),
-            decode,
-        )
+        self.call_value(ValueOp::Adecr, &key, &delta, &options)
     }
     async fn touch(&self, key: Value, options: Options) -> Result<bool, CacheError> {
-        self.warned(
-            |c, s, r| c.call_touch(s, r, &encode(&key), &opts(&options)),
-            Ok,
-        )
+        self.call_bool(BoolOp::Touch, &key, &options)
     }
     async fn clear(&self) -> Result<(), CacheError> {
         self.call(|c, s, r| c.call_clear(s, r))?.map_err(error)
@@ -464,10 +525,7 @@ impl ReplayCache for HostCache {
         delta: Value,
         options: Options,
     ) -> Result<Value, CacheError> {
-        self.warned(
-            |c, s, r| c.call_incr_version(s, r, &encode(&key), &encode(&delta), &opts(&options)),
-            decode,
-        )
+        self.call_value(ValueOp::IncrVersion, &key, &delta, &options)
     }
     async fn decr_version(
         &self,
@@ -475,16 +533,14 @@ impl ReplayCache for HostCache {
         delta: Value,
         options: Options,
     ) -> Result<Value, CacheError> {
-        self.warned(
-            |c, s, r| c.call_decr_version(s, r, &encode(&key), &encode(&delta), &opts(&options)),
-            decode,
-        )
+        self.call_value(ValueOp::DecrVersion, &key, &delta, &options)
     }
     fn make_key(&self, key: Value, version: Option<&Value>) -> Result<Value, CacheError> {
         let version = version.map(encode);
-        self.call(|c, s, r| c.call_make_key(s, r, &encode(&key), version.as_ref()))?
-            .map_err(error)
-            .and_then(decode)
+        self.result(
+            |c, s, r| c.call_make_key(s, r, &encode(&key), version.as_ref(), false),
+            decode,
+        )
     }
     fn make_and_validate_key(
         &self,
@@ -492,13 +548,18 @@ impl ReplayCache for HostCache {
         version: Option<&Value>,
     ) -> Result<String, CacheError> {
         let version = version.map(encode);
-        self.warned(
-            |c, s, r| c.call_make_and_validate_key(s, r, &encode(&key), version.as_ref()),
-            Ok,
+        self.result(
+            |c, s, r| c.call_make_key(s, r, &encode(&key), version.as_ref(), true),
+            |full| match decode(full)? {
+                Value::Str(text) => Ok(text),
+                other => Err(CacheError::Value(format!(
+                    "the component sent a non-str validated key: {other:?}"
+                ))),
+            },
         )
     }
     fn validate_key(&self, full_key: &Value) -> Result<(), CacheError> {
-        self.warned(|c, s, r| c.call_validate_key(s, r, &encode(full_key)), Ok)
+        self.result(|c, s, r| c.call_validate_key(s, r, &encode(full_key)), Ok)
     }
     fn get_backend_timeout(&self, timeout: Timeout) -> Value {
         self.call(|c, s, r| c.call_get_backend_timeout(s, r, self::timeout(timeout)))
@@ -518,96 +579,48 @@ impl ReplayCache for HostCache {
 
 // ----- values -----
 
-/// A core value to the WIT node list (children first, the root last).
+/// A core value as the WIT variant: scalars as themselves, ints beyond 64 bits and
+/// containers in the encoded form (edgecache's postcard codec), as the component sends them.
 pub fn encode(value: &Value) -> wit::Value {
-    fn push(value: &Value, nodes: &mut Vec<Node>) -> u32 {
-        let node = match value {
-            Value::None => Node::None,
-            Value::Bool(b) => Node::Boolean(*b),
-            Value::Int(i) => {
-                i64::try_from(*i).map_or_else(|_| Node::BigInt(i.to_string()), Node::Int)
-            }
-            Value::Float(x) => Node::Float(*x),
-            Value::Str(text) => Node::Str(text.clone()),
-            Value::Bytes(bytes) => Node::Bytes(bytes.clone()),
-            Value::List(items) => Node::List(items.iter().map(|v| push(v, nodes)).collect()),
-            Value::Tuple(items) => Node::Tuple(items.iter().map(|v| push(v, nodes)).collect()),
-            Value::Dict(pairs) => Node::Dict(
-                pairs
-                    .iter()
-                    .map(|(k, v)| (push(k, nodes), push(v, nodes)))
-                    .collect(),
-            ),
-            other => Node::Str(edgecache::python::repr(other)),
-        };
-        nodes.push(node);
-        u32::try_from(nodes.len() - 1).unwrap_or(u32::MAX)
+    match value {
+        Value::None => wit::Value::None,
+        Value::Bool(b) => wit::Value::Boolean(*b),
+        Value::Int(i) => i64::try_from(*i).map_or_else(
+            |_| wit::Value::Encoded(edgecache::codec::postcard::dumps(value)),
+            wit::Value::Int,
+        ),
+        Value::Float(x) => wit::Value::Float(*x),
+        Value::Str(text) => wit::Value::Str(text.clone()),
+        Value::Bytes(bytes) => wit::Value::Bytes(bytes.clone()),
+        _ => wit::Value::Encoded(edgecache::codec::postcard::dumps(value)),
     }
-    let mut nodes = Vec::new();
-    push(value, &mut nodes);
-    nodes
 }
 
-/// The WIT node list the component sent to a core value; the component only sends well-formed
-/// lists, but a malformed one is an error, not a panic.
-pub fn decode(nodes: wit::Value) -> Result<Value, CacheError> {
-    let bad =
-        |what: &str| CacheError::Value(format!("the component sent a malformed value: {what}"));
-    let mut built: Vec<Option<Value>> = Vec::with_capacity(nodes.len());
-    for (position, node) in nodes.into_iter().enumerate() {
-        let mut take = |index: u32| {
-            let index = index as usize;
-            if index >= position {
-                return Err(bad("an item after its container"));
-            }
-            built[index].take().ok_or_else(|| bad("an item used twice"))
-        };
-        let value = match node {
-            Node::None => Value::None,
-            Node::Boolean(b) => Value::Bool(b),
-            Node::Int(i) => Value::Int(i.into()),
-            Node::BigInt(text) => Value::Int(text.parse().map_err(|_| bad("a big-int"))?),
-            Node::Float(x) => Value::Float(x),
-            Node::Str(text) => Value::Str(text),
-            Node::Bytes(bytes) => Value::Bytes(bytes),
-            Node::List(items) => {
-                Value::List(items.into_iter().map(&mut take).collect::<Result<_, _>>()?)
-            }
-            Node::Tuple(items) => {
-                Value::Tuple(items.into_iter().map(&mut take).collect::<Result<_, _>>()?)
-            }
-            Node::Dict(pairs) => {
-                let mut dict = Vec::with_capacity(pairs.len());
-                for (k, v) in pairs {
-                    // The component already collapsed repeated keys.
-                    dict.push((take(k)?, take(v)?));
-                }
-                Value::Dict(dict)
-            }
-        };
-        built.push(Some(value));
-    }
-    let root = built.pop().flatten().ok_or_else(|| bad("no nodes"))?;
-    if built.iter().any(Option::is_some) {
-        return Err(bad("a node outside the value"));
-    }
-    Ok(root)
+/// The WIT value the component sent as a core value; the component only sends well-formed
+/// encodings, but a malformed one is an error, not a panic.
+pub fn decode(value: wit::Value) -> Result<Value, CacheError> {
+    Ok(match value {
+        wit::Value::None => Value::None,
+        wit::Value::Boolean(b) => Value::Bool(b),
+        wit::Value::Int(i) => Value::Int(i.into()),
+        wit::Value::Float(x) => Value::Float(x),
+        wit::Value::Str(text) => Value::Str(text),
+        wit::Value::Bytes(bytes) => Value::Bytes(bytes),
+        wit::Value::Encoded(raw) => edgecache::codec::postcard::loads(&raw)
+            .map_err(|e| CacheError::Value(format!("the component sent a malformed value: {e}")))?,
+    })
 }
 
 // ----- errors, warnings, introspection -----
 
 /// A WIT error as the core's error: the same Python type and message.
-fn error(error: wit::Error) -> CacheError {
+pub fn error(error: wit::Error) -> CacheError {
     match error {
         wit::Error::ValueError(m) => CacheError::Value(m),
         wit::Error::TypeError(m) => CacheError::Type(m),
         wit::Error::InvalidCacheKey(m) => CacheError::InvalidKey(m),
         wit::Error::InvalidCacheBackendError(m) => CacheError::InvalidBackend(m),
         wit::Error::OverflowError(m) => CacheError::Overflow(m),
-        wit::Error::Settings(e) => CacheError::Http {
-            python_type: "ImproperlyConfigured",
-            message: e.message,
-        },
         wit::Error::Other(e) => match e.python_type.as_str() {
             "NotImplementedError" => CacheError::NotImplemented(e.message),
             "OSError" => CacheError::Storage(e.message),
@@ -707,9 +720,13 @@ impl HostHttp {
         call: impl FnOnce(&wit_http::Guest, &mut Store<State>, ResourceAny) -> HttpCalled<T>,
     ) -> Result<T, HttpError> {
         let mut store = self.shared.store.borrow_mut();
-        call(self.shared.http(), &mut store, self.resource)
-            .map_err(runtime_error)?
-            .map_err(|e| HttpError::Cache(error(e)))
+        call(
+            self.shared.http().map_err(HttpError::Cache)?,
+            &mut store,
+            self.resource,
+        )
+        .map_err(runtime_error)?
+        .map_err(|e| HttpError::Cache(error(e)))
     }
 
     /// Like [`HostHttp::call`], for methods that return warnings next to their result.
@@ -723,7 +740,12 @@ impl HostHttp {
     ) -> Result<T, HttpError> {
         let (outcome, warnings) = {
             let mut store = self.shared.store.borrow_mut();
-            call(self.shared.http(), &mut store, self.resource).map_err(runtime_error)?
+            call(
+                self.shared.http().map_err(HttpError::Cache)?,
+                &mut store,
+                self.resource,
+            )
+            .map_err(runtime_error)?
         };
         self.warnings
             .borrow_mut()

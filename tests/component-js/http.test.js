@@ -3,15 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, http } from './gen/edgecache.js';
-
-const str = (val) => ({ tag: 'str', val });
+import { encode } from './value.js';
 
 test("the header utilities are Django's, and their errors are typed", () => {
   assert.deepEqual(http.patchVaryHeaders([['Vary', 'Cookie']], ['Accept-Encoding', 'cookie']), [
     ['Vary', 'Cookie, Accept-Encoding'],
   ]);
   assert.equal(http.hasVaryHeader([['vary', 'Cookie, Accept']], 'accept'), true);
-  assert.equal(http.getMaxAge([['Cache-Control', 'public, max-age=30']])[0].val, 30n);
+  assert.deepEqual(http.getMaxAge([['Cache-Control', 'public, max-age=30']]), { tag: 'int', val: 30n });
   assert.throws(
     () => http.patchVaryHeaders([], ['bad\nheader']),
     (error) => error.payload?.tag === 'other' && error.payload.val.pythonType === 'BadHeaderError',
@@ -20,8 +19,7 @@ test("the header utilities are Django's, and their errors are typed", () => {
 
 test('a page goes through the middleware into the cache and comes back from it', () => {
   const caches = api.Caches.parse("{'default': {'BACKEND': 'locmem'}}");
-  // {'ALLOWED_HOSTS': ['*']} as a node list.
-  const settings = [str('ALLOWED_HOSTS'), str('*'), { tag: 'list', val: [1] }, { tag: 'dict', val: [[0, 2]] }];
+  const settings = encode(new Map([['ALLOWED_HOSTS', ['*']]]));
   const layer = new http.Layer(caches, settings);
   const request = {
     method: 'GET',
@@ -33,7 +31,7 @@ test('a page goes through the middleware into the cache and comes back from it',
     language: undefined,
     timeZone: undefined,
   };
-  const middleware = { tag: 'cache-page', val: { timeout: [{ tag: 'int', val: 60n }], cache: undefined, keyPrefix: undefined } };
+  const middleware = { tag: 'cache-page', val: { timeout: encode(60), cache: undefined, keyPrefix: undefined } };
 
   let [fetched] = layer.processRequest(middleware, request);
   assert.deepEqual(fetched, { tag: 'ok', val: { tag: 'miss', val: true } });
