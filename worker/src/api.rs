@@ -75,7 +75,8 @@ enum Engine {
         sql: Option<Arc<dyn SqlStore>>,
     },
     Test {
-        session: Session,
+        // Boxed: a session is several times the size of the live caches.
+        session: Box<Session>,
         trace: Option<String>,
     },
 }
@@ -94,7 +95,11 @@ impl State {
         let config = Config::from_env(env);
         let engine = config.as_ref().ok().map(|config| match config.test_clock {
             Some(start) => Engine::Test {
-                session: Session::with_stores(&config.settings, start, config.stores(env)),
+                session: Box::new(Session::with_stores(
+                    &config.settings,
+                    start,
+                    config.stores(env),
+                )),
                 trace: None,
             },
             None => {
@@ -763,7 +768,7 @@ async fn setup(
     let header = trace.document(&backend, Vec::new()).map_err(|e| bad(e.0))?;
     Ok((
         Engine::Test {
-            session,
+            session: Box::new(session),
             trace: Some(trace.name.clone()),
         },
         header,
