@@ -180,11 +180,7 @@ fn the_in_memory_component_exports_only_the_cache_api() {
         ]
     );
     // An HTTP-layer trace through the in-memory build fails with a clear error, not a trap.
-    let all = memory_host()
-        .instantiate(Arc::new(ManualClock::new(ManualClock::ORACLE_START)))
-        .unwrap()
-        .caches("{'default': {'BACKEND': 'locmem'}}")
-        .unwrap();
+    let all = locmem_on(memory_host());
     let error = all.layer(&Value::Dict(vec![])).err().unwrap();
     assert!(error.to_string().contains("in-memory build"), "{error}");
 }
@@ -243,6 +239,14 @@ fn the_cli_replays_through_the_component_with_the_native_output() {
     ]);
     assert!(!ok);
     assert!(stderr.contains("not a valid component"), "{stderr}");
+}
+
+/// A fresh instance of `host`'s component on the oracle's clock, with one locmem alias.
+fn locmem_on(host: &Host) -> HostCaches {
+    host.instantiate(Arc::new(ManualClock::new(ManualClock::ORACLE_START)))
+        .unwrap()
+        .caches("{'default': {'BACKEND': 'locmem'}}")
+        .unwrap()
 }
 
 fn caches(settings: &str) -> Result<HostCaches, String> {
@@ -313,11 +317,7 @@ fn nested(depth: usize) -> Vec<u8> {
 #[test]
 fn malformed_values_are_value_errors() {
     for host in [host(), memory_host()] {
-        let all = host
-            .instantiate(Arc::new(ManualClock::new(ManualClock::ORACLE_START)))
-            .unwrap()
-            .caches("{'default': {'BACKEND': 'locmem'}}")
-            .unwrap();
+        let all = locmem_on(host);
         let cache = all.cache("default").unwrap();
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("empty", vec![], "truncated"),
@@ -413,11 +413,7 @@ fn malformed_values_are_value_errors() {
 #[test]
 fn key_warnings_are_taken_after_the_call() {
     for host in [host(), memory_host()] {
-        let all = host
-            .instantiate(Arc::new(ManualClock::new(ManualClock::ORACLE_START)))
-            .unwrap()
-            .caches("{'default': {'BACKEND': 'locmem'}}")
-            .unwrap();
+        let all = locmem_on(host);
         let cache = all.cache("default").unwrap();
         assert!(matches!(get(cache, &key("has space")), Ok(None)));
         assert!(matches!(get(cache, &key("plain")), Ok(None)));
@@ -472,11 +468,7 @@ fn the_host_drives_the_clock() {
 #[test]
 fn values_nested_to_the_limit_round_trip() {
     for host in [host(), memory_host()] {
-        let all = host
-            .instantiate(Arc::new(ManualClock::new(ManualClock::ORACLE_START)))
-            .unwrap()
-            .caches("{'default': {'BACKEND': 'locmem'}}")
-            .unwrap();
+        let all = locmem_on(host);
         let cache = all.cache("default").unwrap();
         // 512 levels: 511 lists around a str.
         let deepest = wit::Value::Encoded(nested(511));
@@ -490,11 +482,7 @@ fn values_nested_to_the_limit_round_trip() {
 
 #[test]
 fn http_layer_errors_are_typed_not_traps() {
-    let guest = host().instantiate(Arc::new(ManualClock::new(ManualClock::ORACLE_START)));
-    let all = guest
-        .unwrap()
-        .caches("{'default': {'BACKEND': 'locmem'}}")
-        .unwrap();
+    let all = locmem_on(host());
     let layer = all
         .layer(&Value::Dict(vec![(
             Value::from("ALLOWED_HOSTS"),

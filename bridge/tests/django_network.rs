@@ -8,6 +8,8 @@
 
 mod support;
 
+use support::field;
+
 use edgecache::settings::node_value;
 use edgecache::{CacheSettings, Caches, Options, Stores, SystemClock, Value, literal, python};
 use std::io::{Read, Write};
@@ -61,17 +63,6 @@ fn samples() -> Vec<(&'static str, Value)> {
         ("unicode-kéy", s("ünïcode")),
         ("long", s(&"x".repeat(200_000))),
     ]
-}
-
-fn field<'a>(object: &'a Value, name: &str) -> &'a Value {
-    let Value::Dict(pairs) = object else {
-        panic!("not an object: {object:?}")
-    };
-    &pairs
-        .iter()
-        .find(|(k, _)| k.as_str() == Some(name))
-        .unwrap_or_else(|| panic!("no field {name}"))
-        .1
 }
 
 /// Items a memcached holds (`stats` → `curr_items`).

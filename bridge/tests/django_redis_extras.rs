@@ -9,6 +9,8 @@
 
 mod support;
 
+use support::field;
+
 use edgecache::settings::node_value;
 use edgecache::{
     CacheError, CacheSettings, Caches, Options, Stores, SystemClock, Timeout, Value, literal,
@@ -266,17 +268,6 @@ fn samples() -> Vec<(&'static str, Value)> {
         ),
         ("long", s(&"x".repeat(5000))),
     ]
-}
-
-fn field<'a>(object: &'a Value, name: &str) -> &'a Value {
-    let Value::Dict(pairs) = object else {
-        panic!("not an object: {object:?}")
-    };
-    &pairs
-        .iter()
-        .find(|(k, _)| k.as_str() == Some(name))
-        .unwrap_or_else(|| panic!("no field {name}"))
-        .1
 }
 
 #[test]

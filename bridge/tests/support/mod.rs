@@ -4,6 +4,7 @@
 
 #![allow(dead_code)] // each test file uses part of this
 
+use edgecache::Value;
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -262,4 +263,17 @@ pub fn run_django_script(modules: &[&str], script: &str, args: &[&str]) -> Strin
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).expect("utf-8")
+}
+
+/// The field `name` of `object`, a dict with str keys (a decoded JSON object from a Django
+/// script); panics naming what is missing.
+pub fn field<'a>(object: &'a Value, name: &str) -> &'a Value {
+    let Value::Dict(pairs) = object else {
+        panic!("not an object: {object:?}")
+    };
+    &pairs
+        .iter()
+        .find(|(k, _)| k.as_str() == Some(name))
+        .unwrap_or_else(|| panic!("no field {name}"))
+        .1
 }
