@@ -676,14 +676,9 @@ impl Cache {
         Fut: core::future::Future<Output = Result<Value, E>>,
         E: From<CacheError>,
     {
-        // Stampede protection (`src/stampede.rs`) around API-4's get, compute, add, get.
-        #[cfg(not(edgecache_memory_only))]
-        {
-            let sleep = crate::stampede::NoSleep;
-            crate::stampede::get_or_set(self, key.into(), compute, options, &sleep).await
-        }
-        #[cfg(edgecache_memory_only)]
-        self.plain_get_or_set(key.into(), compute, options).await
+        // Callers that find another process's lock held compute at once (no sleep).
+        self.get_or_set_sleeping(key, compute, options, &crate::stampede::NoSleep)
+            .await
     }
 
     /// API-4 exactly as Django's `BaseCache.get_or_set`: get; on a miss compute, `add`, and
