@@ -4,27 +4,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCaches, NotImplementedError, ImproperlyConfigured } from 'edgecache';
-import { redisServer, memcachedServer, bridge, redisCli } from './support/servers.mjs';
+import { redisAndMemcachedBehindBridge, redisCli } from './support/servers.mjs';
 
 const DJANGO_REDIS = 'django_redis.cache.RedisCache';
 const JSON_SERIALIZER = 'django_redis.serializers.json.JSONSerializer';
 const ZLIB = 'django_redis.compressors.zlib.ZlibCompressor';
-let redis, memcached, server;
+let redis, memcached, server, servers;
 
 before(async () => {
-  redis = await redisServer();
-  memcached = await memcachedServer();
-  server = await bridge([
-    '--redis', `redis://127.0.0.1:${redis.port}/0`, '--memcached', `127.0.0.1:${memcached.port}`,
-    '--allow-scripts',
-  ]);
+  servers = await redisAndMemcachedBehindBridge(['--allow-scripts']);
+  ({ redis, memcached, server } = servers);
 });
 
-after(() => {
-  server?.stop();
-  memcached?.stop();
-  redis?.stop();
-});
+after(() => servers?.stop());
 
 function caches() {
   const location = `redis://127.0.0.1:${redis.port}/0`;

@@ -5,26 +5,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCaches, CacheError } from 'edgecache';
-import { redisServer, memcachedServer, bridge, freePort, redisCli } from './support/servers.mjs';
+import { redisAndMemcachedBehindBridge, freePort, redisCli } from './support/servers.mjs';
 
 const REDIS = 'django.core.cache.backends.redis.RedisCache';
 const MEMCACHED = 'django.core.cache.backends.memcached.PyMemcacheCache';
-let redis, memcached, server;
+let redis, memcached, server, servers;
 
 before(async () => {
-  redis = await redisServer();
-  memcached = await memcachedServer();
-  server = await bridge([
-    '--redis', `redis://127.0.0.1:${redis.port}/0`, '--memcached', `127.0.0.1:${memcached.port}`,
+  servers = await redisAndMemcachedBehindBridge([
     '--allow-scripts', // the Upstash dialect's binary writes are EVALs, as on Upstash
   ]);
+  ({ redis, memcached, server } = servers);
 });
 
-after(() => {
-  server?.stop();
-  memcached?.stop();
-  redis?.stop();
-});
+after(() => servers?.stop());
 
 function network(extra = {}) {
   return createCaches(

@@ -99,6 +99,30 @@ export async function bridge(args) {
   return { ...server, url: `http://127.0.0.1:${port}` };
 }
 
+/**
+ * A Redis and a Memcached behind one `edgecache bridge` (its first `--redis` and
+ * `--memcached`, plus `extraArgs`): `{ redis, memcached, server, stop() }`, `stop` ending all
+ * three.
+ */
+export async function redisAndMemcachedBehindBridge(extraArgs = []) {
+  const redis = await redisServer();
+  const memcached = await memcachedServer();
+  const server = await bridge([
+    '--redis', `redis://127.0.0.1:${redis.port}/0`, '--memcached', `127.0.0.1:${memcached.port}`,
+    ...extraArgs,
+  ]);
+  return {
+    redis,
+    memcached,
+    server,
+    stop() {
+      server.stop();
+      memcached.stop();
+      redis.stop();
+    },
+  };
+}
+
 /** Runs `redis-cli -p PORT ARGS` and returns its raw output. */
 export function redisCli(port, args) {
   return execFileSync(which('redis-cli'), ['-p', String(port), '--no-raw', ...args], { encoding: 'latin1' });
