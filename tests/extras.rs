@@ -2,7 +2,7 @@
 //! (the Redis side, against live django-redis, is bridge/tests/django_redis_extras.rs).
 
 use edgecache::{
-    CacheError, CacheSettings, Caches, ManualClock, Options, Stores, Value, now_or_never,
+    Cache, CacheError, CacheSettings, Caches, ManualClock, Options, Stores, Value, now_or_never,
 };
 use std::sync::Arc;
 
@@ -18,10 +18,9 @@ fn caches(text: &str) -> (Caches, Arc<ManualClock>) {
     (caches, clock)
 }
 
-#[test]
-fn locmem_ttl_expire_persist_follow_redis() {
-    let (caches, clock) = caches("{'default': {'BACKEND': 'locmem', 'TIMEOUT': 300}}");
-    let cache = caches.default_cache().unwrap();
+/// DR-1 on an empty cache: a missing key's ttl is 0, `a` set for 100 s has 100 left, and
+/// `forever` (no timeout) has none.
+fn ttl_of_a_fresh_and_a_forever_entry(cache: &Cache) {
     let d = || Options::DEFAULT;
     assert_eq!(run(cache.ttl("missing", d())).unwrap(), Value::Int(0));
     run(cache.set("a", 1, Options::new().timeout(100))).unwrap();
@@ -32,8 +31,16 @@ fn locmem_ttl_expire_persist_follow_redis() {
     ))
     .unwrap();
     assert_eq!(run(cache.ttl("a", d())).unwrap(), Value::Int(100));
-    assert_eq!(run(cache.pttl("a", d())).unwrap(), Value::Int(100_000));
     assert_eq!(run(cache.ttl("forever", d())).unwrap(), Value::None);
+}
+
+#[test]
+fn locmem_ttl_expire_persist_follow_redis() {
+    let (caches, clock) = caches("{'default': {'BACKEND': 'locmem', 'TIMEOUT': 300}}");
+    let cache = caches.default_cache().unwrap();
+    let d = || Options::DEFAULT;
+    ttl_of_a_fresh_and_a_forever_entry(cache);
+    assert_eq!(run(cache.pttl("a", d())).unwrap(), Value::Int(100_000));
     clock.advance(10.4);
     assert_eq!(
         run(cache.ttl("a", d())).unwrap(),
@@ -239,16 +246,7 @@ fn db_emulates_ttl_expire_persist_and_iter_keys_over_sqlite() {
     let caches = Caches::with_stores(&settings, clock.clone(), &Stores::none().with_sql(store));
     let cache = caches.default_cache().unwrap();
     let d = || Options::DEFAULT;
-    assert_eq!(run(cache.ttl("missing", d())).unwrap(), Value::Int(0));
-    run(cache.set("a", 1, Options::new().timeout(100))).unwrap();
-    run(cache.set(
-        "forever",
-        1,
-        Options::new().timeout(edgecache::Timeout::Never),
-    ))
-    .unwrap();
-    assert_eq!(run(cache.ttl("a", d())).unwrap(), Value::Int(100));
-    assert_eq!(run(cache.ttl("forever", d())).unwrap(), Value::None);
+    ttl_of_a_fresh_and_a_forever_entry(cache);
     assert!(run(cache.expire("a", 30, d())).unwrap());
     assert_eq!(run(cache.ttl("a", d())).unwrap(), Value::Int(30));
     assert!(!run(cache.expire("missing", 30, d())).unwrap());
