@@ -141,6 +141,82 @@ function copyJson(value, plan) {
   return copy;
 }
 
+// Lists and dicts with more members than this (all levels together) are copied along their
+// plan: a literal that large gains little and costs a long compile.
+const LITERAL_LIMIT = 64;
+// Compiled copiers kept, by the shape they copy (their source); the table starts over when full.
+const COPIER_LIMIT = 256;
+const copiers = new Map();
+// Whether `new Function` may be used; set to false for good at its first `EvalError`
+// (Cloudflare Workers, pages whose Content-Security-Policy forbids `unsafe-eval`).
+let codeGeneration = true;
+
+/**
+ * The source of a function `(v) => copy of v` for values of the shape of `value` (a list or
+ * dict from `JSON.parse`): one array or object literal per list or dict, whose members are
+ * read from `v` (V8 makes a literal of a known shape in one allocation, far faster than a
+ * spread or `slice`). `lines` collects one local per nested list or dict; `budget` counts the
+ * members left under LITERAL_LIMIT. `undefined` when the value is larger than that.
+ * Keys are embedded as JSON string literals. `__proto__` is written as a computed key
+ * (`["__proto__"]: ...`), which defines an own property as `JSON.parse` does, where the plain
+ * form would set the prototype.
+ */
+function literalOf(value, local, lines, budget) {
+  const parts = [];
+  const array = Array.isArray(value);
+  const names = array ? undefined : Object.keys(value);
+  const length = array ? value.length : names.length;
+  if ((budget.left -= length) < 0) return undefined;
+  for (let i = 0; i < length; i++) {
+    const name = array ? i : names[i];
+    const read = array ? `${local}[${i}]` : `${local}[${JSON.stringify(name)}]`;
+    const item = value[name];
+    let member = read;
+    if (typeof item === 'object' && item !== null) {
+      const inner = `v${lines.length + 1}`;
+      lines.push(`const ${inner} = ${read};`);
+      member = literalOf(item, inner, lines, budget);
+      if (member === undefined) return undefined;
+    }
+    if (array) parts.push(member);
+    else parts.push(`${name === '__proto__' ? '["__proto__"]' : JSON.stringify(name)}: ${member}`);
+  }
+  return array ? `[${parts.join(', ')}]` : `{${parts.join(', ')}}`;
+}
+
+/**
+ * A function returning a fresh deep copy of `value` (a list or dict from `JSON.parse`, kept
+ * by the memo and never handed out) at each call: compiled once per shape and shared by every
+ * value of that shape, or, where code generation is disallowed or the value is large, a copy
+ * along its plan. The memo keeps the copier with the value: a new value (after any write) gets
+ * its own.
+ */
+function copierOf(value) {
+  if (codeGeneration) {
+    const lines = [];
+    const literal = literalOf(value, 'v0', lines, { left: LITERAL_LIMIT });
+    if (literal !== undefined) {
+      const source = `${lines.join('\n')}\nreturn ${literal};`;
+      let copier = copiers.get(source);
+      if (copier === undefined) {
+        try {
+          copier = new Function('v0', source);
+        } catch (error) {
+          if (!(error instanceof EvalError)) throw error;
+          codeGeneration = false;
+        }
+        if (copier !== undefined) {
+          if (copiers.size >= COPIER_LIMIT) copiers.clear();
+          copiers.set(source, copier);
+        }
+      }
+      if (copier !== undefined) return copier;
+    }
+  }
+  const plan = copyPlan(value);
+  return (v) => copyJson(v, plan);
+}
+
 /** Unix seconds, read on every call: the default clock (Django reads `time.time()` per call). */
 const readClock = () => Date.now() / 1000;
 
@@ -182,15 +258,15 @@ function clockResolutionOf(options) {
  */
 class SyncCache {
   #h;
-  // Hot-path memo for `get(strKey)`: key → { index, stamp, value, plan }, the core's ticket
+  // Hot-path memo for `get(strKey)`: key → { index, stamp, value, copy }, the core's ticket
   // for the entry the last full get of that key hit, and what that get returned. The core
   // still decides every hit (expiry, LRU order, the hit counter) through `hitAt(slot, index,
   // stamp, now)` and refuses a ticket once its entry is rewritten, removed or moved; only the
   // decoding is skipped. Immutable values (strings, numbers, booleans, bigints, null) are
   // reused as they are; a list or dict (one the core sent as JSON text, so made of plain
   // arrays, plain objects and primitives only) is kept as parsed and each get returns a fresh
-  // deep copy of it (as Django's pickling locmem does; `plan` says where its nested lists and
-  // dicts are); anything else (Uint8Array, values JSON cannot carry) gets no memo and takes
+  // deep copy of it (as Django's pickling locmem does; `copy` makes one, see `copierOf`);
+  // anything else (Uint8Array, values JSON cannot carry) gets no memo and takes
   // the full path each time.
   #memo = new Map();
   // The handle's slot for `hitAt` (a plain export of numbers: no borrow of the handle per
@@ -212,8 +288,8 @@ class SyncCache {
       if (memo !== undefined) {
         const clock = this.#clock;
         if (hitAt(this.#slot, memo.index, memo.stamp, clock === undefined ? NaN : clock())) {
-          const plan = memo.plan;
-          return plan === undefined ? memo.value : copyJson(memo.value, plan);
+          const copy = memo.copy;
+          return copy === undefined ? memo.value : copy(memo.value);
         }
       }
       return this.#getStr(key, defaultValue, memo);
@@ -235,10 +311,10 @@ class SyncCache {
     const stamp = reusable && this.#slot !== NO_SLOT ? h.ticket_stamp : -1;
     if (stamp >= 0) {
       if (memo === undefined && this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
-      const plan = json ? copyPlan(value) : undefined;
-      this.#memo.set(key, { index: h.ticket_index, stamp, value, plan });
+      const copy = json ? copierOf(value) : undefined;
+      this.#memo.set(key, { index: h.ticket_index, stamp, value, copy });
       // The memo keeps what was parsed: the caller gets a copy.
-      return json ? copyJson(value, plan) : value;
+      return json ? copy(value) : value;
     }
     if (memo !== undefined) this.#memo.delete(key);
     return value;
