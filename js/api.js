@@ -144,6 +144,9 @@ function copyJson(value, plan) {
 // Lists and dicts with more members than this (all levels together) are copied along their
 // plan: a literal that large gains little and costs a long compile.
 const LITERAL_LIMIT = 64;
+// Memo hits of a list or dict copied along its plan before the compiled copier takes over
+// (tests/js/hot-path-copies.mjs reads each key more often than this, to reach both copiers).
+const COMPILE_AFTER = 64;
 // Compiled copiers kept, by the shape they copy (their source); the table starts over when full.
 const COPIER_LIMIT = 256;
 const copiers = new Map();
@@ -185,36 +188,41 @@ function literalOf(value, local, lines, budget) {
 }
 
 /**
- * A function returning a fresh deep copy of `value` (a list or dict from `JSON.parse`, kept
- * by the memo and never handed out) at each call: compiled once per shape and shared by every
- * value of that shape, or, where code generation is disallowed or the value is large, a copy
- * along its plan. The memo keeps the copier with the value: a new value (after any write) gets
- * its own.
+ * A function returning a fresh deep copy of a value of the shape of `value` (a list or dict
+ * from `JSON.parse`, kept by the memo and never handed out) at each call, compiled once per
+ * shape and shared by every value of that shape; `undefined` where code generation is
+ * disallowed (then never tried again) or the value is larger than LITERAL_LIMIT.
  */
-function copierOf(value) {
-  if (codeGeneration) {
-    const lines = [];
-    const literal = literalOf(value, 'v0', lines, { left: LITERAL_LIMIT });
-    if (literal !== undefined) {
-      const source = `${lines.join('\n')}\nreturn ${literal};`;
-      let copier = copiers.get(source);
-      if (copier === undefined) {
-        try {
-          copier = new Function('v0', source);
-        } catch (error) {
-          if (!(error instanceof EvalError)) throw error;
-          codeGeneration = false;
-        }
-        if (copier !== undefined) {
-          if (copiers.size >= COPIER_LIMIT) copiers.clear();
-          copiers.set(source, copier);
-        }
-      }
-      if (copier !== undefined) return copier;
+function compiledCopierOf(value) {
+  if (!codeGeneration) return undefined;
+  const lines = [];
+  const literal = literalOf(value, 'v0', lines, { left: LITERAL_LIMIT });
+  if (literal === undefined) return undefined;
+  const source = `${lines.join('\n')}\nreturn ${literal};`;
+  let copier = copiers.get(source);
+  if (copier === undefined) {
+    try {
+      copier = new Function('v0', source);
+    } catch (error) {
+      if (!(error instanceof EvalError)) throw error;
+      codeGeneration = false;
+      return undefined;
     }
+    if (copiers.size >= COPIER_LIMIT) copiers.clear();
+    copiers.set(source, copier);
   }
-  const plan = copyPlan(value);
-  return (v) => copyJson(v, plan);
+  return copier;
+}
+
+/**
+ * The memo's first copier of a list or dict: copies along the value's plan and counts the
+ * copies; at the COMPILE_AFTER-th it puts the compiled copier of the value's shape (if there
+ * is one) in the memo for the copies after it. So only a key that is read often pays for the
+ * compiled copier (building its source, and compiling it for a shape not seen before).
+ */
+function planCopy(value, memo) {
+  if (--memo.uses === 0) memo.copy = compiledCopierOf(value) ?? planCopy;
+  return copyJson(value, memo.plan);
 }
 
 /** Unix seconds, read on every call: the default clock (Django reads `time.time()` per call). */
@@ -258,14 +266,15 @@ function clockResolutionOf(options) {
  */
 class SyncCache {
   #h;
-  // Hot-path memo for `get(strKey)`: key → { index, stamp, value, copy }, the core's ticket
+  // Hot-path memo for `get(strKey)`: key → { index, stamp, value, copy, plan, uses }, the core's ticket
   // for the entry the last full get of that key hit, and what that get returned. The core
   // still decides every hit (expiry, LRU order, the hit counter) through `hitAt(slot, index,
   // stamp, now)` and refuses a ticket once its entry is rewritten, removed or moved; only the
   // decoding is skipped. Immutable values (strings, numbers, booleans, bigints, null) are
   // reused as they are; a list or dict (one the core sent as JSON text, so made of plain
   // arrays, plain objects and primitives only) is kept as parsed and each get returns a fresh
-  // deep copy of it (as Django's pickling locmem does; `copy` makes one, see `copierOf`);
+  // deep copy of it (as Django's pickling locmem does; `copy(value, memo)` makes one:
+  // `planCopy` along `plan`, then after `uses` more hits a copier compiled for its shape);
   // anything else (Uint8Array, values JSON cannot carry) gets no memo and takes
   // the full path each time.
   #memo = new Map();
@@ -289,7 +298,7 @@ class SyncCache {
         const clock = this.#clock;
         if (hitAt(this.#slot, memo.index, memo.stamp, clock === undefined ? NaN : clock())) {
           const copy = memo.copy;
-          return copy === undefined ? memo.value : copy(memo.value);
+          return copy === undefined ? memo.value : copy(memo.value, memo);
         }
       }
       return this.#getStr(key, defaultValue, memo);
@@ -311,10 +320,11 @@ class SyncCache {
     const stamp = reusable && this.#slot !== NO_SLOT ? h.ticket_stamp : -1;
     if (stamp >= 0) {
       if (memo === undefined && this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
-      const copy = json ? copierOf(value) : undefined;
-      this.#memo.set(key, { index: h.ticket_index, stamp, value, copy });
+      const plan = json ? copyPlan(value) : undefined;
+      const copy = json ? planCopy : undefined;
+      this.#memo.set(key, { index: h.ticket_index, stamp, value, copy, plan, uses: COMPILE_AFTER });
       // The memo keeps what was parsed: the caller gets a copy.
-      return json ? copy(value) : value;
+      return json ? copyJson(value, plan) : value;
     }
     if (memo !== undefined) this.#memo.delete(key);
     return value;

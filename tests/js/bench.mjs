@@ -1,5 +1,5 @@
 // get-hit and set throughput against lru-cache 11 in the same process (not a timed test).
-// get-hits run five alternating passes (lru-cache, edgecache on the default clock, edgecache
+// get-hits run seven alternating passes (lru-cache, edgecache on the default clock, edgecache
 // with `clockResolution: 1`, ...) and print each pass's ratios and their medians:
 //   npm run build && node tests/js/bench.mjs
 // `clockResolution: 1` is lru-cache's own default `ttlResolution` (1 ms): the clock's reading
@@ -8,7 +8,7 @@ import { LRUCache } from 'lru-cache';
 import { createCaches } from 'edgecache';
 
 const N = 1000;
-const PASSES = 5;
+const PASSES = 7;
 const keys = Array.from({ length: N }, (_, i) => `key-${i}`);
 const VALUES = { string: 'hello world, a short cached string', object: { id: 7, name: 'widget', tags: ['a', 'b'], price: 9.5 } };
 const SETTINGS = { default: { BACKEND: 'locmem', TIMEOUT: 300, OPTIONS: { MAX_ENTRIES: 10_000 } } };
