@@ -2,11 +2,14 @@
 // tests/js/hot-path-copies.mjs, through both entries, with copiers compiled by `new Function`
 // (this process) and with code generation from strings disallowed (child processes started
 // with `--disallow-code-generation-from-strings`, where `new Function` throws `EvalError` as in
-// Cloudflare Workers), where the copy follows the value's plan instead.
+// Cloudflare Workers), where the copy follows the value's plan instead; and in workerd itself
+// (Miniflare), which forbids code generation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { Miniflare } from 'miniflare';
 import { createCaches } from 'edgecache';
 import { createCaches as createMemoryCaches } from 'edgecache/memory';
 import { checkCopies } from './hot-path-copies.mjs';
@@ -39,3 +42,20 @@ for (const entry of ['edgecache', 'edgecache/memory']) {
     assert.equal(stdout.trim(), 'checked');
   });
 }
+
+test('lists and dicts: the same copies in workerd, where new Function throws EvalError', async (t) => {
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: fileURLToPath(new URL('../../', import.meta.url)),
+    scriptPath: fileURLToPath(new URL('./worker/hot-path-copies.js', import.meta.url)),
+    modulesRules: [
+      { type: 'ESModule', include: ['**/*.js', '**/*.mjs'] },
+      { type: 'CompiledWasm', include: ['**/*.wasm'] },
+    ],
+    compatibilityDate: '2026-04-01',
+    compatibilityFlags: ['nodejs_compat'],
+  });
+  t.after(() => mf.dispose());
+  const body = await (await mf.dispatchFetch('http://localhost/')).json();
+  assert.deepEqual(body, { evalError: true, checked: true });
+});
