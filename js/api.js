@@ -155,9 +155,9 @@ const copiers = new Map();
 let codeGeneration = true;
 
 /**
- * The source of a function `(v) => copy of v` for values of the shape of `value` (a list or
+ * The source of a function `(v0) => copy of v0` for values of the shape of `value` (a list or
  * dict from `JSON.parse`): one array or object literal per list or dict, whose members are
- * read from `v` (V8 makes a literal of a known shape in one allocation, far faster than a
+ * read from `v0` (V8 makes a literal of a known shape in one allocation, far faster than a
  * spread or `slice`). `lines` collects one local per nested list or dict; `budget` counts the
  * members left under LITERAL_LIMIT. `undefined` when the value is larger than that.
  * Keys are embedded as JSON string literals. `__proto__` is written as a computed key
@@ -266,17 +266,17 @@ function clockResolutionOf(options) {
  */
 class SyncCache {
   #h;
-  // Hot-path memo for `get(strKey)`: key → { index, stamp, value, copy, plan, uses }, the core's ticket
-  // for the entry the last full get of that key hit, and what that get returned. The core
-  // still decides every hit (expiry, LRU order, the hit counter) through `hitAt(slot, index,
-  // stamp, now)` and refuses a ticket once its entry is rewritten, removed or moved; only the
-  // decoding is skipped. Immutable values (strings, numbers, booleans, bigints, null) are
-  // reused as they are; a list or dict (one the core sent as JSON text, so made of plain
-  // arrays, plain objects and primitives only) is kept as parsed and each get returns a fresh
-  // deep copy of it (as Django's pickling locmem does; `copy(value, memo)` makes one:
-  // `planCopy` along `plan`, then after `uses` more hits a copier compiled for its shape);
-  // anything else (Uint8Array, values JSON cannot carry) gets no memo and takes
-  // the full path each time.
+  // Hot-path memo for `get(strKey)`: key → { index, stamp, value, copy, plan, uses }, the
+  // core's ticket for the entry the last full get of that key hit, and what that get
+  // returned. The core still decides every hit (expiry, LRU order, the hit counter) through
+  // `hitAt(slot, index, stamp, now)` and refuses a ticket once its entry is rewritten, removed
+  // or moved; only the decoding is skipped. Immutable values (strings, numbers, booleans,
+  // bigints, null) are reused as they are (`copy` undefined); a list or dict (one the core
+  // sent as JSON text, so made of plain arrays, plain objects and primitives only) is kept as
+  // parsed and each get returns a fresh deep copy of it, as Django's pickling locmem does:
+  // `copy(value, memo)` is `planCopy` (along `plan`) for the first `uses` hits, then the
+  // copier compiled for the value's shape. Anything else (Uint8Array, values JSON cannot
+  // carry) gets no memo and takes the full path each time.
   #memo = new Map();
   // The handle's slot for `hitAt` (a plain export of numbers: no borrow of the handle per
   // call); without one (never expected) the memo is not used.
