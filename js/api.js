@@ -198,7 +198,8 @@ function compiledCopierOf(value) {
   const lines = [];
   const literal = literalOf(value, 'v0', lines, { left: LITERAL_LIMIT });
   if (literal === undefined) return undefined;
-  const source = `${lines.join('\n')}\nreturn ${literal};`;
+  // Strict, like this module: calling it then needs no conversion of `this`.
+  const source = `'use strict';\n${lines.join('\n')}\nreturn ${literal};`;
   let copier = copiers.get(source);
   if (copier === undefined) {
     try {
