@@ -141,9 +141,11 @@ function copyJson(value, plan) {
   return copy;
 }
 
-// Lists and dicts with more members than this (all levels together) are copied along their
-// plan: a literal that large gains little and costs a long compile.
+// Lists and dicts with more members than this (all levels together), or whose copier's source
+// would be longer than SOURCE_LIMIT characters (long keys), are copied along their plan: a
+// literal that large gains little and costs a long compile.
 const LITERAL_LIMIT = 64;
+const SOURCE_LIMIT = 4096;
 // Memo hits of a list or dict copied along its plan before the compiled copier takes over
 // (tests/js/hot-path-copies.mjs reads each key more often than this, to reach both copiers).
 const COMPILE_AFTER = 64;
@@ -191,7 +193,8 @@ function literalOf(value, local, lines, budget) {
  * A function returning a fresh deep copy of a value of the shape of `value` (a list or dict
  * from `JSON.parse`, kept by the memo and never handed out) at each call, compiled once per
  * shape and shared by every value of that shape; `undefined` where code generation is
- * disallowed (then never tried again) or the value is larger than LITERAL_LIMIT.
+ * disallowed (then never tried again) or the value is larger than LITERAL_LIMIT or
+ * SOURCE_LIMIT allow.
  */
 function compiledCopierOf(value) {
   if (!codeGeneration) return undefined;
@@ -200,6 +203,7 @@ function compiledCopierOf(value) {
   if (literal === undefined) return undefined;
   // Strict, like this module: calling it then needs no conversion of `this`.
   const source = `'use strict';\n${lines.join('\n')}\nreturn ${literal};`;
+  if (source.length > SOURCE_LIMIT) return undefined;
   let copier = copiers.get(source);
   if (copier === undefined) {
     try {

@@ -111,6 +111,15 @@ export function checkCopies(createCaches) {
     });
   }
 
+  // A dict with a long key (past the source length a compiled copier takes) likewise.
+  const long = { ['k'.repeat(5000)]: [1, { a: 2 }], short: {} };
+  sync.set('long', long);
+  reads(sync, 'long', (got) => {
+    assert.deepEqual(got, long);
+    got['k'.repeat(5000)][1].a = 3;
+    got.short.x = 1;
+  });
+
   // A large dict (past the size a compiled copier takes) is copied as deeply.
   const large = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, i % 7 ? i : [i, { i }]]));
   sync.set('large', large);
