@@ -33,7 +33,7 @@ printf 'dist/edgecache_core_bg.wasm: %s bytes, %s gzipped\n' "$raw" "$gz" >&2
 
 # The in-memory build (the `edgecache/memory` entry, docs/memory.md): locmem and dummy only,
 # the smallest wasm (build.rs, `edgecache_memory_only`). Its API module is js/api.js with its
-# two relative imports pointed at dist/memory/, so both entries share one source.
+# relative imports pointed at dist/memory/ and js/, so both entries share one source.
 step "cargo rustc (cdylib, features js,memory, wasm32-unknown-unknown)"
 cargo rustc -p edgecache --lib --crate-type cdylib --profile wasm \
     --no-default-features --features js,memory --target wasm32-unknown-unknown
@@ -50,8 +50,9 @@ node_modules/.bin/wasm-opt dist/memory/edgecache_core_bg.wasm -Oz --strip-debug 
     -o dist/memory/edgecache_core_bg.wasm
 
 sed -e "s#from '../dist/edgecache_core.js'#from './edgecache_core.js'#" \
-    -e "s#from './extras.js'#from '../../js/extras.js'#" js/api.js > dist/memory/api.js
-if [ "$(grep -c -e "from './edgecache_core.js'" -e "from '../../js/extras.js'" dist/memory/api.js)" != 2 ]; then
+    -e "s#from './extras.js'#from '../../js/extras.js'#" \
+    -e "s#from './copy.js'#from '../../js/copy.js'#" js/api.js > dist/memory/api.js
+if [ "$(grep -c -e "from './edgecache_core.js'" -e "from '../../js/extras.js'" -e "from '../../js/copy.js'" dist/memory/api.js)" != 3 ]; then
     echo "dist/memory/api.js: js/api.js's imports changed; update the sed in scripts/build-npm.sh" >&2
     exit 1
 fi
@@ -64,7 +65,7 @@ printf 'dist/memory/edgecache_core_bg.wasm: %s bytes, %s gzipped\n' "$raw" "$gz"
 # package's browser build and of sql.js (the db backend's SQLite) in www/vendor/ (gitignored).
 step "www/vendor: the package's browser build and sql.js for the playground"
 rm -rf www/vendor && mkdir -p www/vendor/js www/vendor/dist www/vendor/sql.js
-cp js/api.js js/extras.js js/browser.js www/vendor/js/
+cp js/api.js js/copy.js js/extras.js js/browser.js www/vendor/js/
 cp dist/edgecache_core.js dist/edgecache_core_bg.wasm www/vendor/dist/
 cp node_modules/sql.js/dist/sql-wasm-browser.js node_modules/sql.js/dist/sql-wasm-browser.wasm \
     node_modules/sql.js/LICENSE www/vendor/sql.js/

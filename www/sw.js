@@ -1,10 +1,10 @@
 // Offline support: the page and its vendored core are cached on first load and served from
 // the cache afterwards (refreshed in the background when the network answers). The Worker's
 // API (api/...) is never cached.
-const CACHE = 'edgecache-playground-v1';
+const CACHE = 'edgecache-playground-v2';
 const SHELL = [
   './', 'index.html', 'style.css', 'app.js', 'examples.js', 'sqljs-d1.js', 'idb-kv.js',
-  'vendor/js/browser.js', 'vendor/js/api.js', 'vendor/js/extras.js', 'vendor/dist/edgecache_core.js',
+  'vendor/js/browser.js', 'vendor/js/api.js', 'vendor/js/copy.js', 'vendor/js/extras.js', 'vendor/dist/edgecache_core.js',
   'vendor/dist/edgecache_core_bg.wasm', 'vendor/sql.js/sql-wasm-browser.js',
   'vendor/sql.js/sql-wasm-browser.wasm',
 ];
