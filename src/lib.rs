@@ -70,6 +70,7 @@ pub mod stampede;
 pub mod stats;
 pub mod store;
 mod sync;
+mod text;
 mod value;
 pub mod warm;
 
