@@ -683,14 +683,20 @@ fn opts(h: &Handle, timeout: &JsValue, version: &JsValue) -> Result<Options, JsV
 mod ops {
     use super::*;
 
-    pub async fn get(h: Handle, key: JsValue, version: JsValue) -> JsResult {
+    pub async fn get(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
         let key = to_key(&key)?;
         let o = opts(&h, &JsValue::UNDEFINED, &version)?;
         let found = h.cache().get(key, o).await;
         h.finish(found.map(|f| f.as_ref().map_or(JsValue::UNDEFINED, to_js)))
     }
 
-    pub async fn set(h: Handle, key: JsValue, value: JsValue, t: JsValue, v: JsValue) -> JsResult {
+    pub async fn set(
+        h: &Handle,
+        key: &JsValue,
+        value: &JsValue,
+        t: &JsValue,
+        v: &JsValue,
+    ) -> JsResult {
         let key = to_key(&key)?;
         let value = to_value(&value, "value")?;
         let o = opts(&h, &t, &v)?;
@@ -698,7 +704,13 @@ mod ops {
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    pub async fn add(h: Handle, key: JsValue, value: JsValue, t: JsValue, v: JsValue) -> JsResult {
+    pub async fn add(
+        h: &Handle,
+        key: &JsValue,
+        value: &JsValue,
+        t: &JsValue,
+        v: &JsValue,
+    ) -> JsResult {
         let key = to_key(&key)?;
         let value = to_value(&value, "value")?;
         let o = opts(&h, &t, &v)?;
@@ -708,11 +720,11 @@ mod ops {
 
     /// `default` is a value, or a function (possibly async) called only on a miss.
     pub async fn get_or_set(
-        h: Handle,
-        key: JsValue,
-        default: JsValue,
-        t: JsValue,
-        v: JsValue,
+        h: &Handle,
+        key: &JsValue,
+        default: &JsValue,
+        t: &JsValue,
+        v: &JsValue,
         wait: bool,
     ) -> JsResult {
         let key = to_key(&key)?;
@@ -750,7 +762,7 @@ mod ops {
         }
     }
 
-    pub async fn get_many(h: Handle, keys: JsValue, version: JsValue, twin: bool) -> JsResult {
+    pub async fn get_many(h: &Handle, keys: &JsValue, version: &JsValue, twin: bool) -> JsResult {
         let keys = to_keys(&keys)?;
         let o = opts(&h, &JsValue::UNDEFINED, &version)?;
         let found = if twin {
@@ -761,21 +773,26 @@ mod ops {
         h.finish(found.map(|pairs| to_js(&Value::Dict(pairs))))
     }
 
-    pub async fn set_many(h: Handle, data: JsValue, t: JsValue, v: JsValue) -> JsResult {
+    pub async fn set_many(h: &Handle, data: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
         let data = to_pairs(&data)?;
         let o = opts(&h, &t, &v)?;
         let failed = h.cache().set_many(data, o).await;
         h.finish(failed.map(|keys| to_js(&Value::List(keys))))
     }
 
-    pub async fn delete(h: Handle, key: JsValue, version: JsValue) -> JsResult {
+    pub async fn delete(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
         let key = to_key(&key)?;
         let o = opts(&h, &JsValue::UNDEFINED, &version)?;
         let removed = h.cache().delete(key, o).await;
         h.finish(removed.map(JsValue::from_bool))
     }
 
-    pub async fn delete_many(h: Handle, keys: JsValue, version: JsValue, twin: bool) -> JsResult {
+    pub async fn delete_many(
+        h: &Handle,
+        keys: &JsValue,
+        version: &JsValue,
+        twin: bool,
+    ) -> JsResult {
         let keys = to_keys(&keys)?;
         let o = opts(&h, &JsValue::UNDEFINED, &version)?;
         let done = if twin {
@@ -786,7 +803,7 @@ mod ops {
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    pub async fn has_key(h: Handle, key: JsValue, version: JsValue, twin: bool) -> JsResult {
+    pub async fn has_key(h: &Handle, key: &JsValue, version: &JsValue, twin: bool) -> JsResult {
         let key = to_key(&key)?;
         let o = opts(&h, &JsValue::UNDEFINED, &version)?;
         let found = if twin {
@@ -798,12 +815,18 @@ mod ops {
     }
 
     /// `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
-    pub async fn incr(h: Handle, which: u8, key: JsValue, delta: JsValue, v: JsValue) -> JsResult {
+    pub async fn incr(
+        h: &Handle,
+        which: u8,
+        key: &JsValue,
+        delta: &JsValue,
+        v: &JsValue,
+    ) -> JsResult {
         let key = to_key(&key)?;
         let delta = if delta.is_undefined() {
             Value::Int(1)
         } else {
-            to_value(&delta, "delta")?
+            to_value(delta, "delta")?
         };
         let o = opts(&h, &JsValue::UNDEFINED, &v)?;
         let c = h.cache();
@@ -818,24 +841,24 @@ mod ops {
         h.finish(result.map(|value| to_js(&value)))
     }
 
-    pub async fn touch(h: Handle, key: JsValue, t: JsValue, v: JsValue) -> JsResult {
+    pub async fn touch(h: &Handle, key: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
         let key = to_key(&key)?;
         let o = opts(&h, &t, &v)?;
         let touched = h.cache().touch(key, o).await;
         h.finish(touched.map(JsValue::from_bool))
     }
 
-    pub async fn clear(h: Handle) -> JsResult {
+    pub async fn clear(h: &Handle) -> JsResult {
         let done = h.cache().clear().await;
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    pub async fn close(h: Handle) -> JsResult {
+    pub async fn close(h: &Handle) -> JsResult {
         let done = h.cache().close().await;
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    pub async fn inspect(h: Handle, count_only: bool) -> JsResult {
+    pub async fn inspect(h: &Handle, count_only: bool) -> JsResult {
         let detail = if count_only {
             Detail::Count
         } else {
@@ -846,7 +869,7 @@ mod ops {
     }
 
     /// Django's `make_key`.
-    pub fn make_key(h: &Handle, key: JsValue, version: JsValue) -> JsResult {
+    pub fn make_key(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
         let key = to_key(&key)?;
         let version = opts(h, &JsValue::UNDEFINED, &version)?.version;
         let made = h.cache().make_key(key, version.as_ref());
@@ -854,7 +877,7 @@ mod ops {
     }
 
     /// Django's `make_and_validate_key`.
-    pub fn make_and_validate_key(h: &Handle, key: JsValue, version: JsValue) -> JsResult {
+    pub fn make_and_validate_key(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
         let key = to_key(&key)?;
         let version = opts(h, &JsValue::UNDEFINED, &version)?.version;
         let made = h.cache().make_and_validate_key(key, version.as_ref());
@@ -862,15 +885,15 @@ mod ops {
     }
 
     /// Django's `validate_key` (on a full key).
-    pub fn validate_key(h: &Handle, key: JsValue) -> JsResult {
+    pub fn validate_key(h: &Handle, key: &JsValue) -> JsResult {
         let key = to_value(&key, "key")?;
         let checked = h.cache().validate_key(&key);
         h.finish(checked.map(|()| JsValue::UNDEFINED))
     }
 
     /// Django's `get_backend_timeout`.
-    pub fn get_backend_timeout(h: &Handle, timeout: JsValue) -> JsResult {
-        let result = to_timeout(&timeout).map(|t| to_js(&h.cache().get_backend_timeout(t)));
+    pub fn get_backend_timeout(h: &Handle, timeout: &JsValue) -> JsResult {
+        let result = to_timeout(timeout).map(|t| to_js(&h.cache().get_backend_timeout(t)));
         h.finish(result)
     }
 }
@@ -965,11 +988,12 @@ macro_rules! faces {
             $(
                 #[allow(missing_docs)]
                 pub fn $sync(&self, $($arg: $ty),*) -> JsResult {
-                    self.run_sync(ops::$op(self.clone(), $($arg,)* false))
+                    self.run_sync(ops::$op(self, $(&$arg,)* false))
                 }
                 #[allow(missing_docs)]
                 pub fn $promise(&self, $($arg: $ty),*) -> Promise {
-                    future_to_promise(ops::$op(self.clone(), $($arg,)* true))
+                    let h = self.clone();
+                    future_to_promise(async move { ops::$op(&h, $(&$arg,)* true).await })
                 }
             )*
         }
@@ -983,6 +1007,38 @@ faces! {
     get_or_set: get_or_set / get_or_set_async (key: JsValue, default: JsValue, timeout: JsValue, version: JsValue);
 }
 
+/// How a face passes an argument on to `ops`: a JavaScript value by reference, a flag or an
+/// operation number by value.
+#[cfg(not(edgecache_memory_only))]
+trait Arg<'a> {
+    type Out;
+    fn arg(&'a self) -> Self::Out;
+}
+
+#[cfg(not(edgecache_memory_only))]
+impl<'a> Arg<'a> for JsValue {
+    type Out = &'a JsValue;
+    fn arg(&'a self) -> &'a JsValue {
+        self
+    }
+}
+
+#[cfg(not(edgecache_memory_only))]
+impl Arg<'_> for u8 {
+    type Out = u8;
+    fn arg(&self) -> u8 {
+        *self
+    }
+}
+
+#[cfg(not(edgecache_memory_only))]
+impl Arg<'_> for bool {
+    type Out = bool;
+    fn arg(&self) -> bool {
+        *self
+    }
+}
+
 macro_rules! plain_faces {
     ($($op:ident: $sync:ident / $promise:ident ($($arg:ident: $ty:ty),*);)*) => {
         #[wasm_bindgen]
@@ -992,14 +1048,15 @@ macro_rules! plain_faces {
                 #[allow(missing_docs)]
                 #[cfg(not(edgecache_memory_only))]
                 pub fn $sync(&self, $($arg: $ty),*) -> JsResult {
-                    self.run_sync(ops::$op(self.clone(), $($arg),*))
+                    self.run_sync(ops::$op(self, $($arg.arg()),*))
                 }
                 // Not in the in-memory build: its caches answer at once and js/api.js
                 // calls only their synchronous face.
                 #[allow(missing_docs)]
                 #[cfg(not(edgecache_memory_only))]
                 pub fn $promise(&self, $($arg: $ty),*) -> Promise {
-                    future_to_promise(ops::$op(self.clone(), $($arg),*))
+                    let h = self.clone();
+                    future_to_promise(async move { ops::$op(&h, $($arg.arg()),*).await })
                 }
             )*
         }
@@ -1088,25 +1145,25 @@ impl Handle {
     /// Django's `make_key`.
     #[cfg(not(edgecache_memory_only))]
     pub fn make_key(&self, key: JsValue, version: JsValue) -> JsResult {
-        ops::make_key(self, key, version)
+        ops::make_key(self, &key, &version)
     }
 
     /// Django's `make_and_validate_key`.
     #[cfg(not(edgecache_memory_only))]
     pub fn make_and_validate_key(&self, key: JsValue, version: JsValue) -> JsResult {
-        ops::make_and_validate_key(self, key, version)
+        ops::make_and_validate_key(self, &key, &version)
     }
 
     /// Django's `validate_key` (on a full key).
     #[cfg(not(edgecache_memory_only))]
     pub fn validate_key(&self, key: JsValue) -> JsResult {
-        ops::validate_key(self, key)
+        ops::validate_key(self, &key)
     }
 
     /// Django's `get_backend_timeout`.
     #[cfg(not(edgecache_memory_only))]
     pub fn get_backend_timeout(&self, timeout: JsValue) -> JsResult {
-        ops::get_backend_timeout(self, timeout)
+        ops::get_backend_timeout(self, &timeout)
     }
 }
 
@@ -1126,13 +1183,18 @@ impl Handle {
 impl Handle {
     #[allow(missing_docs)]
     pub fn call(&self, op: u8, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> JsResult {
-        let h = self.clone();
+        let h = self;
+        let (a, b, c, d) = (&a, &b, &c, &d);
         match op {
             0 => self.run_sync(ops::get(h, a, b)),
             1 => self.run_sync(ops::set(h, a, b, c, d)),
             2 => self.run_sync(ops::add(h, a, b, c, d)),
             3 => self.run_sync(ops::get_or_set(h, a, b, c, d, false)),
-            4 => Ok(future_to_promise(ops::get_or_set(h, a, b, c, d, true)).into()),
+            4 => {
+                let (h, a, b, c, d) = (h.clone(), a.clone(), b.clone(), c.clone(), d.clone());
+                let future = async move { ops::get_or_set(&h, &a, &b, &c, &d, true).await };
+                Ok(future_to_promise(future).into())
+            }
             5 => self.run_sync(ops::get_many(h, a, b, c.is_truthy())),
             6 => self.run_sync(ops::set_many(h, a, b, c)),
             7 => self.run_sync(ops::delete(h, a, b)),
