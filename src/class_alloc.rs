@@ -312,7 +312,7 @@ mod tests {
                         let align = 1usize << align;
                         let layout = Layout::from_size_align(size, align).unwrap();
                         let at = heap.alloc(layout) as usize;
-                        assert!(at != 0 && at % align == 0, "alignment");
+                        assert!(at != 0 && at.is_multiple_of(align), "alignment");
                         no_overlap(&live, at, size);
                         fill = fill.wrapping_add(1);
                         // SAFETY: a fresh block of `size` bytes.
@@ -338,7 +338,10 @@ mod tests {
                             // SAFETY: live, allocated with this layout.
                             let moved =
                                 unsafe { heap.realloc(at as *mut u8, layout, new_size) } as usize;
-                            assert!(moved != 0 && moved % align == 0, "alignment after realloc");
+                            assert!(
+                                moved != 0 && moved.is_multiple_of(align),
+                                "alignment after realloc"
+                            );
                             let kept = size.min(new_size);
                             // SAFETY: the moved block holds at least `kept` bytes.
                             let bytes =

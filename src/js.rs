@@ -684,8 +684,8 @@ mod ops {
     use super::*;
 
     pub async fn get(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
-        let key = to_key(&key)?;
-        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+        let key = to_key(key)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
         let found = h.cache().get(key, o).await;
         h.finish(found.map(|f| f.as_ref().map_or(JsValue::UNDEFINED, to_js)))
     }
@@ -697,9 +697,9 @@ mod ops {
         t: &JsValue,
         v: &JsValue,
     ) -> JsResult {
-        let key = to_key(&key)?;
-        let value = to_value(&value, "value")?;
-        let o = opts(&h, &t, &v)?;
+        let key = to_key(key)?;
+        let value = to_value(value, "value")?;
+        let o = opts(h, t, v)?;
         let done = h.cache().set(key, value, o).await;
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
@@ -711,9 +711,9 @@ mod ops {
         t: &JsValue,
         v: &JsValue,
     ) -> JsResult {
-        let key = to_key(&key)?;
-        let value = to_value(&value, "value")?;
-        let o = opts(&h, &t, &v)?;
+        let key = to_key(key)?;
+        let value = to_value(value, "value")?;
+        let o = opts(h, t, v)?;
         let added = h.cache().add(key, value, o).await;
         h.finish(added.map(JsValue::from_bool))
     }
@@ -727,8 +727,8 @@ mod ops {
         v: &JsValue,
         wait: bool,
     ) -> JsResult {
-        let key = to_key(&key)?;
-        let o = opts(&h, &t, &v)?;
+        let key = to_key(key)?;
+        let o = opts(h, t, v)?;
         let compute = || async {
             let produced = match default.dyn_ref::<Function>() {
                 Some(f) => f.call0(&JsValue::UNDEFINED).map_err(Thrown::Js)?,
@@ -763,8 +763,8 @@ mod ops {
     }
 
     pub async fn get_many(h: &Handle, keys: &JsValue, version: &JsValue, twin: bool) -> JsResult {
-        let keys = to_keys(&keys)?;
-        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+        let keys = to_keys(keys)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
         let found = if twin {
             h.cache().aget_many(keys, o).await
         } else {
@@ -774,15 +774,15 @@ mod ops {
     }
 
     pub async fn set_many(h: &Handle, data: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
-        let data = to_pairs(&data)?;
-        let o = opts(&h, &t, &v)?;
+        let data = to_pairs(data)?;
+        let o = opts(h, t, v)?;
         let failed = h.cache().set_many(data, o).await;
         h.finish(failed.map(|keys| to_js(&Value::List(keys))))
     }
 
     pub async fn delete(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
-        let key = to_key(&key)?;
-        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+        let key = to_key(key)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
         let removed = h.cache().delete(key, o).await;
         h.finish(removed.map(JsValue::from_bool))
     }
@@ -793,8 +793,8 @@ mod ops {
         version: &JsValue,
         twin: bool,
     ) -> JsResult {
-        let keys = to_keys(&keys)?;
-        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+        let keys = to_keys(keys)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
         let done = if twin {
             h.cache().adelete_many(keys, o).await
         } else {
@@ -804,8 +804,8 @@ mod ops {
     }
 
     pub async fn has_key(h: &Handle, key: &JsValue, version: &JsValue, twin: bool) -> JsResult {
-        let key = to_key(&key)?;
-        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+        let key = to_key(key)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
         let found = if twin {
             h.cache().ahas_key(key, o).await
         } else {
@@ -822,13 +822,13 @@ mod ops {
         delta: &JsValue,
         v: &JsValue,
     ) -> JsResult {
-        let key = to_key(&key)?;
+        let key = to_key(key)?;
         let delta = if delta.is_undefined() {
             Value::Int(1)
         } else {
             to_value(delta, "delta")?
         };
-        let o = opts(&h, &JsValue::UNDEFINED, &v)?;
+        let o = opts(h, &JsValue::UNDEFINED, v)?;
         let c = h.cache();
         let result = match which {
             0 => c.incr(key, delta, o).await,
@@ -842,8 +842,8 @@ mod ops {
     }
 
     pub async fn touch(h: &Handle, key: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
-        let key = to_key(&key)?;
-        let o = opts(&h, &t, &v)?;
+        let key = to_key(key)?;
+        let o = opts(h, t, v)?;
         let touched = h.cache().touch(key, o).await;
         h.finish(touched.map(JsValue::from_bool))
     }
@@ -870,23 +870,23 @@ mod ops {
 
     /// Django's `make_key`.
     pub fn make_key(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
-        let key = to_key(&key)?;
-        let version = opts(h, &JsValue::UNDEFINED, &version)?.version;
+        let key = to_key(key)?;
+        let version = opts(h, &JsValue::UNDEFINED, version)?.version;
         let made = h.cache().make_key(key, version.as_ref());
         h.finish(made.map(|v| to_js(&v)))
     }
 
     /// Django's `make_and_validate_key`.
     pub fn make_and_validate_key(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
-        let key = to_key(&key)?;
-        let version = opts(h, &JsValue::UNDEFINED, &version)?.version;
+        let key = to_key(key)?;
+        let version = opts(h, &JsValue::UNDEFINED, version)?.version;
         let made = h.cache().make_and_validate_key(key, version.as_ref());
         h.finish(made.map(|s| JsValue::from_str(&s)))
     }
 
     /// Django's `validate_key` (on a full key).
     pub fn validate_key(h: &Handle, key: &JsValue) -> JsResult {
-        let key = to_value(&key, "key")?;
+        let key = to_value(key, "key")?;
         let checked = h.cache().validate_key(&key);
         h.finish(checked.map(|()| JsValue::UNDEFINED))
     }
