@@ -597,9 +597,10 @@ impl Core {
         ))
     }
 
-    /// The aliases, in the order configured.
-    pub fn aliases(&self) -> Vec<String> {
-        self.caches.aliases().map(String::from).collect()
+    /// The aliases, in the order configured (an array built here: smaller than the glue for
+    /// a returned `Vec<String>`).
+    pub fn aliases(&self) -> Array {
+        self.caches.aliases().map(JsValue::from_str).collect()
     }
 
     /// The cache under `alias`, or the error Django raises for it.
@@ -1083,8 +1084,8 @@ plain_faces! {
 impl Handle {
     /// The backend's short name (`locmem`, `dummy`, `filebased`, ...).
     #[wasm_bindgen(getter)]
-    pub fn backend(&self) -> String {
-        String::from(&*self.backend)
+    pub fn backend(&self) -> JsValue {
+        JsValue::from_str(&self.backend)
     }
 
     /// Whether the synchronous API works (the backend keeps everything in memory).
