@@ -20,6 +20,20 @@ const {
   patch_vary_headers = missing('patchVaryHeaders'),
 } = wasm;
 
+// The in-memory build exports one `call(op, a, b, c, d)` for the cache operations instead of
+// one method each (a smaller wasm); its handles get the full build's method names over it,
+// in the order of `op`'s numbers (src/js.rs, `Handle::call`).
+if (wasm.Handle.prototype.call) {
+  const names = ['get', 'set', 'add', 'get_or_set', 'get_or_set_async', 'get_many', 'set_many', 'delete',
+    'delete_many', 'has_key', 'incr', 'touch', 'clear', 'close', 'inspect', 'make_key',
+    'make_and_validate_key', 'validate_key', 'get_backend_timeout'];
+  names.forEach((name, op) => {
+    wasm.Handle.prototype[name] = function (a, b, c, d) {
+      return this.call(op, a, b, c, d);
+    };
+  });
+}
+
 /** What a function this build lacks does when called: says which build has it. */
 function missing(name) {
   function fail() {

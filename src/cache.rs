@@ -14,7 +14,6 @@ use crate::options::Options;
 use crate::python;
 use crate::sync::Mutex;
 use crate::value::Value;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -183,11 +182,11 @@ impl Cache {
     fn ignored(&self, error: &CacheError) {
         self.warn(alloc::vec![Warning {
             category: "IgnoredException",
-            message: format!(
-                "{} ignored (IGNORE_EXCEPTIONS): {}",
+            message: crate::text::cat(&[
                 error.python_type(),
-                error.message()
-            ),
+                " ignored (IGNORE_EXCEPTIONS): ",
+                error.message(),
+            ]),
         }]);
     }
 
@@ -1002,5 +1001,9 @@ impl Cache {
 
 /// The generic `ValueError` for a missing key, naming the raw key (API-9, API-10).
 fn not_found(raw_key: &Key<'_>) -> CacheError {
-    CacheError::Value(format!("Key '{}' not found", raw_key.display()))
+    CacheError::Value(crate::text::cat(&[
+        "Key '",
+        &raw_key.display(),
+        "' not found",
+    ]))
 }

@@ -25,6 +25,7 @@ use crate::settings::{BackendKind, CacheConfig, CacheSettings, SettingsError};
 #[cfg(edgecache_storage_backends)]
 use crate::value::Value;
 use alloc::boxed::Box;
+#[cfg(not(edgecache_memory_only))]
 use alloc::format;
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -160,9 +161,11 @@ impl Caches {
         match self.caches.iter().find(|(name, _)| name == alias) {
             Some((_, Ok(cache))) => Ok(cache),
             Some((_, Err(error))) => Err(error.clone()),
-            None => Err(CacheError::InvalidBackend(format!(
-                "The connection '{alias}' doesn't exist."
-            ))),
+            None => Err(CacheError::InvalidBackend(crate::text::cat(&[
+                "The connection '",
+                alias,
+                "' doesn't exist.",
+            ]))),
         }
     }
 
@@ -177,9 +180,12 @@ impl Caches {
         match self.caches.get(position) {
             Some((_, Ok(cache))) => Ok(cache),
             Some((_, Err(error))) => Err(error.clone()),
-            None => Err(CacheError::InvalidBackend(format!(
-                "There is no connection at position {position}."
-            ))),
+            None => Err(CacheError::InvalidBackend({
+                let mut text = String::from("There is no connection at position ");
+                crate::text::push_uint(&mut text, position as u128);
+                text.push('.');
+                text
+            })),
         }
     }
 
@@ -332,11 +338,13 @@ fn build_cache(
         }
         #[cfg(edgecache_memory_only)]
         other => {
-            return Err(CacheError::InvalidBackend(format!(
-                "Could not find backend '{}': this in-memory build of edgecache has only the locmem and dummy backends; the {} backend is in the full build (in JavaScript, import 'edgecache' instead of 'edgecache/memory')",
-                config.backend_path,
-                other.short_name()
-            )));
+            return Err(CacheError::InvalidBackend(crate::text::cat(&[
+                "Could not find backend '",
+                &config.backend_path,
+                "': this in-memory build of edgecache has only the locmem and dummy backends; the ",
+                other.short_name(),
+                " backend is in the full build (in JavaScript, import 'edgecache' instead of 'edgecache/memory')",
+            ])));
         }
         #[cfg(not(edgecache_memory_only))]
         #[allow(unreachable_patterns)]

@@ -3,7 +3,6 @@
 use crate::error::CacheError;
 use crate::python;
 use crate::value::Value;
-use alloc::format;
 
 /// The `timeout` argument of a write: omitted, `None`, or a number of seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -25,10 +24,11 @@ impl Timeout {
             Value::Bool(b) => Ok(Self::Seconds(f64::from(u8::from(*b)))),
             Value::Int(i) => Ok(Self::Seconds(*i as f64)),
             Value::Float(f) => Ok(Self::Seconds(*f)),
-            other => Err(CacheError::Type(format!(
-                "unsupported operand type(s) for +: 'float' and '{}'",
-                python::type_name(other)
-            ))),
+            other => Err(CacheError::Type(crate::text::cat(&[
+                "unsupported operand type(s) for +: 'float' and '",
+                python::type_name(other),
+                "'",
+            ]))),
         }
     }
 }

@@ -32,9 +32,11 @@ use crate::seam::sql::SqlStore;
 #[cfg(not(edgecache_memory_only))]
 use crate::settings::BackendKind;
 use crate::settings::{CacheSettings, SettingsError};
+use crate::text::cat;
 use crate::value::Value;
 #[cfg(not(edgecache_memory_only))]
 use alloc::boxed::Box;
+#[cfg(not(edgecache_memory_only))]
 use alloc::format;
 use alloc::rc::Rc;
 use alloc::string::{String, ToString};
@@ -107,9 +109,11 @@ fn bigint_value(js: &JsValue, path: &str) -> Result<Value, JsValue> {
         .map(String::from)
         .unwrap_or_default();
     text.parse::<i128>().map(Value::Int).map_err(|_| {
-        JsValue::from(js_sys::RangeError::new(&format!(
-            "edgecache keeps ints within 128 bits; {path} is larger"
-        )))
+        JsValue::from(js_sys::RangeError::new(&cat(&[
+            "edgecache keeps ints within 128 bits; ",
+            path,
+            " is larger",
+        ])))
     })
 }
 
@@ -119,6 +123,14 @@ fn is_plain_object(js: &JsValue) -> bool {
     }
     let proto = Object::get_prototype_of(js);
     proto.is_null() || Object::get_prototype_of(&proto).is_null()
+}
+
+/// `path[n]`, naming an item in an error.
+fn indexed(path: &str, n: usize) -> String {
+    let mut out = cat(&[path, "["]);
+    crate::text::push_uint(&mut out, n as u128);
+    out.push(']');
+    out
 }
 
 fn describe(js: &JsValue) -> String {
@@ -136,7 +148,7 @@ fn describe(js: &JsValue) -> String {
         .and_then(|c| Reflect::get(&c, &"name".into()).ok())
         .and_then(|n| n.as_string());
     match name {
-        Some(name) if !name.is_empty() => format!("a {name}"),
+        Some(name) if !name.is_empty() => cat(&["a ", &name]),
         _ => "an object with a custom prototype".into(),
     }
 }
@@ -165,7 +177,7 @@ fn to_value(js: &JsValue, path: &str) -> Result<Value, JsValue> {
         let array = Array::unchecked_from_js_ref(js);
         let mut items = Vec::with_capacity(array.length() as usize);
         for (n, item) in array.iter().enumerate() {
-            items.push(to_value(&item, &format!("{path}[{n}]"))?);
+            items.push(to_value(&item, &indexed(path, n))?);
         }
         return Ok(Value::List(items));
     }
@@ -174,16 +186,19 @@ fn to_value(js: &JsValue, path: &str) -> Result<Value, JsValue> {
         for entry in Object::entries(Object::unchecked_from_js_ref(js)).iter() {
             let entry: Array = Array::unchecked_from_js(entry);
             let name = entry.get(0).as_string().unwrap_or_default();
-            let value = to_value(&entry.get(1), &format!("{path}.{name}"))?;
+            let value = to_value(&entry.get(1), &cat(&[path, ".", &name]))?;
             python::dict_insert(&mut pairs, Value::Str(name), value);
         }
         return Ok(Value::Dict(pairs));
     }
-    Err(type_error(format!(
-        "edgecache cannot store {} (at {path}): values are null, booleans, numbers, bigints, \
-         strings, Uint8Arrays, arrays and plain objects",
-        describe(js)
-    )))
+    Err(type_error(cat(&[
+        "edgecache cannot store ",
+        &describe(js),
+        " (at ",
+        path,
+        "): values are null, booleans, numbers, bigints, strings, Uint8Arrays, arrays and \
+         plain objects",
+    ])))
 }
 
 /// A cache value as a JavaScript value: tuples become arrays, dict keys strings.
@@ -192,9 +207,8 @@ fn to_js(value: &Value) -> JsValue {
         Value::None => JsValue::NULL,
         Value::Bool(b) => JsValue::from_bool(*b),
         Value::Int(i) if (-MAX_SAFE..=MAX_SAFE).contains(i) => JsValue::from_f64(*i as f64),
-        Value::Int(i) => {
-            BigInt::new(&JsValue::from_str(&i.to_string())).map_or(JsValue::NULL, JsValue::from)
-        }
+        Value::Int(i) => BigInt::new(&JsValue::from_str(&crate::text::int(*i)))
+            .map_or(JsValue::NULL, JsValue::from),
         Value::Float(x) => JsValue::from_f64(*x),
         Value::Str(s) => JsValue::from_str(s),
         Value::Bytes(bytes) => Uint8Array::from(bytes.as_slice()).into(),
@@ -226,17 +240,15 @@ fn container_json(value: &Value) -> Option<String> {
 }
 
 fn write_json(value: &Value, out: &mut String) -> bool {
-    use core::fmt::Write;
     match value {
         Value::None => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) if (-MAX_SAFE..=MAX_SAFE).contains(i) => {
-            let _ = write!(out, "{i}");
-        }
+        Value::Int(i) if (-MAX_SAFE..=MAX_SAFE).contains(i) => crate::text::push_int(out, *i),
         // Display is the shortest text that reads back as the same f64. The in-memory build
         // has no core float formatting: a float there takes the `JsValue` path.
         #[cfg(not(edgecache_memory_only))]
         Value::Float(x) if x.is_finite() => {
+            use core::fmt::Write;
             let _ = write!(out, "{x}");
         }
         Value::Str(text) => write_json_str(text, out),
@@ -284,15 +296,15 @@ fn to_key(js: &JsValue) -> Result<Key<'static>, JsValue> {
 
 fn to_keys(js: &JsValue) -> Result<Vec<Value>, JsValue> {
     if !Array::is_array(js) {
-        return Err(type_error(format!(
-            "keys must be an array, not {}",
-            describe(js)
-        )));
+        return Err(type_error(cat(&[
+            "keys must be an array, not ",
+            &describe(js),
+        ])));
     }
     Array::unchecked_from_js_ref(js)
         .iter()
         .enumerate()
-        .map(|(n, key)| to_value(&key, &format!("keys[{n}]")))
+        .map(|(n, key)| to_value(&key, &indexed("keys", n)))
         .collect()
 }
 
@@ -310,18 +322,18 @@ fn to_pairs(js: &JsValue) -> Result<Vec<(Value, Value)>, JsValue> {
     } else if Array::is_array(js) {
         Array::unchecked_from_js_ref(js).clone()
     } else {
-        return Err(type_error(format!(
-            "setMany takes a plain object, a Map or [key, value] pairs, not {}",
-            describe(js)
-        )));
+        return Err(type_error(cat(&[
+            "setMany takes a plain object, a Map or [key, value] pairs, not ",
+            &describe(js),
+        ])));
     };
     let mut pairs = Vec::with_capacity(entries.length() as usize);
     for (n, entry) in entries.iter().enumerate() {
         let pair: Array = entry
             .dyn_into()
-            .map_err(|_| type_error(format!("data[{n}] is not a [key, value] pair")))?;
-        let key = to_value(&pair.get(0), &format!("data[{n}][0]"))?;
-        let value = to_value(&pair.get(1), &format!("data[{n}][1]"))?;
+            .map_err(|_| type_error(cat(&[&indexed("data", n), " is not a [key, value] pair"])))?;
+        let key = to_value(&pair.get(0), &cat(&[&indexed("data", n), "[0]"]))?;
+        let value = to_value(&pair.get(1), &cat(&[&indexed("data", n), "[1]"]))?;
         python::dict_insert(&mut pairs, key, value);
     }
     Ok(pairs)
@@ -585,9 +597,10 @@ impl Core {
         ))
     }
 
-    /// The aliases, in the order configured.
-    pub fn aliases(&self) -> Vec<String> {
-        self.caches.aliases().map(String::from).collect()
+    /// The aliases, in the order configured (an array built here: smaller than the glue for
+    /// a returned `Vec<String>`).
+    pub fn aliases(&self) -> Array {
+        self.caches.aliases().map(JsValue::from_str).collect()
     }
 
     /// The cache under `alias`, or the error Django raises for it.
@@ -671,40 +684,52 @@ fn opts(h: &Handle, timeout: &JsValue, version: &JsValue) -> Result<Options, JsV
 mod ops {
     use super::*;
 
-    pub async fn get(h: Handle, key: JsValue, version: JsValue) -> JsResult {
-        let key = to_key(&key)?;
-        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+    pub async fn get(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
+        let key = to_key(key)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
         let found = h.cache().get(key, o).await;
         h.finish(found.map(|f| f.as_ref().map_or(JsValue::UNDEFINED, to_js)))
     }
 
-    pub async fn set(h: Handle, key: JsValue, value: JsValue, t: JsValue, v: JsValue) -> JsResult {
-        let key = to_key(&key)?;
-        let value = to_value(&value, "value")?;
-        let o = opts(&h, &t, &v)?;
+    pub async fn set(
+        h: &Handle,
+        key: &JsValue,
+        value: &JsValue,
+        t: &JsValue,
+        v: &JsValue,
+    ) -> JsResult {
+        let key = to_key(key)?;
+        let value = to_value(value, "value")?;
+        let o = opts(h, t, v)?;
         let done = h.cache().set(key, value, o).await;
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    pub async fn add(h: Handle, key: JsValue, value: JsValue, t: JsValue, v: JsValue) -> JsResult {
-        let key = to_key(&key)?;
-        let value = to_value(&value, "value")?;
-        let o = opts(&h, &t, &v)?;
+    pub async fn add(
+        h: &Handle,
+        key: &JsValue,
+        value: &JsValue,
+        t: &JsValue,
+        v: &JsValue,
+    ) -> JsResult {
+        let key = to_key(key)?;
+        let value = to_value(value, "value")?;
+        let o = opts(h, t, v)?;
         let added = h.cache().add(key, value, o).await;
         h.finish(added.map(JsValue::from_bool))
     }
 
     /// `default` is a value, or a function (possibly async) called only on a miss.
     pub async fn get_or_set(
-        h: Handle,
-        key: JsValue,
-        default: JsValue,
-        t: JsValue,
-        v: JsValue,
+        h: &Handle,
+        key: &JsValue,
+        default: &JsValue,
+        t: &JsValue,
+        v: &JsValue,
         wait: bool,
     ) -> JsResult {
-        let key = to_key(&key)?;
-        let o = opts(&h, &t, &v)?;
+        let key = to_key(key)?;
+        let o = opts(h, t, v)?;
         let compute = || async {
             let produced = match default.dyn_ref::<Function>() {
                 Some(f) => f.call0(&JsValue::UNDEFINED).map_err(Thrown::Js)?,
@@ -738,9 +763,9 @@ mod ops {
         }
     }
 
-    pub async fn get_many(h: Handle, keys: JsValue, version: JsValue, twin: bool) -> JsResult {
-        let keys = to_keys(&keys)?;
-        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+    pub async fn get_many(h: &Handle, keys: &JsValue, version: &JsValue, twin: bool) -> JsResult {
+        let keys = to_keys(keys)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
         let found = if twin {
             h.cache().aget_many(keys, o).await
         } else {
@@ -749,23 +774,28 @@ mod ops {
         h.finish(found.map(|pairs| to_js(&Value::Dict(pairs))))
     }
 
-    pub async fn set_many(h: Handle, data: JsValue, t: JsValue, v: JsValue) -> JsResult {
-        let data = to_pairs(&data)?;
-        let o = opts(&h, &t, &v)?;
+    pub async fn set_many(h: &Handle, data: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
+        let data = to_pairs(data)?;
+        let o = opts(h, t, v)?;
         let failed = h.cache().set_many(data, o).await;
         h.finish(failed.map(|keys| to_js(&Value::List(keys))))
     }
 
-    pub async fn delete(h: Handle, key: JsValue, version: JsValue) -> JsResult {
-        let key = to_key(&key)?;
-        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+    pub async fn delete(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
+        let key = to_key(key)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
         let removed = h.cache().delete(key, o).await;
         h.finish(removed.map(JsValue::from_bool))
     }
 
-    pub async fn delete_many(h: Handle, keys: JsValue, version: JsValue, twin: bool) -> JsResult {
-        let keys = to_keys(&keys)?;
-        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+    pub async fn delete_many(
+        h: &Handle,
+        keys: &JsValue,
+        version: &JsValue,
+        twin: bool,
+    ) -> JsResult {
+        let keys = to_keys(keys)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
         let done = if twin {
             h.cache().adelete_many(keys, o).await
         } else {
@@ -774,9 +804,9 @@ mod ops {
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    pub async fn has_key(h: Handle, key: JsValue, version: JsValue, twin: bool) -> JsResult {
-        let key = to_key(&key)?;
-        let o = opts(&h, &JsValue::UNDEFINED, &version)?;
+    pub async fn has_key(h: &Handle, key: &JsValue, version: &JsValue, twin: bool) -> JsResult {
+        let key = to_key(key)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
         let found = if twin {
             h.cache().ahas_key(key, o).await
         } else {
@@ -786,14 +816,20 @@ mod ops {
     }
 
     /// `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
-    pub async fn incr(h: Handle, which: u8, key: JsValue, delta: JsValue, v: JsValue) -> JsResult {
-        let key = to_key(&key)?;
+    pub async fn incr(
+        h: &Handle,
+        which: u8,
+        key: &JsValue,
+        delta: &JsValue,
+        v: &JsValue,
+    ) -> JsResult {
+        let key = to_key(key)?;
         let delta = if delta.is_undefined() {
             Value::Int(1)
         } else {
-            to_value(&delta, "delta")?
+            to_value(delta, "delta")?
         };
-        let o = opts(&h, &JsValue::UNDEFINED, &v)?;
+        let o = opts(h, &JsValue::UNDEFINED, v)?;
         let c = h.cache();
         let result = match which {
             0 => c.incr(key, delta, o).await,
@@ -806,24 +842,24 @@ mod ops {
         h.finish(result.map(|value| to_js(&value)))
     }
 
-    pub async fn touch(h: Handle, key: JsValue, t: JsValue, v: JsValue) -> JsResult {
-        let key = to_key(&key)?;
-        let o = opts(&h, &t, &v)?;
+    pub async fn touch(h: &Handle, key: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
+        let key = to_key(key)?;
+        let o = opts(h, t, v)?;
         let touched = h.cache().touch(key, o).await;
         h.finish(touched.map(JsValue::from_bool))
     }
 
-    pub async fn clear(h: Handle) -> JsResult {
+    pub async fn clear(h: &Handle) -> JsResult {
         let done = h.cache().clear().await;
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    pub async fn close(h: Handle) -> JsResult {
+    pub async fn close(h: &Handle) -> JsResult {
         let done = h.cache().close().await;
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    pub async fn inspect(h: Handle, count_only: bool) -> JsResult {
+    pub async fn inspect(h: &Handle, count_only: bool) -> JsResult {
         let detail = if count_only {
             Detail::Count
         } else {
@@ -831,6 +867,35 @@ mod ops {
         };
         let inspection = h.cache().inspect(detail).await;
         h.finish(inspection.map(|i| inspection_js(&i)))
+    }
+
+    /// Django's `make_key`.
+    pub fn make_key(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
+        let key = to_key(key)?;
+        let version = opts(h, &JsValue::UNDEFINED, version)?.version;
+        let made = h.cache().make_key(key, version.as_ref());
+        h.finish(made.map(|v| to_js(&v)))
+    }
+
+    /// Django's `make_and_validate_key`.
+    pub fn make_and_validate_key(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
+        let key = to_key(key)?;
+        let version = opts(h, &JsValue::UNDEFINED, version)?.version;
+        let made = h.cache().make_and_validate_key(key, version.as_ref());
+        h.finish(made.map(|s| JsValue::from_str(&s)))
+    }
+
+    /// Django's `validate_key` (on a full key).
+    pub fn validate_key(h: &Handle, key: &JsValue) -> JsResult {
+        let key = to_value(key, "key")?;
+        let checked = h.cache().validate_key(&key);
+        h.finish(checked.map(|()| JsValue::UNDEFINED))
+    }
+
+    /// Django's `get_backend_timeout`.
+    pub fn get_backend_timeout(h: &Handle, timeout: &JsValue) -> JsResult {
+        let result = to_timeout(timeout).map(|t| to_js(&h.cache().get_backend_timeout(t)));
+        h.finish(result)
     }
 }
 
@@ -916,6 +981,7 @@ fn inspection_js(inspection: &crate::inspect::Inspection) -> JsValue {
 }
 
 /// Generates the synchronous and the Promise export of each operation.
+#[cfg(not(edgecache_memory_only))]
 macro_rules! faces {
     ($($op:ident: $sync:ident / $promise:ident ($($arg:ident: $ty:ty),*);)*) => {
         #[wasm_bindgen]
@@ -923,20 +989,55 @@ macro_rules! faces {
             $(
                 #[allow(missing_docs)]
                 pub fn $sync(&self, $($arg: $ty),*) -> JsResult {
-                    self.run_sync(ops::$op(self.clone(), $($arg,)* false))
+                    self.run_sync(ops::$op(self, $(&$arg,)* false))
                 }
                 #[allow(missing_docs)]
                 pub fn $promise(&self, $($arg: $ty),*) -> Promise {
-                    future_to_promise(ops::$op(self.clone(), $($arg,)* true))
+                    let h = self.clone();
+                    future_to_promise(async move { ops::$op(&h, $(&$arg,)* true).await })
                 }
             )*
         }
     };
 }
 
-// `getOrSet`: the synchronous face cannot wait for a Promise its function returns.
+// `getOrSet`: the synchronous face cannot wait for a Promise its function returns. The
+// in-memory build reaches both faces through `Handle::call`.
+#[cfg(not(edgecache_memory_only))]
 faces! {
     get_or_set: get_or_set / get_or_set_async (key: JsValue, default: JsValue, timeout: JsValue, version: JsValue);
+}
+
+/// How a face passes an argument on to `ops`: a JavaScript value by reference, a flag or an
+/// operation number by value.
+#[cfg(not(edgecache_memory_only))]
+trait Arg<'a> {
+    type Out;
+    fn arg(&'a self) -> Self::Out;
+}
+
+#[cfg(not(edgecache_memory_only))]
+impl<'a> Arg<'a> for JsValue {
+    type Out = &'a JsValue;
+    fn arg(&'a self) -> &'a JsValue {
+        self
+    }
+}
+
+#[cfg(not(edgecache_memory_only))]
+impl Arg<'_> for u8 {
+    type Out = u8;
+    fn arg(&self) -> u8 {
+        *self
+    }
+}
+
+#[cfg(not(edgecache_memory_only))]
+impl Arg<'_> for bool {
+    type Out = bool;
+    fn arg(&self) -> bool {
+        *self
+    }
 }
 
 macro_rules! plain_faces {
@@ -944,16 +1045,19 @@ macro_rules! plain_faces {
         #[wasm_bindgen]
         impl Handle {
             $(
+                // The in-memory build reaches it through `Handle::call`.
                 #[allow(missing_docs)]
+                #[cfg(not(edgecache_memory_only))]
                 pub fn $sync(&self, $($arg: $ty),*) -> JsResult {
-                    self.run_sync(ops::$op(self.clone(), $($arg),*))
+                    self.run_sync(ops::$op(self, $($arg.arg()),*))
                 }
                 // Not in the in-memory build: its caches answer at once and js/api.js
                 // calls only their synchronous face.
                 #[allow(missing_docs)]
                 #[cfg(not(edgecache_memory_only))]
                 pub fn $promise(&self, $($arg: $ty),*) -> Promise {
-                    future_to_promise(ops::$op(self.clone(), $($arg),*))
+                    let h = self.clone();
+                    future_to_promise(async move { ops::$op(&h, $($arg.arg()),*).await })
                 }
             )*
         }
@@ -980,8 +1084,8 @@ plain_faces! {
 impl Handle {
     /// The backend's short name (`locmem`, `dummy`, `filebased`, ...).
     #[wasm_bindgen(getter)]
-    pub fn backend(&self) -> String {
-        self.backend.to_string()
+    pub fn backend(&self) -> JsValue {
+        JsValue::from_str(&self.backend)
     }
 
     /// Whether the synchronous API works (the backend keeps everything in memory).
@@ -1040,32 +1144,77 @@ impl Handle {
     }
 
     /// Django's `make_key`.
+    #[cfg(not(edgecache_memory_only))]
     pub fn make_key(&self, key: JsValue, version: JsValue) -> JsResult {
-        let key = to_key(&key)?;
-        let version = opts(self, &JsValue::UNDEFINED, &version)?.version;
-        let made = self.cache().make_key(key, version.as_ref());
-        self.finish(made.map(|v| to_js(&v)))
+        ops::make_key(self, &key, &version)
     }
 
     /// Django's `make_and_validate_key`.
+    #[cfg(not(edgecache_memory_only))]
     pub fn make_and_validate_key(&self, key: JsValue, version: JsValue) -> JsResult {
-        let key = to_key(&key)?;
-        let version = opts(self, &JsValue::UNDEFINED, &version)?.version;
-        let made = self.cache().make_and_validate_key(key, version.as_ref());
-        self.finish(made.map(|s| JsValue::from_str(&s)))
+        ops::make_and_validate_key(self, &key, &version)
     }
 
     /// Django's `validate_key` (on a full key).
+    #[cfg(not(edgecache_memory_only))]
     pub fn validate_key(&self, key: JsValue) -> JsResult {
-        let key = to_value(&key, "key")?;
-        let checked = self.cache().validate_key(&key);
-        self.finish(checked.map(|()| JsValue::UNDEFINED))
+        ops::validate_key(self, &key)
     }
 
     /// Django's `get_backend_timeout`.
+    #[cfg(not(edgecache_memory_only))]
     pub fn get_backend_timeout(&self, timeout: JsValue) -> JsResult {
-        let result = to_timeout(&timeout).map(|t| to_js(&self.cache().get_backend_timeout(t)));
-        self.finish(result)
+        ops::get_backend_timeout(self, &timeout)
+    }
+}
+
+/// The in-memory build's one export for the cache operations: `op` picks the operation, `a`
+/// to `d` are its arguments in the order the full build's method of that name takes them
+/// (js/api.js gives the handle those names over this export). One export instead of twenty
+/// keeps the in-memory wasm small: each export brings its own glue (BENCHMARKS.md, "The
+/// in-memory build").
+///
+/// `op`: 0 `get`, 1 `set`, 2 `add`, 3 `get_or_set`, 4 `get_or_set_async` (a Promise),
+/// 5 `get_many`, 6 `set_many`, 7 `delete`, 8 `delete_many`, 9 `has_key`, 10 `incr`,
+/// 11 `touch`, 12 `clear`, 13 `close`, 14 `inspect`, 15 `make_key`,
+/// 16 `make_and_validate_key`, 17 `validate_key`, 18 `get_backend_timeout`; anything else is
+/// a `TypeError`.
+#[cfg(edgecache_memory_only)]
+#[wasm_bindgen]
+impl Handle {
+    #[allow(missing_docs)]
+    pub fn call(&self, op: u8, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> JsResult {
+        let h = self;
+        let (a, b, c, d) = (&a, &b, &c, &d);
+        match op {
+            0 => self.run_sync(ops::get(h, a, b)),
+            1 => self.run_sync(ops::set(h, a, b, c, d)),
+            2 => self.run_sync(ops::add(h, a, b, c, d)),
+            3 => self.run_sync(ops::get_or_set(h, a, b, c, d, false)),
+            4 => {
+                let (h, a, b, c, d) = (h.clone(), a.clone(), b.clone(), c.clone(), d.clone());
+                let future = async move { ops::get_or_set(&h, &a, &b, &c, &d, true).await };
+                Ok(future_to_promise(future).into())
+            }
+            5 => self.run_sync(ops::get_many(h, a, b, c.is_truthy())),
+            6 => self.run_sync(ops::set_many(h, a, b, c)),
+            7 => self.run_sync(ops::delete(h, a, b)),
+            8 => self.run_sync(ops::delete_many(h, a, b, c.is_truthy())),
+            9 => self.run_sync(ops::has_key(h, a, b, c.is_truthy())),
+            10 => {
+                let which = a.as_f64().unwrap_or(0.0) as u8;
+                self.run_sync(ops::incr(h, which, b, c, d))
+            }
+            11 => self.run_sync(ops::touch(h, a, b, c)),
+            12 => self.run_sync(ops::clear(h)),
+            13 => self.run_sync(ops::close(h)),
+            14 => self.run_sync(ops::inspect(h, a.is_truthy())),
+            15 => ops::make_key(self, a, b),
+            16 => ops::make_and_validate_key(self, a, b),
+            17 => ops::validate_key(self, a),
+            18 => ops::get_backend_timeout(self, a),
+            _ => Err(type_error("unknown edgecache operation".into())),
+        }
     }
 }
 

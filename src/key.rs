@@ -2,14 +2,16 @@
 
 use crate::error::{CacheError, Warning};
 use crate::python;
+use crate::text::cat;
 use crate::value::Value;
 use alloc::borrow::Cow;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 /// The most characters memcached accepts in a key (Django's `MEMCACHE_MAX_KEY_LENGTH`).
 pub const MEMCACHE_MAX_KEY_LENGTH: usize = 250;
+/// [`MEMCACHE_MAX_KEY_LENGTH`] in decimal, for the warning's text.
+const MEMCACHE_MAX_KEY_LENGTH_TEXT: &str = "250";
 
 /// A `KEY_FUNCTION`. A configuration cannot carry code, so Django's default and a few named
 /// alternatives are offered.
@@ -63,25 +65,29 @@ impl KeyFunction {
     /// Applies the function as Python would (KEY-1, KEY-2); the result is usually a str.
     pub fn apply(self, key: &Value, prefix: &Value, version: &Value) -> Result<Value, CacheError> {
         Ok(match self {
-            Self::Default => Value::Str(format!(
-                "{}:{}:{}",
-                python::str(prefix),
-                python::str(version),
-                python::str(key)
-            )),
+            Self::Default => Value::Str(cat(&[
+                &python::str(prefix),
+                ":",
+                &python::str(version),
+                ":",
+                &python::str(key),
+            ])),
             Self::Identity => key.clone(),
             Self::AppendVersion => {
-                Value::Str(format!("{}:{}", python::str(key), python::str(version)))
+                Value::Str(cat(&[&python::str(key), ":", &python::str(version)]))
             }
             Self::Custom => {
                 let parts = [prefix, &Value::Str(python::str(version)), key];
                 let mut joined = String::from("CUSTOM-");
                 for (index, part) in parts.iter().enumerate() {
                     let Value::Str(text) = part else {
-                        return Err(CacheError::Type(format!(
-                            "sequence item {index}: expected str instance, {} found",
-                            python::type_name(part)
-                        )));
+                        return Err(CacheError::Type(cat(&[
+                            "sequence item ",
+                            ["0", "1", "2"][index],
+                            ": expected str instance, ",
+                            python::type_name(part),
+                            " found",
+                        ])));
                     };
                     if index > 0 {
                         joined.push('-');
@@ -156,17 +162,19 @@ fn has_memcache_error_byte(word: u64) -> bool {
 pub fn memcache_key_warnings(key: &str) -> Vec<String> {
     let mut problems = Vec::new();
     if key.len() > MEMCACHE_MAX_KEY_LENGTH && key.chars().count() > MEMCACHE_MAX_KEY_LENGTH {
-        problems.push(format!(
-            "Cache key will cause errors if used with memcached: {} (longer than {})",
-            python::repr_str(key),
-            MEMCACHE_MAX_KEY_LENGTH
-        ));
+        problems.push(cat(&[
+            "Cache key will cause errors if used with memcached: ",
+            &python::repr_str(key),
+            " (longer than ",
+            MEMCACHE_MAX_KEY_LENGTH_TEXT,
+            ")",
+        ]));
     }
     if key.bytes().any(is_memcache_error_byte) {
-        problems.push(format!(
-            "Cache key contains characters that will cause errors if used with memcached: {}",
-            python::repr_str(key)
-        ));
+        problems.push(cat(&[
+            "Cache key contains characters that will cause errors if used with memcached: ",
+            &python::repr_str(key),
+        ]));
     }
     problems
 }
@@ -196,10 +204,11 @@ pub fn validate_key(key: &str, policy: KeyPolicy) -> Result<Vec<Warning>, CacheE
 pub fn require_str_key(key: Value) -> Result<String, CacheError> {
     match key {
         Value::Str(s) => Ok(s),
-        other => Err(CacheError::Type(format!(
-            "object of type '{}' has no len()",
-            python::type_name(&other)
-        ))),
+        other => Err(CacheError::Type(cat(&[
+            "object of type '",
+            python::type_name(&other),
+            "' has no len()",
+        ]))),
     }
 }
 
@@ -219,7 +228,7 @@ impl KeyMaker {
     /// A recipe from the cache's settings.
     pub fn new(function: KeyFunction, prefix: Value, version: Value) -> Self {
         let default_head = (function == KeyFunction::Default)
-            .then(|| format!("{}:{}:", python::str(&prefix), python::str(&version)));
+            .then(|| cat(&[&python::str(&prefix), ":", &python::str(&version), ":"]));
         let head_is_clean = default_head
             .as_deref()
             .is_some_and(|head| !head.bytes().any(is_memcache_error_byte));
@@ -250,7 +259,7 @@ impl KeyMaker {
     /// Django's `make_key`: the full key, unvalidated; `version=None` means `VERSION` (KEY-3).
     pub fn make_key(&self, key: &Key<'_>, version: Option<&Value>) -> Result<Value, CacheError> {
         match (&self.default_head, version, key.as_str()) {
-            (Some(head), None, Some(raw)) => Ok(Value::Str(format!("{head}{raw}"))),
+            (Some(head), None, Some(raw)) => Ok(Value::Str(cat(&[head, raw]))),
             _ => self.apply(key, version),
         }
     }
@@ -497,7 +506,7 @@ impl KeyBuffer {
     fn concat(&mut self, head: &str, tail: &str) -> &str {
         let len = head.len() + tail.len();
         if len > INLINE_KEY {
-            return self.hold(format!("{head}{tail}"));
+            return self.hold(cat(&[head, tail]));
         }
         let bytes = &mut self.inline[..len];
         let (front, back) = bytes.split_at_mut(head.len());

@@ -36,6 +36,12 @@ pub mod backend;
 mod blocking;
 mod cache;
 mod caches;
+// The in-memory wasm builds' allocator (native builds run its tests).
+#[cfg(any(
+    test,
+    all(target_arch = "wasm32", edgecache_memory_only, not(edgecache_std))
+))]
+mod class_alloc;
 pub mod clock;
 pub mod codec;
 #[cfg(all(feature = "component", target_arch = "wasm32"))]
@@ -70,6 +76,7 @@ pub mod stampede;
 pub mod stats;
 pub mod store;
 mod sync;
+mod text;
 mod value;
 pub mod warm;
 
@@ -92,8 +99,15 @@ pub use value::Value;
 /// and uses this crate enables the `std` feature.
 #[cfg(all(target_arch = "wasm32", not(edgecache_std)))]
 mod wasm_runtime {
+    // The size-bound in-memory builds take the small size-class allocator; the others
+    // dlmalloc.
+    #[cfg(not(edgecache_memory_only))]
     #[global_allocator]
     static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+    #[cfg(edgecache_memory_only)]
+    #[global_allocator]
+    static ALLOCATOR: crate::class_alloc::global::Global =
+        crate::class_alloc::global::Global::new();
 
     #[panic_handler]
     fn panic(_: &core::panic::PanicInfo<'_>) -> ! {

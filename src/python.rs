@@ -10,12 +10,11 @@
 //! No function in this module panics, whatever the input.
 #![deny(missing_docs)]
 
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
-use core::fmt::Write as _;
 
+use crate::text::cat;
 use crate::value::Value;
 
 /// Error raised by an operation, mirroring the Python exception.
@@ -158,27 +157,33 @@ pub fn add(a: &Value, b: &Value) -> Result<Value, PyError> {
         (Value::Bytes(x), Value::Bytes(y)) => Ok(Value::Bytes(concat(x, y))),
         (Value::List(x), Value::List(y)) => Ok(Value::List(concat(x, y))),
         (Value::Tuple(x), Value::Tuple(y)) => Ok(Value::Tuple(concat(x, y))),
-        (Value::Str(_), _) => Err(PyError::TypeError(format!(
-            "can only concatenate str (not \"{}\") to str",
-            type_name(b)
-        ))),
-        (Value::Bytes(_), _) => Err(PyError::TypeError(format!(
-            "can't concat {} to bytes",
-            type_name(b)
-        ))),
-        (Value::List(_), _) => Err(PyError::TypeError(format!(
-            "can only concatenate list (not \"{}\") to list",
-            type_name(b)
-        ))),
-        (Value::Tuple(_), _) => Err(PyError::TypeError(format!(
-            "can only concatenate tuple (not \"{}\") to tuple",
-            type_name(b)
-        ))),
-        _ => Err(PyError::TypeError(format!(
-            "unsupported operand type(s) for +: '{}' and '{}'",
+        (Value::Str(_), _) => Err(PyError::TypeError(cat(&[
+            "can only concatenate str (not \"",
+            type_name(b),
+            "\") to str",
+        ]))),
+        (Value::Bytes(_), _) => Err(PyError::TypeError(cat(&[
+            "can't concat ",
+            type_name(b),
+            " to bytes",
+        ]))),
+        (Value::List(_), _) => Err(PyError::TypeError(cat(&[
+            "can only concatenate list (not \"",
+            type_name(b),
+            "\") to list",
+        ]))),
+        (Value::Tuple(_), _) => Err(PyError::TypeError(cat(&[
+            "can only concatenate tuple (not \"",
+            type_name(b),
+            "\") to tuple",
+        ]))),
+        _ => Err(PyError::TypeError(cat(&[
+            "unsupported operand type(s) for +: '",
             type_name(a),
-            type_name(b)
-        ))),
+            "' and '",
+            type_name(b),
+            "'",
+        ]))),
     }
 }
 
@@ -197,10 +202,11 @@ pub fn neg(v: &Value) -> Result<Value, PyError> {
     match as_num(v) {
         Some(Num::Int(i)) => i.checked_neg().map(Value::Int).ok_or(PyError::Overflow),
         Some(Num::Float(x)) => Ok(Value::Float(-x)),
-        None => Err(PyError::TypeError(format!(
-            "bad operand type for unary -: '{}'",
-            type_name(v)
-        ))),
+        None => Err(PyError::TypeError(cat(&[
+            "bad operand type for unary -: '",
+            type_name(v),
+            "'",
+        ]))),
     }
 }
 
@@ -620,9 +626,7 @@ pub fn repr(v: &Value) -> String {
                 Value::None => out.push_str("None"),
                 Value::Bool(true) => out.push_str("True"),
                 Value::Bool(false) => out.push_str("False"),
-                Value::Int(i) => {
-                    let _ = write!(out, "{i}");
-                }
+                Value::Int(i) => crate::text::push_int(&mut out, *i),
                 Value::Float(x) => out.push_str(&float_repr(*x)),
                 Value::Str(s) => repr_str_into(&mut out, s),
                 Value::Bytes(b) => repr_bytes_into(&mut out, b),
@@ -736,12 +740,11 @@ pub fn float_repr(x: f64) -> String {
             out.push('.');
             out.push_str(rest);
         }
-        let _ = write!(
-            out,
-            "e{}{:02}",
-            if exp < 0 { '-' } else { '+' },
-            exp.unsigned_abs()
-        );
+        out.push_str(if exp < 0 { "e-" } else { "e+" });
+        if exp.unsigned_abs() < 10 {
+            out.push('0');
+        }
+        crate::text::push_uint(&mut out, u128::from(exp.unsigned_abs()));
     }
     out
 }
@@ -763,7 +766,7 @@ fn shortest_digits(x: f64) -> Option<(String, i32)> {
 fn shortest_digits_core(x: f64) -> Option<(String, i32)> {
     // Rust's `{:e}` gives the shortest round-trip digits, "d.ddde[-]N", but
     // on an exact tie between two candidates it rounds up instead of to even.
-    let sci = format!("{x:e}");
+    let sci = alloc::format!("{x:e}");
     let (mantissa, exp) = sci.split_once('e')?;
     let exp = exp.parse::<i32>().ok()?;
     let mut digits: String = mantissa.chars().filter(|c| *c != '.').collect();
@@ -782,8 +785,8 @@ fn shortest_digits_core(x: f64) -> Option<(String, i32)> {
         };
         if let Some(alt) = alternative.filter(|a| (lo..hi).contains(a)) {
             let scale = j.checked_add(1)?;
-            if format!("{alt}e{scale}").parse::<f64>() == Ok(x) {
-                digits = format!("{alt}");
+            if alloc::format!("{alt}e{scale}").parse::<f64>() == Ok(x) {
+                digits = alloc::format!("{alt}");
                 while digits.len() > 1 && digits.ends_with('0') {
                     digits.pop();
                 }
@@ -867,7 +870,9 @@ pub fn round6(x: f64) -> f64 {
             q
         }
     };
-    let text = format!("{}{}e-6", if negative { "-" } else { "" }, n);
+    let mut text = String::from(if negative { "-" } else { "" });
+    crate::text::push_uint(&mut text, n);
+    text.push_str("e-6");
     crate::float::from_str(&text).unwrap_or(x)
 }
 
@@ -877,6 +882,7 @@ mod tests {
     extern crate std;
 
     use super::*;
+    use alloc::format;
     use alloc::string::ToString;
     use alloc::vec;
 

@@ -10,7 +10,6 @@ use crate::lru_map::{LruMap, Ticket};
 use crate::python;
 use crate::sync::ShortMutex;
 use crate::value::Value;
-use alloc::format;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -351,7 +350,13 @@ impl Backend for LocMemCache {
                 if let Some(slot) = found {
                     entries.remove(slot);
                 }
-                return Err(CacheError::Value(format!("Key '{key}' not found")));
+                let (head, tail) = key.parts();
+                return Err(CacheError::Value(crate::text::cat(&[
+                    "Key '",
+                    head,
+                    tail,
+                    "' not found",
+                ])));
             }
         };
         let new_value = python::add(&entries.value(slot).value, delta)?;

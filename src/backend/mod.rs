@@ -79,20 +79,20 @@ pub trait Backend {
     /// The backend's own `incr`; called only when [`Overrides::incr`] is set.
     async fn incr(&self, key: FullKey<'_>, delta: &Value) -> Result<Value, CacheError> {
         let _ = (key, delta);
-        Err(CacheError::NotImplemented(alloc::format!(
-            "{} has no incr of its own",
-            self.name()
-        )))
+        Err(CacheError::NotImplemented(crate::text::cat(&[
+            self.name(),
+            " has no incr of its own",
+        ])))
     }
 
     /// The backend's own `get_many` over unique full keys; called only when
     /// [`Overrides::get_many`] is set. Returns the live entries found.
     async fn get_many(&self, keys: &[String]) -> Result<Vec<(String, Value)>, CacheError> {
         let _ = keys;
-        Err(CacheError::NotImplemented(alloc::format!(
-            "{} has no get_many of its own",
-            self.name()
-        )))
+        Err(CacheError::NotImplemented(crate::text::cat(&[
+            self.name(),
+            " has no get_many of its own",
+        ])))
     }
 
     /// The backend's own `set_many` over full keys; called only when [`Overrides::set_many`]
@@ -103,19 +103,19 @@ pub trait Backend {
         timeout: Timeout,
     ) -> Result<Vec<String>, CacheError> {
         let _ = (items, timeout);
-        Err(CacheError::NotImplemented(alloc::format!(
-            "{} has no set_many of its own",
-            self.name()
-        )))
+        Err(CacheError::NotImplemented(crate::text::cat(&[
+            self.name(),
+            " has no set_many of its own",
+        ])))
     }
 
     /// The backend's own `delete_many`; called only when [`Overrides::delete_many`] is set.
     async fn delete_many(&self, keys: &[String]) -> Result<(), CacheError> {
         let _ = keys;
-        Err(CacheError::NotImplemented(alloc::format!(
-            "{} has no delete_many of its own",
-            self.name()
-        )))
+        Err(CacheError::NotImplemented(crate::text::cat(&[
+            self.name(),
+            " has no delete_many of its own",
+        ])))
     }
 
     /// Releases connections (Django's `close`).

@@ -13,7 +13,6 @@ use crate::value::Value;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::Write;
 
 /// Deepest nesting `loads` accepts (CPython's recursion limit is of the same order).
 const MAX_DEPTH: usize = 512;
@@ -26,10 +25,11 @@ pub fn dumps(value: &Value) -> Result<Vec<u8>, CacheError> {
 }
 
 fn type_error(value: &Value) -> CacheError {
-    CacheError::Type(format!(
-        "Object of type {} is not JSON serializable",
-        python::type_name(value)
-    ))
+    CacheError::Type(crate::text::cat(&[
+        "Object of type ",
+        python::type_name(value),
+        " is not JSON serializable",
+    ]))
 }
 
 fn write_value(out: &mut String, value: &Value) -> Result<(), CacheError> {
@@ -37,7 +37,7 @@ fn write_value(out: &mut String, value: &Value) -> Result<(), CacheError> {
         Value::None => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Int(i) => out.push_str(&format!("{i}")),
+        Value::Int(i) => crate::text::push_int(out, *i),
         Value::Float(x) => write_float(out, *x),
         Value::Str(text) => write_str(out, text),
         Value::Bytes(_) => return Err(type_error(value)),
@@ -84,17 +84,17 @@ fn write_key(out: &mut String, key: &Value) -> Result<(), CacheError> {
         Value::Str(text) => write_str(out, text),
         Value::None => write_str(out, "null"),
         Value::Bool(b) => write_str(out, if *b { "true" } else { "false" }),
-        Value::Int(i) => write_str(out, &format!("{i}")),
+        Value::Int(i) => write_str(out, &crate::text::int(*i)),
         Value::Float(x) => {
             let mut text = String::new();
             write_float(&mut text, *x);
             write_str(out, &text);
         }
         other => {
-            return Err(CacheError::Type(format!(
-                "keys must be str, int, float, bool or None, not {}",
-                python::type_name(other)
-            )));
+            return Err(CacheError::Type(crate::text::cat(&[
+                "keys must be str, int, float, bool or None, not ",
+                python::type_name(other),
+            ])));
         }
     }
     Ok(())
@@ -128,7 +128,12 @@ pub fn write_string(out: &mut String, text: &str, escaping: Escaping) {
             _ => {
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
+                    out.push_str("\\u");
+                    for shift in [12, 8, 4, 0] {
+                        out.push(char::from(
+                            b"0123456789abcdef"[usize::from(*unit >> shift & 0xf)],
+                        ));
+                    }
                 }
             }
         }

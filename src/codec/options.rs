@@ -8,7 +8,7 @@ use crate::literal::{Node, NodeKind};
 #[cfg(edgecache_storage_backends)]
 use crate::settings::CacheConfig;
 use crate::settings::{BackendKind, RedisFlavor, SettingsError};
-use alloc::format;
+use crate::text::cat;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -22,7 +22,7 @@ pub fn check(
 ) -> Result<(), SettingsError> {
     let error = |message: String| SettingsError {
         alias: Some(String::from(alias)),
-        field: Some(format!("OPTIONS.{name}")),
+        field: Some(cat(&["OPTIONS.", name])),
         value: Some(crate::python::repr(&crate::settings::node_value(value))),
         line: Some(value.line),
         message,
@@ -38,20 +38,23 @@ pub fn check(
         _ => return Ok(()),
     };
     let NodeKind::Str(path) = &value.kind else {
-        return Err(error(format!("{name} must be a dotted path string")));
+        return Err(error(cat(&[name, " must be a dotted path string"])));
     };
     if !known.contains(&path.as_str()) {
-        return Err(error(format!(
-            "unknown {}: edgecache knows {}",
-            name.to_ascii_lowercase(),
-            known.join(", ")
-        )));
+        return Err(error(cat(&[
+            "unknown ",
+            &name.to_ascii_lowercase(),
+            ": edgecache knows ",
+            &known.join(", "),
+        ])));
     }
     if !matches!(backend, BackendKind::Redis(_)) {
-        return Err(error(format!(
-            "{name} is honoured only by the redis backends; {} stores values in Django's own format",
-            backend.short_name()
-        )));
+        return Err(error(cat(&[
+            name,
+            " is honoured only by the redis backends; ",
+            backend.short_name(),
+            " stores values in Django's own format",
+        ])));
     }
     Ok(())
 }
@@ -61,10 +64,11 @@ pub fn check(
 /// `ImproperlyConfigured`. edgecache writes only protocols 4 and 5 (a Django app reads any).
 fn check_pickle_version(backend: BackendKind, value: &Node) -> Result<u8, String> {
     if backend != BackendKind::Redis(RedisFlavor::DjangoRedis) {
-        return Err(format!(
-            "PICKLE_VERSION is django-redis's option (django_redis.cache.RedisCache); {} does not read it",
-            backend.short_name()
-        ));
+        return Err(cat(&[
+            "PICKLE_VERSION is django-redis's option (django_redis.cache.RedisCache); ",
+            backend.short_name(),
+            " does not read it",
+        ]));
     }
     let protocol = match &value.kind {
         NodeKind::Int(n) => *n,

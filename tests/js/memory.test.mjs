@@ -99,3 +99,26 @@ test('memory: getOrSet with an async function is Django\'s get, compute, add, ge
   assert.equal(await dummy.getOrSet('k', compute), 'v');
   assert.equal(calls, 2);
 });
+
+test('memory: a long-lived cache reuses freed memory (the size-class allocator)', async () => {
+  // The entry's wasm instance: initSync on an initialised module hands back its exports.
+  const { initSync } = await import('../../dist/memory/edgecache_core.js');
+  const { memory } = initSync({ module: readFileSync(new URL('../../dist/memory/edgecache_core_bg.wasm', import.meta.url)) });
+  const caches = createCaches({
+    default: { BACKEND: 'django.core.cache.backends.locmem.LocMemCache', OPTIONS: { MAX_ENTRIES: 300 } },
+  });
+  const cache = caches.default.sync;
+  const pages = [];
+  for (let round = 0; round < 4; round++) {
+    for (let i = 0; i < 6000; i++) {
+      const n = (i * 7919 + round * 31) % 2000;
+      cache.set(`k${n}`, 'x'.repeat((i * 13) % 700) + i, { timeout: 100 });
+      cache.get(`k${(i * 31) % 2000}`);
+      if (i % 5 === 0) cache.setMany({ a: [1, 2, 'y'.repeat(i % 300)], b: { z: i } });
+    }
+    pages.push(memory.buffer.byteLength / 65536);
+  }
+  // Culling frees entries all along; their blocks serve the next ones, so after the first
+  // round (the cache at its size) memory stops growing.
+  assert.deepEqual(pages.slice(2), [pages[1], pages[1]], `pages per round: ${pages}`);
+});
