@@ -109,18 +109,23 @@ fn is_memcache_error_byte(byte: u8) -> bool {
 }
 
 /// Whether no byte of `bytes` is one memcached rejects (KEY-5), eight bytes at a time.
-#[inline]
+// Forced natively (the locmem hot path); in wasm, size comes first.
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
+#[cfg_attr(target_family = "wasm", inline)]
 fn is_clean(bytes: &[u8]) -> bool {
-    let mut words = bytes.chunks_exact(8);
-    for chunk in &mut words {
-        if has_memcache_error_byte(crate::lru_map::load_word(chunk)) {
-            return false;
-        }
+    let len = bytes.len();
+    if len <= 8 {
+        // The usual key: one word made of its bytes, no loop.
+        return len == 0 || !has_memcache_error_byte(crate::lru_map::cover_word(bytes));
     }
-    let rest = words.remainder();
-    // Pad the tail with a clean byte ('!') so the padding is never flagged.
-    let pad = !0u64 << (8 * rest.len()) & 0x2121_2121_2121_2121;
-    rest.is_empty() || !has_memcache_error_byte(crate::lru_map::load_word(rest) | pad)
+    let word_at = |at: usize| {
+        let mut word = [0; 8];
+        word.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(word)
+    };
+    // Whole words, then the last eight bytes (overlapping the last whole word).
+    (0..len / 8).all(|n| !has_memcache_error_byte(word_at(8 * n)))
+        && (len.is_multiple_of(8) || !has_memcache_error_byte(word_at(len - 8)))
 }
 
 /// `a == b` for slices of equal length: short ones (the usual key parts) as one or two
@@ -131,9 +136,13 @@ fn is_clean(bytes: &[u8]) -> bool {
 fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     let len = a.len();
     if len <= 8 {
-        crate::lru_map::load_word(a) == crate::lru_map::load_word(b)
+        crate::lru_map::cover_word(a) == crate::lru_map::cover_word(b)
     } else if len <= 16 {
-        let word = |bytes: &[u8], at: usize| crate::lru_map::load_word(&bytes[at..at + 8]);
+        let word = |bytes: &[u8], at: usize| {
+            let mut word = [0; 8];
+            word.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_le_bytes(word)
+        };
         word(a, 0) == word(b, 0) && word(a, len - 8) == word(b, len - 8)
     } else {
         a == b
@@ -211,8 +220,12 @@ pub struct KeyMaker {
     version: Value,
     /// `"<prefix>:<version>:"` for the default function and version: the hot path.
     default_head: Option<String>,
-    /// Whether `default_head` is free of characters memcached rejects.
-    head_is_clean: bool,
+    /// `default_head`'s [`FullKey`] word, made once.
+    head_word: u64,
+    /// One more than the longest raw key that, after a clean `default_head`, makes a full key
+    /// memcached accepts in length (KEY-5); 0 when there is no clean default head. The hot
+    /// path's checks of the head and the length in one compare.
+    clean_tail_limit: usize,
 }
 
 impl KeyMaker {
@@ -220,15 +233,20 @@ impl KeyMaker {
     pub fn new(function: KeyFunction, prefix: Value, version: Value) -> Self {
         let default_head = (function == KeyFunction::Default)
             .then(|| format!("{}:{}:", python::str(&prefix), python::str(&version)));
-        let head_is_clean = default_head
-            .as_deref()
-            .is_some_and(|head| !head.bytes().any(is_memcache_error_byte));
+        let clean_tail_limit = match default_head.as_deref() {
+            Some(head) if !head.bytes().any(is_memcache_error_byte) => {
+                (MEMCACHE_MAX_KEY_LENGTH + 1).saturating_sub(head.len())
+            }
+            _ => 0,
+        };
+        let head_word = default_head.as_deref().map_or(0, FullKey::word_of);
         Self {
             function,
             prefix,
             version,
             default_head,
-            head_is_clean,
+            head_word,
+            clean_tail_limit,
         }
     }
 
@@ -270,10 +288,11 @@ impl KeyMaker {
         let (Some(head), None, Some(raw)) = (&self.default_head, version, key.as_str()) else {
             return None;
         };
-        (self.head_is_clean
-            && head.len() + raw.len() <= MEMCACHE_MAX_KEY_LENGTH
-            && is_clean(raw.as_bytes()))
-        .then(|| FullKey::new(head, raw))
+        (raw.len() < self.clean_tail_limit && is_clean(raw.as_bytes())).then(|| FullKey {
+            head,
+            tail: raw,
+            head_word: self.head_word,
+        })
     }
 
     /// Django's `make_and_validate_key` for a data operation: the full key and its
@@ -291,10 +310,7 @@ impl KeyMaker {
         buffer: &'b mut KeyBuffer,
     ) -> Result<(FullKey<'b>, Vec<Warning>), CacheError> {
         if let (Some(head), None, Some(raw)) = (&self.default_head, version, key.as_str()) {
-            if self.head_is_clean
-                && head.len() + raw.len() <= MEMCACHE_MAX_KEY_LENGTH
-                && is_clean(raw.as_bytes())
-            {
+            if raw.len() < self.clean_tail_limit && is_clean(raw.as_bytes()) {
                 return Ok((FullKey::new(head, raw), Vec::new()));
             }
             let full = buffer.concat(head, raw);
@@ -402,20 +418,40 @@ int_key_from!(i32, i64, u32, u64, i128);
 pub struct FullKey<'a> {
     head: &'a str,
     tail: &'a str,
+    /// [`FullKey::word_of`] the head: the map compares a short head by this word alone.
+    head_word: u64,
 }
 
 impl<'a> FullKey<'a> {
     /// The key `head + tail`.
     pub fn new(head: &'a str, tail: &'a str) -> Self {
-        Self { head, tail }
+        Self {
+            head,
+            tail,
+            head_word: Self::word_of(head),
+        }
     }
 
     /// A key that is already one string.
     pub fn whole(key: &'a str) -> Self {
-        Self {
-            head: key,
-            tail: "",
+        Self::new(key, "")
+    }
+
+    /// A head's word: its cover word ([`crate::lru_map::cover_word`]) when it is at most
+    /// eight bytes long (two heads of the same length up to eight are equal exactly when
+    /// their words are), else 0.
+    pub(crate) fn word_of(head: &str) -> u64 {
+        if head.len() <= 8 {
+            crate::lru_map::cover_word(head.as_bytes())
+        } else {
+            0
         }
+    }
+
+    /// [`FullKey::word_of`] the head, made when the key was.
+    #[inline]
+    pub(crate) fn head_word(&self) -> u64 {
+        self.head_word
     }
 
     /// The two parts.
@@ -436,10 +472,15 @@ impl<'a> FullKey<'a> {
     /// Whether `key` is this key.
     #[inline]
     pub fn matches(&self, key: &str) -> bool {
-        let key = key.as_bytes();
-        key.len() == self.len()
-            && bytes_eq(&key[..self.head.len()], self.head.as_bytes())
-            && bytes_eq(&key[self.head.len()..], self.tail.as_bytes())
+        if key.len() != self.len() {
+            return false;
+        }
+        let (head, tail) = key.as_bytes().split_at(self.head.len());
+        (if head.len() <= 8 {
+            crate::lru_map::cover_word(head) == self.head_word
+        } else {
+            bytes_eq(head, self.head.as_bytes())
+        }) && bytes_eq(tail, self.tail.as_bytes())
     }
 
     /// The key as one string, borrowed when it already is one.
