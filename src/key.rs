@@ -113,19 +113,16 @@ fn is_memcache_error_byte(byte: u8) -> bool {
 #[cfg_attr(not(target_family = "wasm"), inline(always))]
 #[cfg_attr(target_family = "wasm", inline)]
 fn is_clean(bytes: &[u8]) -> bool {
-    let len = bytes.len();
-    if len <= 8 {
-        // The usual key: one word made of its bytes, no loop.
-        return len == 0 || !has_memcache_error_byte(crate::lru_map::cover_word(bytes));
+    // Natively, the usual key (up to eight bytes) as one word without the loop; in wasm,
+    // size comes first.
+    #[cfg(not(target_family = "wasm"))]
+    if bytes.len() <= 8 {
+        return bytes.is_empty() || !has_memcache_error_byte(crate::lru_map::cover_word(bytes));
     }
-    let word_at = |at: usize| {
-        let mut word = [0; 8];
-        word.copy_from_slice(&bytes[at..at + 8]);
-        u64::from_le_bytes(word)
-    };
-    // Whole words, then the last eight bytes (overlapping the last whole word).
-    (0..len / 8).all(|n| !has_memcache_error_byte(word_at(8 * n)))
-        && (len.is_multiple_of(8) || !has_memcache_error_byte(word_at(len - 8)))
+    // Eight bytes at a time, each as one word made of them.
+    bytes
+        .chunks(8)
+        .all(|chunk| !has_memcache_error_byte(crate::lru_map::cover_word(chunk)))
 }
 
 /// `a == b` for slices of equal length: short ones (the usual key parts) as one or two
@@ -424,6 +421,8 @@ pub struct FullKey<'a> {
 
 impl<'a> FullKey<'a> {
     /// The key `head + tail`.
+    // In wasm, one copy rather than one per caller.
+    #[cfg_attr(target_family = "wasm", inline(never))]
     pub fn new(head: &'a str, tail: &'a str) -> Self {
         Self {
             head,
@@ -472,15 +471,10 @@ impl<'a> FullKey<'a> {
     /// Whether `key` is this key.
     #[inline]
     pub fn matches(&self, key: &str) -> bool {
-        if key.len() != self.len() {
-            return false;
-        }
-        let (head, tail) = key.as_bytes().split_at(self.head.len());
-        (if head.len() <= 8 {
-            crate::lru_map::cover_word(head) == self.head_word
-        } else {
-            bytes_eq(head, self.head.as_bytes())
-        }) && bytes_eq(tail, self.tail.as_bytes())
+        let key = key.as_bytes();
+        key.len() == self.len()
+            && bytes_eq(&key[..self.head.len()], self.head.as_bytes())
+            && bytes_eq(&key[self.head.len()..], self.tail.as_bytes())
     }
 
     /// The key as one string, borrowed when it already is one.
