@@ -217,7 +217,8 @@ pub struct KeyMaker {
     version: Value,
     /// `"<prefix>:<version>:"` for the default function and version: the hot path.
     default_head: Option<String>,
-    /// `default_head`'s [`FullKey`] word, made once.
+    /// `default_head`'s [`FullKey`] word, made once (native only, as the key's).
+    #[cfg(not(target_family = "wasm"))]
     head_word: u64,
     /// One more than the longest raw key that, after a clean `default_head`, makes a full key
     /// memcached accepts in length (KEY-5); 0 when there is no clean default head. The hot
@@ -236,13 +237,13 @@ impl KeyMaker {
             }
             _ => 0,
         };
-        let head_word = default_head.as_deref().map_or(0, FullKey::word_of);
         Self {
             function,
             prefix,
             version,
+            #[cfg(not(target_family = "wasm"))]
+            head_word: default_head.as_deref().map_or(0, FullKey::word_of),
             default_head,
-            head_word,
             clean_tail_limit,
         }
     }
@@ -288,6 +289,7 @@ impl KeyMaker {
         (raw.len() < self.clean_tail_limit && is_clean(raw.as_bytes())).then(|| FullKey {
             head,
             tail: raw,
+            #[cfg(not(target_family = "wasm"))]
             head_word: self.head_word,
         })
     }
@@ -416,17 +418,18 @@ pub struct FullKey<'a> {
     head: &'a str,
     tail: &'a str,
     /// [`FullKey::word_of`] the head: the map compares a short head by this word alone.
+    /// Native only: in wasm, size comes first and the word is made when it is asked for.
+    #[cfg(not(target_family = "wasm"))]
     head_word: u64,
 }
 
 impl<'a> FullKey<'a> {
     /// The key `head + tail`.
-    // In wasm, one copy rather than one per caller.
-    #[cfg_attr(target_family = "wasm", inline(never))]
     pub fn new(head: &'a str, tail: &'a str) -> Self {
         Self {
             head,
             tail,
+            #[cfg(not(target_family = "wasm"))]
             head_word: Self::word_of(head),
         }
     }
@@ -447,10 +450,13 @@ impl<'a> FullKey<'a> {
         }
     }
 
-    /// [`FullKey::word_of`] the head, made when the key was.
+    /// [`FullKey::word_of`] the head (natively made when the key was).
     #[inline]
     pub(crate) fn head_word(&self) -> u64 {
-        self.head_word
+        #[cfg(not(target_family = "wasm"))]
+        return self.head_word;
+        #[cfg(target_family = "wasm")]
+        Self::word_of(self.head)
     }
 
     /// The two parts.
