@@ -357,12 +357,16 @@ impl Cache {
         key: &Key<'_>,
         version: Option<&Value>,
     ) -> Result<Option<Value>, CacheError> {
-        let mut buffer = KeyBuffer::new();
+        // Made only for a key that is not clean (the clean one needs no scratch space).
+        let mut buffer;
         // `full_key` without its `Result` around the clean key (natively, building and
         // reading back that `Result` on the stack stalled store-to-load forwarding).
         let full = match self.keys.clean_default_key(key, version) {
             Some(full) => full,
-            None => self.full_key_checked(key, version, &mut buffer)?,
+            None => {
+                buffer = KeyBuffer::new();
+                self.full_key_checked(key, version, &mut buffer)?
+            }
         };
         let found = self.absorb(InMemory::get_now(&self.backend, full), None)?;
         self.count_read(&found);
@@ -454,10 +458,13 @@ impl Cache {
         timeout: Timeout,
         version: Option<&Value>,
     ) -> Result<(), CacheError> {
-        let mut buffer = KeyBuffer::new();
+        let mut buffer;
         let full = match self.keys.clean_default_key(key, version) {
             Some(full) => full,
-            None => self.full_key_checked(key, version, &mut buffer)?,
+            None => {
+                buffer = KeyBuffer::new();
+                self.full_key_checked(key, version, &mut buffer)?
+            }
         };
         self.absorb(InMemory::set_now(&self.backend, full, value, timeout), ())?;
         Counters::bump(&self.counters.sets);

@@ -115,18 +115,20 @@ fn is_memcache_error_byte(byte: u8) -> bool {
 }
 
 /// Whether no byte of `bytes` is one memcached rejects (KEY-5), eight bytes at a time.
-#[inline]
+// Forced natively (the locmem hot path); in wasm, size comes first.
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
+#[cfg_attr(target_family = "wasm", inline)]
 fn is_clean(bytes: &[u8]) -> bool {
-    let mut words = bytes.chunks_exact(8);
-    for chunk in &mut words {
-        if has_memcache_error_byte(crate::lru_map::load_word(chunk)) {
-            return false;
-        }
+    // Natively, the usual key (up to eight bytes) as one word without the loop; in wasm,
+    // size comes first.
+    #[cfg(not(target_family = "wasm"))]
+    if bytes.len() <= 8 {
+        return bytes.is_empty() || !has_memcache_error_byte(crate::lru_map::cover_word(bytes));
     }
-    let rest = words.remainder();
-    // Pad the tail with a clean byte ('!') so the padding is never flagged.
-    let pad = !0u64 << (8 * rest.len()) & 0x2121_2121_2121_2121;
-    rest.is_empty() || !has_memcache_error_byte(crate::lru_map::load_word(rest) | pad)
+    // Eight bytes at a time, each as one word made of them.
+    bytes
+        .chunks(8)
+        .all(|chunk| !has_memcache_error_byte(crate::lru_map::cover_word(chunk)))
 }
 
 /// `a == b` for slices of equal length: short ones (the usual key parts) as one or two
@@ -137,9 +139,13 @@ fn is_clean(bytes: &[u8]) -> bool {
 fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     let len = a.len();
     if len <= 8 {
-        crate::lru_map::load_word(a) == crate::lru_map::load_word(b)
+        crate::lru_map::cover_word(a) == crate::lru_map::cover_word(b)
     } else if len <= 16 {
-        let word = |bytes: &[u8], at: usize| crate::lru_map::load_word(&bytes[at..at + 8]);
+        let word = |bytes: &[u8], at: usize| {
+            let mut word = [0; 8];
+            word.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_le_bytes(word)
+        };
         word(a, 0) == word(b, 0) && word(a, len - 8) == word(b, len - 8)
     } else {
         a == b
@@ -220,8 +226,13 @@ pub struct KeyMaker {
     version: Value,
     /// `"<prefix>:<version>:"` for the default function and version: the hot path.
     default_head: Option<String>,
-    /// Whether `default_head` is free of characters memcached rejects.
-    head_is_clean: bool,
+    /// `default_head`'s [`FullKey`] word, made once (native only, as the key's).
+    #[cfg(not(target_family = "wasm"))]
+    head_word: u64,
+    /// One more than the longest raw key that, after a clean `default_head`, makes a full key
+    /// memcached accepts in length (KEY-5); 0 when there is no clean default head. The hot
+    /// path's checks of the head and the length in one compare.
+    clean_tail_limit: usize,
 }
 
 impl KeyMaker {
@@ -229,15 +240,20 @@ impl KeyMaker {
     pub fn new(function: KeyFunction, prefix: Value, version: Value) -> Self {
         let default_head = (function == KeyFunction::Default)
             .then(|| cat(&[&python::str(&prefix), ":", &python::str(&version), ":"]));
-        let head_is_clean = default_head
-            .as_deref()
-            .is_some_and(|head| !head.bytes().any(is_memcache_error_byte));
+        let clean_tail_limit = match default_head.as_deref() {
+            Some(head) if !head.bytes().any(is_memcache_error_byte) => {
+                (MEMCACHE_MAX_KEY_LENGTH + 1).saturating_sub(head.len())
+            }
+            _ => 0,
+        };
         Self {
             function,
             prefix,
             version,
+            #[cfg(not(target_family = "wasm"))]
+            head_word: default_head.as_deref().map_or(0, FullKey::word_of),
             default_head,
-            head_is_clean,
+            clean_tail_limit,
         }
     }
 
@@ -279,10 +295,12 @@ impl KeyMaker {
         let (Some(head), None, Some(raw)) = (&self.default_head, version, key.as_str()) else {
             return None;
         };
-        (self.head_is_clean
-            && head.len() + raw.len() <= MEMCACHE_MAX_KEY_LENGTH
-            && is_clean(raw.as_bytes()))
-        .then(|| FullKey::new(head, raw))
+        (raw.len() < self.clean_tail_limit && is_clean(raw.as_bytes())).then(|| FullKey {
+            head,
+            tail: raw,
+            #[cfg(not(target_family = "wasm"))]
+            head_word: self.head_word,
+        })
     }
 
     /// Django's `make_and_validate_key` for a data operation: the full key and its
@@ -300,10 +318,7 @@ impl KeyMaker {
         buffer: &'b mut KeyBuffer,
     ) -> Result<(FullKey<'b>, Vec<Warning>), CacheError> {
         if let (Some(head), None, Some(raw)) = (&self.default_head, version, key.as_str()) {
-            if self.head_is_clean
-                && head.len() + raw.len() <= MEMCACHE_MAX_KEY_LENGTH
-                && is_clean(raw.as_bytes())
-            {
+            if raw.len() < self.clean_tail_limit && is_clean(raw.as_bytes()) {
                 return Ok((FullKey::new(head, raw), Vec::new()));
             }
             let full = buffer.concat(head, raw);
@@ -411,20 +426,46 @@ int_key_from!(i32, i64, u32, u64, i128);
 pub struct FullKey<'a> {
     head: &'a str,
     tail: &'a str,
+    /// [`FullKey::word_of`] the head: the map compares a short head by this word alone.
+    /// Native only: in wasm, size comes first and the word is made when it is asked for.
+    #[cfg(not(target_family = "wasm"))]
+    head_word: u64,
 }
 
 impl<'a> FullKey<'a> {
     /// The key `head + tail`.
     pub fn new(head: &'a str, tail: &'a str) -> Self {
-        Self { head, tail }
+        Self {
+            head,
+            tail,
+            #[cfg(not(target_family = "wasm"))]
+            head_word: Self::word_of(head),
+        }
     }
 
     /// A key that is already one string.
     pub fn whole(key: &'a str) -> Self {
-        Self {
-            head: key,
-            tail: "",
+        Self::new(key, "")
+    }
+
+    /// A head's word: its cover word ([`crate::lru_map::cover_word`]) when it is at most
+    /// eight bytes long (two heads of the same length up to eight are equal exactly when
+    /// their words are), else 0.
+    pub(crate) fn word_of(head: &str) -> u64 {
+        if head.len() <= 8 {
+            crate::lru_map::cover_word(head.as_bytes())
+        } else {
+            0
         }
+    }
+
+    /// [`FullKey::word_of`] the head (natively made when the key was).
+    #[inline]
+    pub(crate) fn head_word(&self) -> u64 {
+        #[cfg(not(target_family = "wasm"))]
+        return self.head_word;
+        #[cfg(target_family = "wasm")]
+        Self::word_of(self.head)
     }
 
     /// The two parts.

@@ -65,7 +65,7 @@ pub struct LruMap<V> {
     seed: u64,
     /// The head the hash skips: keys that start with it are hashed from there on.
     anchor: String,
-    /// `anchor` as a word, when it is at most eight bytes long (else 0, unused).
+    /// `anchor`'s [`cover_word`], when it is at most eight bytes long (else 0, unused).
     anchor_word: u64,
     /// The stamp of the last write.
     stamp: u64,
@@ -113,7 +113,7 @@ impl<V> LruMap<V> {
         let (head, tail) = key.parts();
         let is_anchor = head.len() == self.anchor.len()
             && if head.len() <= 8 {
-                load_word(head.as_bytes()) == self.anchor_word
+                key.head_word() == self.anchor_word
             } else {
                 head == self.anchor
             };
@@ -157,11 +157,7 @@ impl<V> LruMap<V> {
     fn anchor_at(&mut self, head: &str) {
         if self.nodes.is_empty() && head != self.anchor {
             self.anchor = head.into();
-            self.anchor_word = if head.len() <= 8 {
-                load_word(head.as_bytes())
-            } else {
-                0
-            };
+            self.anchor_word = KeyParts::word_of(head);
         }
     }
 
@@ -396,30 +392,29 @@ fn folded_multiply(a: u64, b: u64) -> u64 {
     (full as u64) ^ ((full >> 64) as u64)
 }
 
-/// Up to eight bytes as a little-endian word (missing bytes are zero), without a loop.
-#[inline]
-pub(crate) fn load_word(bytes: &[u8]) -> u64 {
+/// Up to eight bytes (`bytes.len() <= 8`) as one word made of them, without a loop: every
+/// byte of the word is a byte of `bytes` and every byte of `bytes` is in it (0 for none).
+/// So two slices of the same length are equal exactly when their cover words are, and a
+/// test of every byte of the word tests every byte of `bytes`. Two overlapping reads of
+/// four bytes (or three single bytes for a shorter slice), with no shift by the length.
+// Forced natively (the locmem hot path); in wasm, size comes first.
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
+#[cfg_attr(target_family = "wasm", inline)]
+pub(crate) fn cover_word(bytes: &[u8]) -> u64 {
     let len = bytes.len();
-    let u32_at = |at: usize| {
-        u64::from(u32::from_le_bytes([
-            bytes[at],
-            bytes[at + 1],
-            bytes[at + 2],
-            bytes[at + 3],
-        ]))
-    };
-    let u16_at = |at: usize| u64::from(u16::from_le_bytes([bytes[at], bytes[at + 1]]));
-    if len >= 8 {
-        let mut word = [0; 8];
-        word.copy_from_slice(&bytes[..8]);
-        u64::from_le_bytes(word)
-    } else if len >= 4 {
-        // Two overlapping reads: the shared bytes are the same bits in both.
-        u32_at(0) | u32_at(len - 4) << (8 * (len - 4))
-    } else if len >= 2 {
-        u16_at(0) | u16_at(len - 2) << (8 * (len - 2))
-    } else if len == 1 {
-        u64::from(bytes[0])
+    debug_assert!(len <= 8);
+    if len >= 4 {
+        let u32_at = |at: usize| {
+            let mut word = [0; 4];
+            word.copy_from_slice(&bytes[at..at + 4]);
+            u64::from(u32::from_le_bytes(word))
+        };
+        u32_at(0) | u32_at(len - 4) << 32
+    } else if len > 0 {
+        // Bytes 0, len / 2 and len - 1 are all of them; byte 0 again fills the fourth.
+        let byte = |at: usize| u64::from(bytes[at]);
+        let half = byte(0) | byte(len / 2) << 8 | byte(len - 1) << 16 | byte(0) << 24;
+        half | half << 32
     } else {
         0
     }
@@ -491,16 +486,24 @@ mod tests {
     }
 
     #[test]
-    fn words_load_little_endian() {
-        let bytes = *b"abcdefghi";
+    fn cover_words_are_made_of_all_the_bytes_and_only_them() {
+        let bytes = *b"abcdefgh";
         for len in 0..=8 {
-            let mut padded = [0; 8];
-            padded[..len].copy_from_slice(&bytes[..len]);
-            assert_eq!(
-                load_word(&bytes[..len]),
-                u64::from_le_bytes(padded),
-                "{len}"
-            );
+            let word = cover_word(&bytes[..len]).to_le_bytes();
+            for byte in &bytes[..len] {
+                assert!(word.contains(byte), "{len}: {byte} missing");
+            }
+            if len > 0 {
+                assert!(word.iter().all(|b| bytes[..len].contains(b)), "{len}");
+            } else {
+                assert_eq!(word, [0; 8]);
+            }
+            // Any one changed byte changes the word.
+            for at in 0..len {
+                let mut changed = bytes;
+                changed[at] = b'z';
+                assert_ne!(cover_word(&changed[..len]), cover_word(&bytes[..len]));
+            }
         }
     }
 
