@@ -58,6 +58,7 @@ pub mod js;
 pub mod key;
 pub mod literal;
 mod lru_map;
+mod message;
 mod options;
 pub mod python;
 #[cfg(edgecache_replay_core)]

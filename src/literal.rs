@@ -28,13 +28,17 @@
 //! `float('-inf')` and `float('nan')` (any quoted number is accepted inside
 //! `float(...)`), which settings files use to spell special floats.
 
-use alloc::format;
+use crate::message::{decimal, fill, radix};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
 /// The deepest nesting of brackets [`parse`] accepts before returning an error.
 pub const MAX_DEPTH: usize = 128;
+
+/// The error for more than [`MAX_DEPTH`] levels (the number is written out: no `format!`).
+const TOO_DEEP: &str = "too deeply nested: more than 128 levels of brackets";
+const _: () = assert!(MAX_DEPTH == 128, "update TOO_DEEP");
 
 /// How many characters of source text an error message quotes at most.
 const EXCERPT_CHARS: usize = 40;
@@ -90,11 +94,10 @@ pub struct ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
+        f.write_str(&fill(
             "line {}, column {}: {}",
-            self.line, self.col, self.message
-        )
+            &[&decimal(self.line), &decimal(self.col), &self.message],
+        ))
     }
 }
 
@@ -222,6 +225,63 @@ fn error(at: Mark, message: String) -> ParseError {
         col: at.col,
         message,
     }
+}
+
+/// A bracket character as text (messages quote brackets; `Tok` keeps them as `char`).
+fn bracket(c: char) -> &'static str {
+    match c {
+        '{' => "{",
+        '}' => "}",
+        '[' => "[",
+        ']' => "]",
+        '(' => "(",
+        _ => ")",
+    }
+}
+
+/// `"line L, column C"` of a mark.
+fn line_col(at: Mark) -> String {
+    fill("line {}, column {}", &[&decimal(at.line), &decimal(at.col)])
+}
+
+/// `unexpected `c`: there is no open bracket to close`.
+#[inline(never)]
+fn nothing_to_close(c: char) -> String {
+    fill(
+        "unexpected `{}`: there is no open bracket to close",
+        &[bracket(c)],
+    )
+}
+
+/// A closing bracket `c` that does not match the bracket `b` opened at `open`.
+#[inline(never)]
+fn mismatch(c: char, b: char, open: Mark) -> String {
+    fill(
+        "`{}` does not match the `{}` at {} (expected `{}`)",
+        &[bracket(c), bracket(b), &line_col(open), bracket(closer(b))],
+    )
+}
+
+/// The input ended where `expected` was due, with the bracket `b` opened at `open` unclosed.
+#[inline(never)]
+fn never_closed(expected: &str, b: char, open: Mark) -> String {
+    fill(
+        "expected {}, found end of input: the `{}` at {} is never closed",
+        &[expected, bracket(b), &line_col(open)],
+    )
+}
+
+/// `unterminated string: the closing `quotes` is missing`.
+fn unterminated(quotes: &str) -> String {
+    fill(
+        "unterminated string: the closing `{}` is missing",
+        &[quotes],
+    )
+}
+
+/// The hint for Python code that uses the operator `op`.
+fn operator_hint(op: &str) -> String {
+    fill(" (it uses the `{}` operator)", &[op])
 }
 
 fn too_large(at: Mark) -> ParseError {
@@ -466,9 +526,10 @@ impl Parser {
         let text = self.excerpt(start, end, EXCERPT_CHARS);
         error(
             at,
-            format!(
-                "`{text}` is Python code, not a literal value{hint}; write the value itself \
-                 (a quoted string, a number, True/False/None, or a list, tuple or dict of those)"
+            fill(
+                "`{}` is Python code, not a literal value{}; write the value itself \
+                 (a quoted string, a number, True/False/None, or a list, tuple or dict of those)",
+                &[&text, hint],
             ),
         )
     }
@@ -478,7 +539,7 @@ impl Parser {
         if matches!(token.tok, Tok::Eof) {
             String::from("end of input")
         } else {
-            format!("`{}`", self.excerpt(token.start.idx, token.end, 30))
+            fill("`{}`", &[&self.excerpt(token.start.idx, token.end, 30)])
         }
     }
 
@@ -530,18 +591,22 @@ impl Parser {
     }
 
     fn unexpected_char(at: Mark, c: char) -> ParseError {
+        let mut utf8 = [0; 4];
+        let text: &str = c.encode_utf8(&mut utf8);
+        let code = radix(u32::from(c), 16, 4, true);
         let message = match c {
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201c}' | '\u{201d}' | '\u{201e}'
-            | '\u{00ab}' | '\u{00bb}' => format!(
-                "unexpected character `{c}`: this is a typographic (curly) quote; \
-                 use a straight quote ' or \" instead"
+            | '\u{00ab}' | '\u{00bb}' => fill(
+                "unexpected character `{}`: this is a typographic (curly) quote; \
+                 use a straight quote ' or \" instead",
+                &[text],
             ),
             '\\' => String::from(
                 "unexpected character `\\`: backslashes are only allowed inside strings",
             ),
-            c if c.is_control() => format!("unexpected character U+{:04X}", u32::from(c)),
-            c if c.is_ascii() => format!("unexpected character `{c}`"),
-            c => format!("unexpected character `{c}` (U+{:04X})", u32::from(c)),
+            c if c.is_control() => fill("unexpected character U+{}", &[&code]),
+            c if c.is_ascii() => fill("unexpected character `{}`", &[text]),
+            _ => fill("unexpected character `{}` (U+{})", &[text, &code]),
         };
         error(at, message)
     }
@@ -634,15 +699,13 @@ impl Parser {
         loop {
             let here = self.mark();
             let Some(c) = self.ch(0) else {
-                let quotes = if triple {
-                    format!("{q}{q}{q}")
-                } else {
-                    format!("{q}")
+                let quotes = match (q, triple) {
+                    ('"', true) => "\"\"\"",
+                    ('"', false) => "\"",
+                    (_, true) => "'''",
+                    (_, false) => "'",
                 };
-                return Err(error(
-                    start,
-                    format!("unterminated string: the closing `{quotes}` is missing"),
-                ));
+                return Err(error(start, unterminated(quotes)));
             };
             if c == q {
                 if !triple {
@@ -657,11 +720,17 @@ impl Parser {
                 }
             }
             if (c == '\n' || c == '\r') && !triple {
+                let (one, three) = if q == '"' {
+                    ("\"", "\"\"\"")
+                } else {
+                    ("'", "'''")
+                };
                 return Err(error(
                     start,
-                    format!(
-                        "unterminated string: a string in {q} quotes must end on the line it \
-                         starts (use triple quotes {q}{q}{q} for text spanning lines)"
+                    fill(
+                        "unterminated string: a string in {} quotes must end on the line it \
+                         starts (use triple quotes {} for text spanning lines)",
+                        &[one, three],
                     ),
                 ));
             }
@@ -703,9 +772,9 @@ impl Parser {
             }
             _ => Err(error(
                 at,
-                format!(
-                    "bytes literals can only contain ASCII characters, found `{c}`; \
-                     write other bytes as \\x escapes"
+                fill(
+                    "bytes literals can only contain ASCII characters, found `{}`; write other bytes as \\x escapes",
+                    &[c.encode_utf8(&mut [0; 4])],
                 ),
             )),
         }
@@ -735,10 +804,7 @@ impl Parser {
         data: &mut Vec<u8>,
     ) -> Result<(), ParseError> {
         let Some(e) = self.ch(0) else {
-            return Err(error(
-                at,
-                format!("unterminated string: the closing `{q}` is missing"),
-            ));
+            return Err(error(at, unterminated(if q == '"' { "\"" } else { "'" })));
         };
         if raw {
             // Raw strings keep the backslash and the character after it, which
@@ -790,8 +856,9 @@ impl Parser {
                     let b = u8::try_from(value).map_err(|_| {
                         error(
                             at,
-                            format!(
-                                "octal escape \\{value:o} is too large for a byte (the largest is \\377)"
+                            fill(
+                                "octal escape \\{} is too large for a byte (the largest is \\377)",
+                                &[&radix(value, 8, 1, false)],
                             ),
                         )
                     })?;
@@ -823,13 +890,14 @@ impl Parser {
             }
             'u' | 'U' if !bytes => {
                 self.bump();
-                let digits = if e == 'u' { 4 } else { 8 };
-                let value = self.read_hex(digits).ok_or_else(|| {
-                    error(
-                        at,
-                        format!("invalid \\{e} escape: it needs exactly {digits} hex digits"),
-                    )
-                })?;
+                let (digits, problem) = if e == 'u' {
+                    (4, "invalid \\u escape: it needs exactly 4 hex digits")
+                } else {
+                    (8, "invalid \\U escape: it needs exactly 8 hex digits")
+                };
+                let value = self
+                    .read_hex(digits)
+                    .ok_or_else(|| error(at, String::from(problem)))?;
                 let c = self.unicode_escape(at, value, e == 'u')?;
                 text.push(c);
                 Ok(())
@@ -856,9 +924,10 @@ impl Parser {
         let lone = |v: u32| {
             error(
                 at,
-                format!(
-                    "\\u{v:04x} is half of a UTF-16 surrogate pair without its other half; \
-                     it cannot be represented in text"
+                fill(
+                    "\\u{} is half of a UTF-16 surrogate pair without its other half; \
+                     it cannot be represented in text",
+                    &[&radix(v, 16, 4, false)],
                 ),
             )
         };
@@ -888,8 +957,9 @@ impl Parser {
         char::from_u32(value).ok_or_else(|| {
             error(
                 at,
-                format!(
-                    "\\U{value:08x} is not a valid Unicode character (the largest is \\U0010ffff)"
+                fill(
+                    "\\U{} is not a valid Unicode character (the largest is \\U0010ffff)",
+                    &[&radix(value, 16, 8, false)],
                 ),
             )
         })
@@ -950,9 +1020,9 @@ impl Parser {
                 }
                 Err(error(
                     start,
-                    format!(
+                    fill(
                         "invalid number `{}`",
-                        self.excerpt(start.idx, end, EXCERPT_CHARS)
+                        &[&self.excerpt(start.idx, end, EXCERPT_CHARS)],
                     ),
                 ))
             }
@@ -1031,13 +1101,16 @@ impl Parser {
         if frac.is_none() && exp.is_none() {
             if int_part.len() > 1 && int_part.starts_with('0') && int_part.chars().any(|c| c != '0')
             {
+                let digits = int_part.trim_start_matches('0');
                 return Err(error(
                     start,
-                    format!(
+                    fill(
                         "leading zeros are not allowed in integers like `{}`; write {}, or 0o{} for an octal number",
-                        self.excerpt(start.idx, self.pos, EXCERPT_CHARS),
-                        int_part.trim_start_matches('0'),
-                        int_part.trim_start_matches('0'),
+                        &[
+                            &self.excerpt(start.idx, self.pos, EXCERPT_CHARS),
+                            digits,
+                            digits,
+                        ],
                     ),
                 ));
             }
@@ -1139,10 +1212,7 @@ impl Parser {
         let kind = match tok.tok {
             Tok::Open(c) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(error(
-                        start,
-                        format!("too deeply nested: more than {MAX_DEPTH} levels of brackets"),
-                    ));
+                    return Err(error(start, String::from(TOO_DEEP)));
                 }
                 if self.peek_is_close(closer(c))? {
                     self.next_token()?;
@@ -1183,11 +1253,7 @@ impl Parser {
                 return self.signed_number(start, sign == "-").map(Some);
             }
             Tok::Op(op) => {
-                return Err(self.python_code(
-                    start.idx,
-                    start,
-                    &format!(" (it uses the `{op}` operator)"),
-                ));
+                return Err(self.python_code(start.idx, start, &operator_hint(op)));
             }
             Tok::Ident(word) => {
                 if word == "float" {
@@ -1198,27 +1264,19 @@ impl Parser {
             }
             Tok::Close(c) => {
                 let message = match stack.last().map(Frame::opener) {
-                    None => format!("unexpected `{c}`: there is no open bracket to close"),
-                    Some((b, open)) if closer(b) != c => format!(
-                        "`{c}` does not match the `{b}` at line {}, column {} (expected `{}`)",
-                        open.line,
-                        open.col,
-                        closer(b)
-                    ),
-                    Some(_) => format!("expected a value, found `{c}`"),
+                    None => nothing_to_close(c),
+                    Some((b, open)) if closer(b) != c => mismatch(c, b, open),
+                    Some(_) => fill("expected a value, found `{}`", &[bracket(c)]),
                 };
                 return Err(error(start, message));
             }
             Tok::Colon | Tok::Comma => {
                 let found = self.describe(&tok);
-                return Err(error(start, format!("expected a value, found {found}")));
+                return Err(error(start, fill("expected a value, found {}", &[&found])));
             }
             Tok::Eof => {
                 let message = match stack.last().map(Frame::opener) {
-                    Some((b, open)) => format!(
-                        "expected a value, found end of input: the `{b}` at line {}, column {} is never closed",
-                        open.line, open.col
-                    ),
+                    Some((b, open)) => never_closed("a value", b, open),
                     None => String::from("expected a value, found end of input"),
                 };
                 return Err(error(start, message));
@@ -1284,7 +1342,7 @@ impl Parser {
                     let found = self.describe(&tok);
                     return Err(error(
                         tok.start,
-                        format!("expected a number after the sign, found {found}"),
+                        fill("expected a number after the sign, found {}", &[&found]),
                     ));
                 }
             };
@@ -1309,22 +1367,16 @@ impl Parser {
         match close.tok {
             Tok::Close(')') => {}
             Tok::Eof => {
-                return Err(error(
-                    close.start,
-                    format!(
-                        "expected `)`, found end of input: the `(` at line {}, column {} is never closed",
-                        open.start.line, open.start.col
-                    ),
-                ));
+                return Err(error(close.start, never_closed("`)`", '(', open.start)));
             }
             _ => return Err(self.python_code(start.idx, start, "")),
         }
         float_from_text(text).ok_or_else(|| {
             error(
                 arg.start,
-                format!(
+                fill(
                     "float() can only be given a number, 'inf' or 'nan' here, found {}",
-                    self.describe(&arg)
+                    &[&self.describe(&arg)],
                 ),
             )
         })
@@ -1449,53 +1501,48 @@ impl Parser {
                 "missing `:` after the dictionary key, found `=` (write dictionary entries as `key: value`)",
             ),
             Tok::Op(op) => {
-                return self.python_code(
-                    cur_start.idx,
-                    at,
-                    &format!(" (it uses the `{op}` operator)"),
-                );
+                return self.python_code(cur_start.idx, at, &operator_hint(op));
             }
             Tok::Ident(word) if is_expression_keyword(word) => {
-                return self.python_code(cur_start.idx, at, &format!(" (it uses `{word}`)"));
+                return self.python_code(cur_start.idx, at, &fill(" (it uses `{}`)", &[word]));
             }
             Tok::Open('(') if same_line => {
                 return self.python_code(cur_start.idx, at, " (it calls something)");
             }
             Tok::Eof => match opener {
-                Some((b, o)) => format!(
-                    "expected {expected}, found end of input: the `{b}` at line {}, column {} is never closed",
-                    o.line, o.col
-                ),
-                None => format!("expected {expected}, found end of input"),
+                Some((b, o)) => never_closed(expected, b, o),
+                None => fill("expected {}, found end of input", &[expected]),
             },
             Tok::Close(c) => match opener {
-                None => format!("unexpected `{c}`: there is no open bracket to close"),
-                Some((b, o)) if closer(b) != *c => format!(
-                    "`{c}` does not match the `{b}` at line {}, column {} (expected `{}`)",
-                    o.line,
-                    o.col,
-                    closer(b)
+                None => nothing_to_close(*c),
+                Some((b, o)) if closer(b) != *c => mismatch(*c, b, o),
+                Some(_) if is_key => fill(
+                    "missing `:` after the dictionary key, found `{}`{}",
+                    &[bracket(*c), set_hint],
                 ),
-                Some(_) if is_key => {
-                    format!("missing `:` after the dictionary key, found `{c}`{set_hint}")
-                }
-                Some(_) => format!("expected {expected}, found `{c}`"),
+                Some(_) => fill("expected {}, found `{}`", &[expected, bracket(*c)]),
             },
-            Tok::Comma if is_key => {
-                format!("missing `:` after the dictionary key, found `,`{set_hint}")
-            }
-            Tok::Comma => {
-                format!("expected {expected}, found `,` (to write a tuple, wrap it in parentheses)")
-            }
-            Tok::Colon => format!("expected {expected}, found `:`"),
+            Tok::Comma if is_key => fill(
+                "missing `:` after the dictionary key, found `,`{}",
+                &[set_hint],
+            ),
+            Tok::Comma => fill(
+                "expected {}, found `,` (to write a tuple, wrap it in parentheses)",
+                &[expected],
+            ),
+            Tok::Colon => fill("expected {}, found `:`", &[expected]),
             _ => match ctx {
-                Ctx::Top => format!(
-                    "expected {expected}, found {found} (only one value can be read at a time)"
+                Ctx::Top => fill(
+                    "expected {}, found {} (only one value can be read at a time)",
+                    &[expected, &found],
                 ),
                 Ctx::DictKey { .. } => {
-                    format!("missing `:` after the dictionary key, found {found}")
+                    fill("missing `:` after the dictionary key, found {}", &[&found])
                 }
-                _ => format!("expected {expected}, found {found} (missing comma?)"),
+                _ => fill(
+                    "expected {}, found {} (missing comma?)",
+                    &[expected, &found],
+                ),
             },
         };
         error(at, message)
