@@ -291,6 +291,13 @@ fn too_large(at: Mark) -> ParseError {
     )
 }
 
+/// A character of a name (`_`, ASCII letters and digits). Names are never values here, only
+/// the keywords and `float` are read, so non-ASCII letters need no Unicode tables: outside a
+/// string they are an unexpected character (strings take any Unicode text).
+fn is_name_char(c: char) -> bool {
+    c == '_' || c.is_ascii_alphanumeric()
+}
+
 /// Words that turn the value before them into a Python expression.
 fn is_expression_keyword(word: &str) -> bool {
     matches!(
@@ -576,7 +583,7 @@ impl Parser {
             '\'' | '"' => self.lex_string(start, false, false)?,
             '0'..='9' => self.lex_number(start)?,
             '.' if self.ch(1).is_some_and(|d| d.is_ascii_digit()) => self.lex_number(start)?,
-            c if c == '_' || c.is_alphabetic() => self.lex_word(start)?,
+            c if c == '_' || c.is_ascii_alphabetic() => self.lex_word(start)?,
             _ => match self.lex_op() {
                 Some(op) => Tok::Op(op),
                 None => return Err(Self::unexpected_char(start, c)),
@@ -650,7 +657,7 @@ impl Parser {
     fn lex_word(&mut self, start: Mark) -> Result<Tok, ParseError> {
         let mut word = String::new();
         while let Some(c) = self.ch(0) {
-            if c == '_' || c.is_alphanumeric() {
+            if is_name_char(c) {
                 word.push(c);
                 self.bump();
             } else {
@@ -1009,12 +1016,12 @@ impl Parser {
                 start,
                 String::from("complex numbers (like 1j) are not supported"),
             )),
-            Some(c) if c == '_' || c.is_alphanumeric() => {
+            Some(c) if is_name_char(c) => {
                 let mut end = self.pos;
                 while self
                     .chars
                     .get(end)
-                    .is_some_and(|&c| c == '_' || c.is_alphanumeric())
+                    .is_some_and(|&c| is_name_char(c))
                 {
                     end = end.saturating_add(1);
                 }
@@ -2137,6 +2144,17 @@ mod tests {
         assert!(e.message.contains("U+0000"), "{e}");
         let e = err("'😀😀' $");
         assert_eq!((e.line, e.col), (1, 6));
+        // Outside strings, names are ASCII: a non-ASCII letter is named by its code point, a
+        // name it continues is quoted whole as Python code; Unicode spaces stay whitespace.
+        let e = err("[1, é]");
+        assert_eq!(e.message, "unexpected character `é` (U+00E9)");
+        let e = err("[naïve_value, 2]");
+        assert!(
+            e.message.starts_with("`naïve_value` is Python code"),
+            "{}",
+            e.message
+        );
+        assert_eq!(zero(&ok("[\u{a0}1,\u{3000}2]")), zero(&ok("[1, 2]")));
     }
 
     #[test]
