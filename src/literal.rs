@@ -151,31 +151,34 @@ struct Token {
     end_line: u32,
 }
 
-/// An open bracket whose contents are being read.
-enum Frame {
-    List {
-        open: Mark,
-        items: Vec<Node>,
-    },
-    Paren {
-        open: Mark,
-        items: Vec<Node>,
-        comma: bool,
-    },
-    Dict {
-        open: Mark,
-        pairs: Vec<(Node, Node)>,
-        key: Option<Node>,
-    },
+/// An open bracket whose contents are being read. One shape for all three brackets, so
+/// the code that adds an item and closes the bracket exists once.
+struct Frame {
+    /// `{`, `[` or `(`.
+    bracket: char,
+    /// Where the bracket is.
+    open: Mark,
+    /// The items of a list or tuple.
+    items: Vec<Node>,
+    /// The entries of a dict.
+    pairs: Vec<(Node, Node)>,
+    /// A dict key whose `:` was read, waiting for its value.
+    key: Option<Node>,
 }
 
 impl Frame {
     fn opener(&self) -> (char, Mark) {
-        match self {
-            Frame::List { open, .. } => ('[', *open),
-            Frame::Paren { open, .. } => ('(', *open),
-            Frame::Dict { open, .. } => ('{', *open),
-        }
+        (self.bracket, self.open)
+    }
+
+    /// The value the bracket, closed now, stands for.
+    fn close(self) -> Node {
+        let kind = match self.bracket {
+            '{' => NodeKind::Dict(self.pairs),
+            '[' => NodeKind::List(self.items),
+            _ => NodeKind::Tuple(self.items),
+        };
+        node(kind, self.open)
     }
 }
 
@@ -1018,11 +1021,7 @@ impl Parser {
             )),
             Some(c) if is_name_char(c) => {
                 let mut end = self.pos;
-                while self
-                    .chars
-                    .get(end)
-                    .is_some_and(|&c| is_name_char(c))
-                {
+                while self.chars.get(end).is_some_and(|&c| is_name_char(c)) {
                     end = end.saturating_add(1);
                 }
                 Err(error(
@@ -1221,31 +1220,18 @@ impl Parser {
                 if stack.len() >= MAX_DEPTH {
                     return Err(error(start, String::from(TOO_DEEP)));
                 }
+                let frame = Frame {
+                    bracket: c,
+                    open: start,
+                    items: Vec::new(),
+                    pairs: Vec::new(),
+                    key: None,
+                };
                 if self.peek_is_close(closer(c))? {
                     self.next_token()?;
-                    let kind = match c {
-                        '{' => NodeKind::Dict(Vec::new()),
-                        '[' => NodeKind::List(Vec::new()),
-                        _ => NodeKind::Tuple(Vec::new()),
-                    };
-                    return Ok(Some((node(kind, start), start)));
+                    return Ok(Some((frame.close(), start)));
                 }
-                stack.push(match c {
-                    '{' => Frame::Dict {
-                        open: start,
-                        pairs: Vec::new(),
-                        key: None,
-                    },
-                    '[' => Frame::List {
-                        open: start,
-                        items: Vec::new(),
-                    },
-                    _ => Frame::Paren {
-                        open: start,
-                        items: Vec::new(),
-                        comma: false,
-                    },
-                });
+                stack.push(frame);
                 return Ok(None);
             }
             Tok::Str(s) => return self.strings(start, StrAcc::Text(s)).map(Some),
@@ -1392,97 +1378,48 @@ impl Parser {
     /// Handles the token after a value inside a bracket.
     fn after_value(
         &mut self,
-        frame: Frame,
+        mut frame: Frame,
         cur: Node,
         cur_start: Mark,
         tok: Token,
     ) -> Result<After, ParseError> {
-        match frame {
-            Frame::List { open, mut items } => match tok.tok {
-                Tok::Comma => {
-                    items.push(cur);
-                    if self.peek_is_close(']')? {
-                        self.next_token()?;
-                        Ok(After::Closed(node(NodeKind::List(items), open), open))
-                    } else {
-                        Ok(After::Continue(Frame::List { open, items }))
-                    }
-                }
-                Tok::Close(']') => {
-                    items.push(cur);
-                    Ok(After::Closed(node(NodeKind::List(items), open), open))
-                }
-                _ => Err(self.after_value_error(Ctx::List(open), &tok, cur_start)),
-            },
-            Frame::Paren {
-                open,
-                mut items,
-                comma,
-            } => match tok.tok {
-                Tok::Comma => {
-                    items.push(cur);
-                    if self.peek_is_close(')')? {
-                        self.next_token()?;
-                        Ok(After::Closed(node(NodeKind::Tuple(items), open), open))
-                    } else {
-                        Ok(After::Continue(Frame::Paren {
-                            open,
-                            items,
-                            comma: true,
-                        }))
-                    }
-                }
-                Tok::Close(')') => {
-                    if !comma && items.is_empty() {
-                        // `(x)` is just `x`.
-                        Ok(After::Closed(cur, open))
-                    } else {
-                        items.push(cur);
-                        Ok(After::Closed(node(NodeKind::Tuple(items), open), open))
-                    }
-                }
-                _ => Err(self.after_value_error(Ctx::Paren(open), &tok, cur_start)),
-            },
-            Frame::Dict {
-                open,
-                pairs,
-                key: None,
-            } => match tok.tok {
-                Tok::Colon => Ok(After::Continue(Frame::Dict {
-                    open,
-                    pairs,
-                    key: Some(cur),
-                })),
-                _ => {
-                    let first = pairs.is_empty();
-                    Err(self.after_value_error(Ctx::DictKey { open, first }, &tok, cur_start))
-                }
-            },
-            Frame::Dict {
-                open,
-                mut pairs,
-                key: Some(key),
-            } => match tok.tok {
-                Tok::Comma => {
-                    pairs.push((key, cur));
-                    if self.peek_is_close('}')? {
-                        self.next_token()?;
-                        Ok(After::Closed(node(NodeKind::Dict(pairs), open), open))
-                    } else {
-                        Ok(After::Continue(Frame::Dict {
-                            open,
-                            pairs,
-                            key: None,
-                        }))
-                    }
-                }
-                Tok::Close('}') => {
-                    pairs.push((key, cur));
-                    Ok(After::Closed(node(NodeKind::Dict(pairs), open), open))
-                }
-                _ => Err(self.after_value_error(Ctx::DictValue(open), &tok, cur_start)),
-            },
+        let (bracket, open) = frame.opener();
+        if bracket == '{' && frame.key.is_none() {
+            if matches!(tok.tok, Tok::Colon) {
+                frame.key = Some(cur);
+                return Ok(After::Continue(frame));
+            }
+            let first = frame.pairs.is_empty();
+            return Err(self.after_value_error(Ctx::DictKey { open, first }, &tok, cur_start));
         }
+        let close = closer(bracket);
+        let comma = match tok.tok {
+            Tok::Comma => true,
+            Tok::Close(c) if c == close => false,
+            _ => {
+                let ctx = match bracket {
+                    '{' => Ctx::DictValue(open),
+                    '[' => Ctx::List(open),
+                    _ => Ctx::Paren(open),
+                };
+                return Err(self.after_value_error(ctx, &tok, cur_start));
+            }
+        };
+        if !comma && bracket == '(' && frame.items.is_empty() {
+            // `(x)` is just `x`.
+            return Ok(After::Closed(cur, open));
+        }
+        match frame.key.take() {
+            Some(key) => frame.pairs.push((key, cur)),
+            None => frame.items.push(cur),
+        }
+        if comma && !self.peek_is_close(close)? {
+            return Ok(After::Continue(frame));
+        }
+        if comma {
+            self.next_token()?;
+        }
+        Ok(After::Closed(frame.close(), open))
     }
 
     /// The error for an unexpected token right after a complete value that
