@@ -47,7 +47,8 @@ pub fn check(
             known.join(", ")
         )));
     }
-    if !matches!(backend, BackendKind::Redis(_)) {
+    // The in-memory build checks only locmem and dummy aliases (settings.rs).
+    if cfg!(edgecache_memory_only) || !matches!(backend, BackendKind::Redis(_)) {
         return Err(error(format!(
             "{name} is honoured only by the redis backends; {} stores values in Django's own format",
             backend.short_name()
@@ -60,7 +61,7 @@ pub fn check(
 /// `int(value)`, `-1` meaning `pickle.HIGHEST_PROTOCOL`; above 5 is django-redis's
 /// `ImproperlyConfigured`. edgecache writes only protocols 4 and 5 (a Django app reads any).
 fn check_pickle_version(backend: BackendKind, value: &Node) -> Result<u8, String> {
-    if backend != BackendKind::Redis(RedisFlavor::DjangoRedis) {
+    if cfg!(edgecache_memory_only) || backend != BackendKind::Redis(RedisFlavor::DjangoRedis) {
         return Err(format!(
             "PICKLE_VERSION is django-redis's option (django_redis.cache.RedisCache); {} does not read it",
             backend.short_name()
