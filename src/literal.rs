@@ -287,6 +287,15 @@ fn operator_hint(op: &str) -> String {
     fill(" (it uses the `{}` operator)", &[op])
 }
 
+fn misplaced_underscore(at: Mark) -> ParseError {
+    error(
+        at,
+        String::from(
+            "misplaced `_` in a number: underscores may only separate digits, as in 1_000",
+        ),
+    )
+}
+
 fn too_large(at: Mark) -> ParseError {
     error(
         at,
@@ -998,12 +1007,7 @@ impl Parser {
                         self.bump();
                         prev_digit = false;
                     } else {
-                        return Err(error(
-                            self.mark(),
-                            String::from(
-                                "misplaced `_` in a number: underscores may only separate digits, as in 1_000",
-                            ),
-                        ));
+                        return Err(misplaced_underscore(self.mark()));
                     }
                 }
                 _ => return Ok(()),
@@ -1071,23 +1075,26 @@ impl Parser {
                 return Ok(Tok::Int(Self::accumulate(start, &digits, radix)?));
             }
         }
-        let mut int_part = String::new();
-        self.digit_run(10, &mut int_part, false)?;
-        let mut frac: Option<String> = None;
-        let mut exp: Option<(bool, String)> = None;
+        // The number's digits without underscores, written as `float::from_str` reads a
+        // float (`I.F` and `I.FeX`, `.5` as `0.5`), or an integer's digits.
+        let mut text = String::new();
+        self.digit_run(10, &mut text, false)?;
+        if text.is_empty() {
+            text.push('0');
+        }
+        let mut is_float = false;
         if self.ch(0) == Some('.') {
             self.bump();
-            let mut f = String::new();
             if self.ch(0) == Some('_') {
-                return Err(error(
-                    self.mark(),
-                    String::from(
-                        "misplaced `_` in a number: underscores may only separate digits, as in 1_000",
-                    ),
-                ));
+                return Err(misplaced_underscore(self.mark()));
             }
-            self.digit_run(10, &mut f, false)?;
-            frac = Some(f);
+            text.push('.');
+            let before = text.len();
+            self.digit_run(10, &mut text, false)?;
+            if text.len() == before {
+                text.push('0');
+            }
+            is_float = true;
         }
         if matches!(self.ch(0), Some('e' | 'E')) {
             let sign = self.ch(1);
@@ -1098,16 +1105,21 @@ impl Parser {
                 if has_sign {
                     self.bump();
                 }
-                let mut e = String::new();
-                self.digit_run(10, &mut e, false)?;
-                exp = Some((sign == Some('-'), e));
+                if !is_float {
+                    text.push_str(".0");
+                }
+                text.push('e');
+                if sign == Some('-') {
+                    text.push('-');
+                }
+                self.digit_run(10, &mut text, false)?;
+                is_float = true;
             }
         }
         self.check_number_end(start)?;
-        if frac.is_none() && exp.is_none() {
-            if int_part.len() > 1 && int_part.starts_with('0') && int_part.chars().any(|c| c != '0')
-            {
-                let digits = int_part.trim_start_matches('0');
+        if !is_float {
+            if text.len() > 1 && text.starts_with('0') && text.chars().any(|c| c != '0') {
+                let digits = text.trim_start_matches('0');
                 return Err(error(
                     start,
                     fill(
@@ -1120,23 +1132,9 @@ impl Parser {
                     ),
                 ));
             }
-            return Ok(Tok::Int(Self::accumulate(start, &int_part, 10)?));
+            return Ok(Tok::Int(Self::accumulate(start, &text, 10)?));
         }
-        let mut cleaned = String::with_capacity(int_part.len().saturating_add(8));
-        cleaned.push_str(if int_part.is_empty() { "0" } else { &int_part });
-        cleaned.push('.');
-        match frac.as_deref() {
-            Some(f) if !f.is_empty() => cleaned.push_str(f),
-            _ => cleaned.push('0'),
-        }
-        if let Some((negative, e)) = exp {
-            cleaned.push('e');
-            if negative {
-                cleaned.push('-');
-            }
-            cleaned.push_str(&e);
-        }
-        crate::float::from_str(&cleaned)
+        crate::float::from_str(&text)
             .map(Tok::Float)
             .ok_or_else(|| error(start, String::from("invalid number")))
     }
