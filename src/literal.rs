@@ -184,10 +184,12 @@ impl Frame {
 
 /// What happened after a value inside a bracket was followed by a token.
 enum After {
-    /// A comma or colon was read; the frame expects another value.
-    Continue(Frame),
-    /// The bracket was closed, producing a value that started at the mark.
-    Closed(Node, Mark),
+    /// A comma or colon was read; the frame (still on the stack) expects another value.
+    Continue,
+    /// The bracket was closed: the frame stands for its value.
+    Closed,
+    /// `(x)` was closed: it is just `x`.
+    Unwrapped(Node),
 }
 
 /// Where a value just ended, for error messages about what follows it.
@@ -1183,24 +1185,22 @@ impl Parser {
                 continue;
             };
             loop {
-                let Some(frame) = stack.pop() else {
-                    let tok = self.next_token()?;
+                let tok = self.next_token()?;
+                let Some(frame) = stack.last_mut() else {
                     if matches!(tok.tok, Tok::Eof) {
                         return Ok(cur);
                     }
                     return Err(self.after_value_error(Ctx::Top, &tok, cur_start));
                 };
-                let tok = self.next_token()?;
-                match self.after_value(frame, cur, cur_start, tok)? {
-                    After::Continue(frame) => {
-                        stack.push(frame);
-                        break;
-                    }
-                    After::Closed(done, start) => {
-                        cur = done;
-                        cur_start = start;
-                    }
-                }
+                let after = self.after_value(frame, cur, cur_start, tok)?;
+                let Some(frame) = stack.pop_if(|_| !matches!(after, After::Continue)) else {
+                    break;
+                };
+                cur_start = frame.open;
+                cur = match after {
+                    After::Unwrapped(inner) => inner,
+                    _ => frame.close(),
+                };
             }
         }
     }
@@ -1373,10 +1373,11 @@ impl Parser {
         })
     }
 
-    /// Handles the token after a value inside a bracket.
+    /// Handles the token after a value inside a bracket; `frame` is that bracket, on top of
+    /// the stack.
     fn after_value(
         &mut self,
-        mut frame: Frame,
+        frame: &mut Frame,
         cur: Node,
         cur_start: Mark,
         tok: Token,
@@ -1385,7 +1386,7 @@ impl Parser {
         if bracket == '{' && frame.key.is_none() {
             if matches!(tok.tok, Tok::Colon) {
                 frame.key = Some(cur);
-                return Ok(After::Continue(frame));
+                return Ok(After::Continue);
             }
             let first = frame.pairs.is_empty();
             return Err(self.after_value_error(Ctx::DictKey { open, first }, &tok, cur_start));
@@ -1404,20 +1405,19 @@ impl Parser {
             }
         };
         if !comma && bracket == '(' && frame.items.is_empty() {
-            // `(x)` is just `x`.
-            return Ok(After::Closed(cur, open));
+            return Ok(After::Unwrapped(cur));
         }
         match frame.key.take() {
             Some(key) => frame.pairs.push((key, cur)),
             None => frame.items.push(cur),
         }
         if comma && !self.peek_is_close(close)? {
-            return Ok(After::Continue(frame));
+            return Ok(After::Continue);
         }
         if comma {
             self.next_token()?;
         }
-        Ok(After::Closed(frame.close(), open))
+        Ok(After::Closed)
     }
 
     /// The error for an unexpected token right after a complete value that
