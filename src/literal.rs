@@ -20,6 +20,11 @@
 //!   character, as JSON intends. A lone surrogate cannot be stored in a Rust
 //!   `String`, so it is reported as an error.
 //! * A JSON-style `-0` is the integer 0; `-0.0` stays the float `-0.0`.
+//! * Outside strings, names are ASCII (`_`, letters, digits): a name is never
+//!   a value here, so a non-ASCII letter outside a string is reported as an
+//!   unexpected character with its code point (Python would read it as part
+//!   of a name, which is Python code all the same). Strings take any Unicode
+//!   text, and Unicode spaces count as whitespace.
 //!
 //! Anything that would need Python to run — names such as `BASE_DIR`,
 //! calls such as `os.environ.get(...)`, operators, f-strings — is rejected
