@@ -5,10 +5,10 @@
 use super::compressor::Compressor;
 use super::serializer::Serializer;
 use crate::literal::{Node, NodeKind};
+use crate::message::fill;
 #[cfg(edgecache_storage_backends)]
 use crate::settings::CacheConfig;
 use crate::settings::{BackendKind, RedisFlavor, SettingsError};
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -22,7 +22,7 @@ pub fn check(
 ) -> Result<(), SettingsError> {
     let error = |message: String| SettingsError {
         alias: Some(String::from(alias)),
-        field: Some(format!("OPTIONS.{name}")),
+        field: Some(fill("OPTIONS.{}", &[name])),
         value: Some(crate::python::repr(&crate::settings::node_value(value))),
         line: Some(value.line),
         message,
@@ -38,20 +38,19 @@ pub fn check(
         _ => return Ok(()),
     };
     let NodeKind::Str(path) = &value.kind else {
-        return Err(error(format!("{name} must be a dotted path string")));
+        return Err(error(fill("{} must be a dotted path string", &[name])));
     };
     if !known.contains(&path.as_str()) {
-        return Err(error(format!(
+        return Err(error(fill(
             "unknown {}: edgecache knows {}",
-            name.to_ascii_lowercase(),
-            known.join(", ")
+            &[&name.to_ascii_lowercase(), &known.join(", ")],
         )));
     }
     // The in-memory build checks only locmem and dummy aliases (settings.rs).
     if cfg!(edgecache_memory_only) || !matches!(backend, BackendKind::Redis(_)) {
-        return Err(error(format!(
-            "{name} is honoured only by the redis backends; {} stores values in Django's own format",
-            backend.short_name()
+        return Err(error(fill(
+            "{} is honoured only by the redis backends; {} stores values in Django's own format",
+            &[name, backend.short_name()],
         )));
     }
     Ok(())
@@ -62,9 +61,9 @@ pub fn check(
 /// `ImproperlyConfigured`. edgecache writes only protocols 4 and 5 (a Django app reads any).
 fn check_pickle_version(backend: BackendKind, value: &Node) -> Result<u8, String> {
     if cfg!(edgecache_memory_only) || backend != BackendKind::Redis(RedisFlavor::DjangoRedis) {
-        return Err(format!(
+        return Err(fill(
             "PICKLE_VERSION is django-redis's option (django_redis.cache.RedisCache); {} does not read it",
-            backend.short_name()
+            &[backend.short_name()],
         ));
     }
     let protocol = match &value.kind {
