@@ -22,6 +22,7 @@ use crate::error::CacheError;
 use crate::expiry::Timeout;
 use crate::key::Key;
 use crate::literal::Node;
+use crate::message::fill;
 use crate::options::Options;
 use crate::python;
 use crate::settings::{SettingsError, node_value};
@@ -112,10 +113,10 @@ pub fn check_option(alias: &str, name: &str, node: &Node) -> Result<(), Settings
         None => Ok(()),
         Some(problem) => Err(SettingsError {
             alias: Some(alias.to_string()),
-            field: Some(format!("OPTIONS.{name}")),
+            field: Some(fill("OPTIONS.{}", &[name])),
             value: Some(python::repr(&value)),
             line: Some(node.line),
-            message: format!("{name} {problem}"),
+            message: fill("{} {}", &[name, problem]),
         }),
     }
 }
