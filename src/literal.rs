@@ -20,6 +20,11 @@
 //!   character, as JSON intends. A lone surrogate cannot be stored in a Rust
 //!   `String`, so it is reported as an error.
 //! * A JSON-style `-0` is the integer 0; `-0.0` stays the float `-0.0`.
+//! * Outside strings, names are ASCII (`_`, letters, digits): a name is never
+//!   a value here, so a non-ASCII letter outside a string is reported as an
+//!   unexpected character with its code point (Python would read it as part
+//!   of a name, which is Python code all the same). Strings take any Unicode
+//!   text, and Unicode spaces count as whitespace.
 //!
 //! Anything that would need Python to run — names such as `BASE_DIR`,
 //! calls such as `os.environ.get(...)`, operators, f-strings — is rejected
@@ -28,13 +33,17 @@
 //! `float('-inf')` and `float('nan')` (any quoted number is accepted inside
 //! `float(...)`), which settings files use to spell special floats.
 
-use alloc::format;
+use crate::text::{decimal, fill, radix};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
 /// The deepest nesting of brackets [`parse`] accepts before returning an error.
 pub const MAX_DEPTH: usize = 128;
+
+/// The error for more than [`MAX_DEPTH`] levels (the number is written out: no `format!`).
+const TOO_DEEP: &str = "too deeply nested: more than 128 levels of brackets";
+const _: () = assert!(MAX_DEPTH == 128, "update TOO_DEEP");
 
 /// How many characters of source text an error message quotes at most.
 const EXCERPT_CHARS: usize = 40;
@@ -90,11 +99,10 @@ pub struct ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
+        f.write_str(&fill(
             "line {}, column {}: {}",
-            self.line, self.col, self.message
-        )
+            &[&decimal(self.line), &decimal(self.col), &self.message],
+        ))
     }
 }
 
@@ -148,40 +156,45 @@ struct Token {
     end_line: u32,
 }
 
-/// An open bracket whose contents are being read.
-enum Frame {
-    List {
-        open: Mark,
-        items: Vec<Node>,
-    },
-    Paren {
-        open: Mark,
-        items: Vec<Node>,
-        comma: bool,
-    },
-    Dict {
-        open: Mark,
-        pairs: Vec<(Node, Node)>,
-        key: Option<Node>,
-    },
+/// An open bracket whose contents are being read. One shape for all three brackets, so
+/// the code that adds an item and closes the bracket exists once.
+struct Frame {
+    /// `{`, `[` or `(`.
+    bracket: char,
+    /// Where the bracket is.
+    open: Mark,
+    /// The items of a list or tuple.
+    items: Vec<Node>,
+    /// The entries of a dict.
+    pairs: Vec<(Node, Node)>,
+    /// A dict key whose `:` was read, waiting for its value.
+    key: Option<Node>,
 }
 
 impl Frame {
     fn opener(&self) -> (char, Mark) {
-        match self {
-            Frame::List { open, .. } => ('[', *open),
-            Frame::Paren { open, .. } => ('(', *open),
-            Frame::Dict { open, .. } => ('{', *open),
-        }
+        (self.bracket, self.open)
+    }
+
+    /// The value the bracket, closed now, stands for.
+    fn close(self) -> Node {
+        let kind = match self.bracket {
+            '{' => NodeKind::Dict(self.pairs),
+            '[' => NodeKind::List(self.items),
+            _ => NodeKind::Tuple(self.items),
+        };
+        node(kind, self.open)
     }
 }
 
 /// What happened after a value inside a bracket was followed by a token.
 enum After {
-    /// A comma or colon was read; the frame expects another value.
-    Continue(Frame),
-    /// The bracket was closed, producing a value that started at the mark.
-    Closed(Node, Mark),
+    /// A comma or colon was read; the frame (still on the stack) expects another value.
+    Continue,
+    /// The bracket was closed: the frame stands for its value.
+    Closed,
+    /// `(x)` was closed: it is just `x`.
+    Unwrapped(Node),
 }
 
 /// Where a value just ended, for error messages about what follows it.
@@ -224,11 +237,84 @@ fn error(at: Mark, message: String) -> ParseError {
     }
 }
 
+/// A bracket character as text (messages quote brackets; `Tok` keeps them as `char`).
+fn bracket(c: char) -> &'static str {
+    match c {
+        '{' => "{",
+        '}' => "}",
+        '[' => "[",
+        ']' => "]",
+        '(' => "(",
+        _ => ")",
+    }
+}
+
+/// `"line L, column C"` of a mark.
+fn line_col(at: Mark) -> String {
+    fill("line {}, column {}", &[&decimal(at.line), &decimal(at.col)])
+}
+
+/// `unexpected `c`: there is no open bracket to close`.
+#[inline(never)]
+fn nothing_to_close(c: char) -> String {
+    fill(
+        "unexpected `{}`: there is no open bracket to close",
+        &[bracket(c)],
+    )
+}
+
+/// A closing bracket `c` that does not match the bracket `b` opened at `open`.
+#[inline(never)]
+fn mismatch(c: char, b: char, open: Mark) -> String {
+    fill(
+        "`{}` does not match the `{}` at {} (expected `{}`)",
+        &[bracket(c), bracket(b), &line_col(open), bracket(closer(b))],
+    )
+}
+
+/// The input ended where `expected` was due, with the bracket `b` opened at `open` unclosed.
+#[inline(never)]
+fn never_closed(expected: &str, b: char, open: Mark) -> String {
+    fill(
+        "expected {}, found end of input: the `{}` at {} is never closed",
+        &[expected, bracket(b), &line_col(open)],
+    )
+}
+
+/// `unterminated string: the closing `quotes` is missing`.
+fn unterminated(quotes: &str) -> String {
+    fill(
+        "unterminated string: the closing `{}` is missing",
+        &[quotes],
+    )
+}
+
+/// The hint for Python code that uses the operator `op`.
+fn operator_hint(op: &str) -> String {
+    fill(" (it uses the `{}` operator)", &[op])
+}
+
+fn misplaced_underscore(at: Mark) -> ParseError {
+    error(
+        at,
+        String::from(
+            "misplaced `_` in a number: underscores may only separate digits, as in 1_000",
+        ),
+    )
+}
+
 fn too_large(at: Mark) -> ParseError {
     error(
         at,
         String::from("integer too large: it must fit in 128 bits (between -2**127 and 2**127 - 1)"),
     )
+}
+
+/// A character of a name (`_`, ASCII letters and digits). Names are never values here, only
+/// the keywords and `float` are read, so non-ASCII letters need no Unicode tables: outside a
+/// string they are an unexpected character (strings take any Unicode text).
+fn is_name_char(c: char) -> bool {
+    c == '_' || c.is_ascii_alphanumeric()
 }
 
 /// Words that turn the value before them into a Python expression.
@@ -466,9 +552,10 @@ impl Parser {
         let text = self.excerpt(start, end, EXCERPT_CHARS);
         error(
             at,
-            format!(
-                "`{text}` is Python code, not a literal value{hint}; write the value itself \
-                 (a quoted string, a number, True/False/None, or a list, tuple or dict of those)"
+            fill(
+                "`{}` is Python code, not a literal value{}; write the value itself \
+                 (a quoted string, a number, True/False/None, or a list, tuple or dict of those)",
+                &[&text, hint],
             ),
         )
     }
@@ -478,7 +565,7 @@ impl Parser {
         if matches!(token.tok, Tok::Eof) {
             String::from("end of input")
         } else {
-            format!("`{}`", self.excerpt(token.start.idx, token.end, 30))
+            fill("`{}`", &[&self.excerpt(token.start.idx, token.end, 30)])
         }
     }
 
@@ -515,7 +602,7 @@ impl Parser {
             '\'' | '"' => self.lex_string(start, false, false)?,
             '0'..='9' => self.lex_number(start)?,
             '.' if self.ch(1).is_some_and(|d| d.is_ascii_digit()) => self.lex_number(start)?,
-            c if c == '_' || c.is_alphabetic() => self.lex_word(start)?,
+            c if c == '_' || c.is_ascii_alphabetic() => self.lex_word(start)?,
             _ => match self.lex_op() {
                 Some(op) => Tok::Op(op),
                 None => return Err(Self::unexpected_char(start, c)),
@@ -530,18 +617,22 @@ impl Parser {
     }
 
     fn unexpected_char(at: Mark, c: char) -> ParseError {
+        let mut utf8 = [0; 4];
+        let text: &str = c.encode_utf8(&mut utf8);
+        let code = radix(u32::from(c), 16, 4, true);
         let message = match c {
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201c}' | '\u{201d}' | '\u{201e}'
-            | '\u{00ab}' | '\u{00bb}' => format!(
-                "unexpected character `{c}`: this is a typographic (curly) quote; \
-                 use a straight quote ' or \" instead"
+            | '\u{00ab}' | '\u{00bb}' => fill(
+                "unexpected character `{}`: this is a typographic (curly) quote; \
+                 use a straight quote ' or \" instead",
+                &[text],
             ),
             '\\' => String::from(
                 "unexpected character `\\`: backslashes are only allowed inside strings",
             ),
-            c if c.is_control() => format!("unexpected character U+{:04X}", u32::from(c)),
-            c if c.is_ascii() => format!("unexpected character `{c}`"),
-            c => format!("unexpected character `{c}` (U+{:04X})", u32::from(c)),
+            c if c.is_control() => fill("unexpected character U+{}", &[&code]),
+            c if c.is_ascii() => fill("unexpected character `{}`", &[text]),
+            _ => fill("unexpected character `{}` (U+{})", &[text, &code]),
         };
         error(at, message)
     }
@@ -585,7 +676,7 @@ impl Parser {
     fn lex_word(&mut self, start: Mark) -> Result<Tok, ParseError> {
         let mut word = String::new();
         while let Some(c) = self.ch(0) {
-            if c == '_' || c.is_alphanumeric() {
+            if is_name_char(c) {
                 word.push(c);
                 self.bump();
             } else {
@@ -634,15 +725,13 @@ impl Parser {
         loop {
             let here = self.mark();
             let Some(c) = self.ch(0) else {
-                let quotes = if triple {
-                    format!("{q}{q}{q}")
-                } else {
-                    format!("{q}")
+                let quotes = match (q, triple) {
+                    ('"', true) => "\"\"\"",
+                    ('"', false) => "\"",
+                    (_, true) => "'''",
+                    (_, false) => "'",
                 };
-                return Err(error(
-                    start,
-                    format!("unterminated string: the closing `{quotes}` is missing"),
-                ));
+                return Err(error(start, unterminated(quotes)));
             };
             if c == q {
                 if !triple {
@@ -657,11 +746,17 @@ impl Parser {
                 }
             }
             if (c == '\n' || c == '\r') && !triple {
+                let (one, three) = if q == '"' {
+                    ("\"", "\"\"\"")
+                } else {
+                    ("'", "'''")
+                };
                 return Err(error(
                     start,
-                    format!(
-                        "unterminated string: a string in {q} quotes must end on the line it \
-                         starts (use triple quotes {q}{q}{q} for text spanning lines)"
+                    fill(
+                        "unterminated string: a string in {} quotes must end on the line it \
+                         starts (use triple quotes {} for text spanning lines)",
+                        &[one, three],
                     ),
                 ));
             }
@@ -703,9 +798,9 @@ impl Parser {
             }
             _ => Err(error(
                 at,
-                format!(
-                    "bytes literals can only contain ASCII characters, found `{c}`; \
-                     write other bytes as \\x escapes"
+                fill(
+                    "bytes literals can only contain ASCII characters, found `{}`; write other bytes as \\x escapes",
+                    &[c.encode_utf8(&mut [0; 4])],
                 ),
             )),
         }
@@ -735,10 +830,7 @@ impl Parser {
         data: &mut Vec<u8>,
     ) -> Result<(), ParseError> {
         let Some(e) = self.ch(0) else {
-            return Err(error(
-                at,
-                format!("unterminated string: the closing `{q}` is missing"),
-            ));
+            return Err(error(at, unterminated(if q == '"' { "\"" } else { "'" })));
         };
         if raw {
             // Raw strings keep the backslash and the character after it, which
@@ -790,8 +882,9 @@ impl Parser {
                     let b = u8::try_from(value).map_err(|_| {
                         error(
                             at,
-                            format!(
-                                "octal escape \\{value:o} is too large for a byte (the largest is \\377)"
+                            fill(
+                                "octal escape \\{} is too large for a byte (the largest is \\377)",
+                                &[&radix(value, 8, 1, false)],
                             ),
                         )
                     })?;
@@ -823,13 +916,14 @@ impl Parser {
             }
             'u' | 'U' if !bytes => {
                 self.bump();
-                let digits = if e == 'u' { 4 } else { 8 };
-                let value = self.read_hex(digits).ok_or_else(|| {
-                    error(
-                        at,
-                        format!("invalid \\{e} escape: it needs exactly {digits} hex digits"),
-                    )
-                })?;
+                let (digits, problem) = if e == 'u' {
+                    (4, "invalid \\u escape: it needs exactly 4 hex digits")
+                } else {
+                    (8, "invalid \\U escape: it needs exactly 8 hex digits")
+                };
+                let value = self
+                    .read_hex(digits)
+                    .ok_or_else(|| error(at, String::from(problem)))?;
                 let c = self.unicode_escape(at, value, e == 'u')?;
                 text.push(c);
                 Ok(())
@@ -856,9 +950,10 @@ impl Parser {
         let lone = |v: u32| {
             error(
                 at,
-                format!(
-                    "\\u{v:04x} is half of a UTF-16 surrogate pair without its other half; \
-                     it cannot be represented in text"
+                fill(
+                    "\\u{} is half of a UTF-16 surrogate pair without its other half; \
+                     it cannot be represented in text",
+                    &[&radix(v, 16, 4, false)],
                 ),
             )
         };
@@ -888,8 +983,9 @@ impl Parser {
         char::from_u32(value).ok_or_else(|| {
             error(
                 at,
-                format!(
-                    "\\U{value:08x} is not a valid Unicode character (the largest is \\U0010ffff)"
+                fill(
+                    "\\U{} is not a valid Unicode character (the largest is \\U0010ffff)",
+                    &[&radix(value, 16, 8, false)],
                 ),
             )
         })
@@ -918,12 +1014,7 @@ impl Parser {
                         self.bump();
                         prev_digit = false;
                     } else {
-                        return Err(error(
-                            self.mark(),
-                            String::from(
-                                "misplaced `_` in a number: underscores may only separate digits, as in 1_000",
-                            ),
-                        ));
+                        return Err(misplaced_underscore(self.mark()));
                     }
                 }
                 _ => return Ok(()),
@@ -939,20 +1030,16 @@ impl Parser {
                 start,
                 String::from("complex numbers (like 1j) are not supported"),
             )),
-            Some(c) if c == '_' || c.is_alphanumeric() => {
+            Some(c) if is_name_char(c) => {
                 let mut end = self.pos;
-                while self
-                    .chars
-                    .get(end)
-                    .is_some_and(|&c| c == '_' || c.is_alphanumeric())
-                {
+                while self.chars.get(end).is_some_and(|&c| is_name_char(c)) {
                     end = end.saturating_add(1);
                 }
                 Err(error(
                     start,
-                    format!(
+                    fill(
                         "invalid number `{}`",
-                        self.excerpt(start.idx, end, EXCERPT_CHARS)
+                        &[&self.excerpt(start.idx, end, EXCERPT_CHARS)],
                     ),
                 ))
             }
@@ -995,23 +1082,26 @@ impl Parser {
                 return Ok(Tok::Int(Self::accumulate(start, &digits, radix)?));
             }
         }
-        let mut int_part = String::new();
-        self.digit_run(10, &mut int_part, false)?;
-        let mut frac: Option<String> = None;
-        let mut exp: Option<(bool, String)> = None;
+        // The number's digits without underscores, written as `float::from_str` reads a
+        // float (`I.F` and `I.FeX`, `.5` as `0.5`), or an integer's digits.
+        let mut text = String::new();
+        self.digit_run(10, &mut text, false)?;
+        if text.is_empty() {
+            text.push('0');
+        }
+        let mut is_float = false;
         if self.ch(0) == Some('.') {
             self.bump();
-            let mut f = String::new();
             if self.ch(0) == Some('_') {
-                return Err(error(
-                    self.mark(),
-                    String::from(
-                        "misplaced `_` in a number: underscores may only separate digits, as in 1_000",
-                    ),
-                ));
+                return Err(misplaced_underscore(self.mark()));
             }
-            self.digit_run(10, &mut f, false)?;
-            frac = Some(f);
+            text.push('.');
+            let before = text.len();
+            self.digit_run(10, &mut text, false)?;
+            if text.len() == before {
+                text.push('0');
+            }
+            is_float = true;
         }
         if matches!(self.ch(0), Some('e' | 'E')) {
             let sign = self.ch(1);
@@ -1022,42 +1112,36 @@ impl Parser {
                 if has_sign {
                     self.bump();
                 }
-                let mut e = String::new();
-                self.digit_run(10, &mut e, false)?;
-                exp = Some((sign == Some('-'), e));
+                if !is_float {
+                    text.push_str(".0");
+                }
+                text.push('e');
+                if sign == Some('-') {
+                    text.push('-');
+                }
+                self.digit_run(10, &mut text, false)?;
+                is_float = true;
             }
         }
         self.check_number_end(start)?;
-        if frac.is_none() && exp.is_none() {
-            if int_part.len() > 1 && int_part.starts_with('0') && int_part.chars().any(|c| c != '0')
-            {
+        if !is_float {
+            if text.len() > 1 && text.starts_with('0') && text.chars().any(|c| c != '0') {
+                let digits = text.trim_start_matches('0');
                 return Err(error(
                     start,
-                    format!(
+                    fill(
                         "leading zeros are not allowed in integers like `{}`; write {}, or 0o{} for an octal number",
-                        self.excerpt(start.idx, self.pos, EXCERPT_CHARS),
-                        int_part.trim_start_matches('0'),
-                        int_part.trim_start_matches('0'),
+                        &[
+                            &self.excerpt(start.idx, self.pos, EXCERPT_CHARS),
+                            digits,
+                            digits,
+                        ],
                     ),
                 ));
             }
-            return Ok(Tok::Int(Self::accumulate(start, &int_part, 10)?));
+            return Ok(Tok::Int(Self::accumulate(start, &text, 10)?));
         }
-        let mut cleaned = String::with_capacity(int_part.len().saturating_add(8));
-        cleaned.push_str(if int_part.is_empty() { "0" } else { &int_part });
-        cleaned.push('.');
-        match frac.as_deref() {
-            Some(f) if !f.is_empty() => cleaned.push_str(f),
-            _ => cleaned.push('0'),
-        }
-        if let Some((negative, e)) = exp {
-            cleaned.push('e');
-            if negative {
-                cleaned.push('-');
-            }
-            cleaned.push_str(&e);
-        }
-        crate::float::from_str(&cleaned)
+        crate::float::from_str(&text)
             .map(Tok::Float)
             .ok_or_else(|| error(start, String::from("invalid number")))
     }
@@ -1106,24 +1190,22 @@ impl Parser {
                 continue;
             };
             loop {
-                let Some(frame) = stack.pop() else {
-                    let tok = self.next_token()?;
+                let tok = self.next_token()?;
+                let Some(frame) = stack.last_mut() else {
                     if matches!(tok.tok, Tok::Eof) {
                         return Ok(cur);
                     }
                     return Err(self.after_value_error(Ctx::Top, &tok, cur_start));
                 };
-                let tok = self.next_token()?;
-                match self.after_value(frame, cur, cur_start, tok)? {
-                    After::Continue(frame) => {
-                        stack.push(frame);
-                        break;
-                    }
-                    After::Closed(done, start) => {
-                        cur = done;
-                        cur_start = start;
-                    }
-                }
+                let after = self.after_value(frame, cur, cur_start, tok)?;
+                let Some(frame) = stack.pop_if(|_| !matches!(after, After::Continue)) else {
+                    break;
+                };
+                cur_start = frame.open;
+                cur = match after {
+                    After::Unwrapped(inner) => inner,
+                    _ => frame.close(),
+                };
             }
         }
     }
@@ -1139,36 +1221,20 @@ impl Parser {
         let kind = match tok.tok {
             Tok::Open(c) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(error(
-                        start,
-                        format!("too deeply nested: more than {MAX_DEPTH} levels of brackets"),
-                    ));
+                    return Err(error(start, String::from(TOO_DEEP)));
                 }
+                let frame = Frame {
+                    bracket: c,
+                    open: start,
+                    items: Vec::new(),
+                    pairs: Vec::new(),
+                    key: None,
+                };
                 if self.peek_is_close(closer(c))? {
                     self.next_token()?;
-                    let kind = match c {
-                        '{' => NodeKind::Dict(Vec::new()),
-                        '[' => NodeKind::List(Vec::new()),
-                        _ => NodeKind::Tuple(Vec::new()),
-                    };
-                    return Ok(Some((node(kind, start), start)));
+                    return Ok(Some((frame.close(), start)));
                 }
-                stack.push(match c {
-                    '{' => Frame::Dict {
-                        open: start,
-                        pairs: Vec::new(),
-                        key: None,
-                    },
-                    '[' => Frame::List {
-                        open: start,
-                        items: Vec::new(),
-                    },
-                    _ => Frame::Paren {
-                        open: start,
-                        items: Vec::new(),
-                        comma: false,
-                    },
-                });
+                stack.push(frame);
                 return Ok(None);
             }
             Tok::Str(s) => return self.strings(start, StrAcc::Text(s)).map(Some),
@@ -1183,11 +1249,7 @@ impl Parser {
                 return self.signed_number(start, sign == "-").map(Some);
             }
             Tok::Op(op) => {
-                return Err(self.python_code(
-                    start.idx,
-                    start,
-                    &format!(" (it uses the `{op}` operator)"),
-                ));
+                return Err(self.python_code(start.idx, start, &operator_hint(op)));
             }
             Tok::Ident(word) => {
                 if word == "float" {
@@ -1198,27 +1260,19 @@ impl Parser {
             }
             Tok::Close(c) => {
                 let message = match stack.last().map(Frame::opener) {
-                    None => format!("unexpected `{c}`: there is no open bracket to close"),
-                    Some((b, open)) if closer(b) != c => format!(
-                        "`{c}` does not match the `{b}` at line {}, column {} (expected `{}`)",
-                        open.line,
-                        open.col,
-                        closer(b)
-                    ),
-                    Some(_) => format!("expected a value, found `{c}`"),
+                    None => nothing_to_close(c),
+                    Some((b, open)) if closer(b) != c => mismatch(c, b, open),
+                    Some(_) => fill("expected a value, found `{}`", &[bracket(c)]),
                 };
                 return Err(error(start, message));
             }
             Tok::Colon | Tok::Comma => {
                 let found = self.describe(&tok);
-                return Err(error(start, format!("expected a value, found {found}")));
+                return Err(error(start, fill("expected a value, found {}", &[&found])));
             }
             Tok::Eof => {
                 let message = match stack.last().map(Frame::opener) {
-                    Some((b, open)) => format!(
-                        "expected a value, found end of input: the `{b}` at line {}, column {} is never closed",
-                        open.line, open.col
-                    ),
+                    Some((b, open)) => never_closed("a value", b, open),
                     None => String::from("expected a value, found end of input"),
                 };
                 return Err(error(start, message));
@@ -1284,7 +1338,7 @@ impl Parser {
                     let found = self.describe(&tok);
                     return Err(error(
                         tok.start,
-                        format!("expected a number after the sign, found {found}"),
+                        fill("expected a number after the sign, found {}", &[&found]),
                     ));
                 }
             };
@@ -1309,121 +1363,66 @@ impl Parser {
         match close.tok {
             Tok::Close(')') => {}
             Tok::Eof => {
-                return Err(error(
-                    close.start,
-                    format!(
-                        "expected `)`, found end of input: the `(` at line {}, column {} is never closed",
-                        open.start.line, open.start.col
-                    ),
-                ));
+                return Err(error(close.start, never_closed("`)`", '(', open.start)));
             }
             _ => return Err(self.python_code(start.idx, start, "")),
         }
         float_from_text(text).ok_or_else(|| {
             error(
                 arg.start,
-                format!(
+                fill(
                     "float() can only be given a number, 'inf' or 'nan' here, found {}",
-                    self.describe(&arg)
+                    &[&self.describe(&arg)],
                 ),
             )
         })
     }
 
-    /// Handles the token after a value inside a bracket.
+    /// Handles the token after a value inside a bracket; `frame` is that bracket, on top of
+    /// the stack.
     fn after_value(
         &mut self,
-        frame: Frame,
+        frame: &mut Frame,
         cur: Node,
         cur_start: Mark,
         tok: Token,
     ) -> Result<After, ParseError> {
-        match frame {
-            Frame::List { open, mut items } => match tok.tok {
-                Tok::Comma => {
-                    items.push(cur);
-                    if self.peek_is_close(']')? {
-                        self.next_token()?;
-                        Ok(After::Closed(node(NodeKind::List(items), open), open))
-                    } else {
-                        Ok(After::Continue(Frame::List { open, items }))
-                    }
-                }
-                Tok::Close(']') => {
-                    items.push(cur);
-                    Ok(After::Closed(node(NodeKind::List(items), open), open))
-                }
-                _ => Err(self.after_value_error(Ctx::List(open), &tok, cur_start)),
-            },
-            Frame::Paren {
-                open,
-                mut items,
-                comma,
-            } => match tok.tok {
-                Tok::Comma => {
-                    items.push(cur);
-                    if self.peek_is_close(')')? {
-                        self.next_token()?;
-                        Ok(After::Closed(node(NodeKind::Tuple(items), open), open))
-                    } else {
-                        Ok(After::Continue(Frame::Paren {
-                            open,
-                            items,
-                            comma: true,
-                        }))
-                    }
-                }
-                Tok::Close(')') => {
-                    if !comma && items.is_empty() {
-                        // `(x)` is just `x`.
-                        Ok(After::Closed(cur, open))
-                    } else {
-                        items.push(cur);
-                        Ok(After::Closed(node(NodeKind::Tuple(items), open), open))
-                    }
-                }
-                _ => Err(self.after_value_error(Ctx::Paren(open), &tok, cur_start)),
-            },
-            Frame::Dict {
-                open,
-                pairs,
-                key: None,
-            } => match tok.tok {
-                Tok::Colon => Ok(After::Continue(Frame::Dict {
-                    open,
-                    pairs,
-                    key: Some(cur),
-                })),
-                _ => {
-                    let first = pairs.is_empty();
-                    Err(self.after_value_error(Ctx::DictKey { open, first }, &tok, cur_start))
-                }
-            },
-            Frame::Dict {
-                open,
-                mut pairs,
-                key: Some(key),
-            } => match tok.tok {
-                Tok::Comma => {
-                    pairs.push((key, cur));
-                    if self.peek_is_close('}')? {
-                        self.next_token()?;
-                        Ok(After::Closed(node(NodeKind::Dict(pairs), open), open))
-                    } else {
-                        Ok(After::Continue(Frame::Dict {
-                            open,
-                            pairs,
-                            key: None,
-                        }))
-                    }
-                }
-                Tok::Close('}') => {
-                    pairs.push((key, cur));
-                    Ok(After::Closed(node(NodeKind::Dict(pairs), open), open))
-                }
-                _ => Err(self.after_value_error(Ctx::DictValue(open), &tok, cur_start)),
-            },
+        let (bracket, open) = frame.opener();
+        if bracket == '{' && frame.key.is_none() {
+            if matches!(tok.tok, Tok::Colon) {
+                frame.key = Some(cur);
+                return Ok(After::Continue);
+            }
+            let first = frame.pairs.is_empty();
+            return Err(self.after_value_error(Ctx::DictKey { open, first }, &tok, cur_start));
         }
+        let close = closer(bracket);
+        let comma = match tok.tok {
+            Tok::Comma => true,
+            Tok::Close(c) if c == close => false,
+            _ => {
+                let ctx = match bracket {
+                    '{' => Ctx::DictValue(open),
+                    '[' => Ctx::List(open),
+                    _ => Ctx::Paren(open),
+                };
+                return Err(self.after_value_error(ctx, &tok, cur_start));
+            }
+        };
+        if !comma && bracket == '(' && frame.items.is_empty() {
+            return Ok(After::Unwrapped(cur));
+        }
+        match frame.key.take() {
+            Some(key) => frame.pairs.push((key, cur)),
+            None => frame.items.push(cur),
+        }
+        if comma && !self.peek_is_close(close)? {
+            return Ok(After::Continue);
+        }
+        if comma {
+            self.next_token()?;
+        }
+        Ok(After::Closed)
     }
 
     /// The error for an unexpected token right after a complete value that
@@ -1449,53 +1448,48 @@ impl Parser {
                 "missing `:` after the dictionary key, found `=` (write dictionary entries as `key: value`)",
             ),
             Tok::Op(op) => {
-                return self.python_code(
-                    cur_start.idx,
-                    at,
-                    &format!(" (it uses the `{op}` operator)"),
-                );
+                return self.python_code(cur_start.idx, at, &operator_hint(op));
             }
             Tok::Ident(word) if is_expression_keyword(word) => {
-                return self.python_code(cur_start.idx, at, &format!(" (it uses `{word}`)"));
+                return self.python_code(cur_start.idx, at, &fill(" (it uses `{}`)", &[word]));
             }
             Tok::Open('(') if same_line => {
                 return self.python_code(cur_start.idx, at, " (it calls something)");
             }
             Tok::Eof => match opener {
-                Some((b, o)) => format!(
-                    "expected {expected}, found end of input: the `{b}` at line {}, column {} is never closed",
-                    o.line, o.col
-                ),
-                None => format!("expected {expected}, found end of input"),
+                Some((b, o)) => never_closed(expected, b, o),
+                None => fill("expected {}, found end of input", &[expected]),
             },
             Tok::Close(c) => match opener {
-                None => format!("unexpected `{c}`: there is no open bracket to close"),
-                Some((b, o)) if closer(b) != *c => format!(
-                    "`{c}` does not match the `{b}` at line {}, column {} (expected `{}`)",
-                    o.line,
-                    o.col,
-                    closer(b)
+                None => nothing_to_close(*c),
+                Some((b, o)) if closer(b) != *c => mismatch(*c, b, o),
+                Some(_) if is_key => fill(
+                    "missing `:` after the dictionary key, found `{}`{}",
+                    &[bracket(*c), set_hint],
                 ),
-                Some(_) if is_key => {
-                    format!("missing `:` after the dictionary key, found `{c}`{set_hint}")
-                }
-                Some(_) => format!("expected {expected}, found `{c}`"),
+                Some(_) => fill("expected {}, found `{}`", &[expected, bracket(*c)]),
             },
-            Tok::Comma if is_key => {
-                format!("missing `:` after the dictionary key, found `,`{set_hint}")
-            }
-            Tok::Comma => {
-                format!("expected {expected}, found `,` (to write a tuple, wrap it in parentheses)")
-            }
-            Tok::Colon => format!("expected {expected}, found `:`"),
+            Tok::Comma if is_key => fill(
+                "missing `:` after the dictionary key, found `,`{}",
+                &[set_hint],
+            ),
+            Tok::Comma => fill(
+                "expected {}, found `,` (to write a tuple, wrap it in parentheses)",
+                &[expected],
+            ),
+            Tok::Colon => fill("expected {}, found `:`", &[expected]),
             _ => match ctx {
-                Ctx::Top => format!(
-                    "expected {expected}, found {found} (only one value can be read at a time)"
+                Ctx::Top => fill(
+                    "expected {}, found {} (only one value can be read at a time)",
+                    &[expected, &found],
                 ),
                 Ctx::DictKey { .. } => {
-                    format!("missing `:` after the dictionary key, found {found}")
+                    fill("missing `:` after the dictionary key, found {}", &[&found])
                 }
-                _ => format!("expected {expected}, found {found} (missing comma?)"),
+                _ => fill(
+                    "expected {}, found {} (missing comma?)",
+                    &[expected, &found],
+                ),
             },
         };
         error(at, message)
@@ -2090,6 +2084,17 @@ mod tests {
         assert!(e.message.contains("U+0000"), "{e}");
         let e = err("'😀😀' $");
         assert_eq!((e.line, e.col), (1, 6));
+        // Outside strings, names are ASCII: a non-ASCII letter is named by its code point, a
+        // name it continues is quoted whole as Python code; Unicode spaces stay whitespace.
+        let e = err("[1, é]");
+        assert_eq!(e.message, "unexpected character `é` (U+00E9)");
+        let e = err("[naïve_value, 2]");
+        assert!(
+            e.message.starts_with("`naïve_value` is Python code"),
+            "{}",
+            e.message
+        );
+        assert_eq!(zero(&ok("[\u{a0}1,\u{3000}2]")), zero(&ok("[1, 2]")));
     }
 
     #[test]

@@ -300,19 +300,23 @@ pub fn int(v: &Value) -> Result<i128, IntError> {
             // digits to ASCII digits; any other non-ASCII character (and DEL)
             // makes the literal invalid (CPython substitutes '?', which the
             // parser rejects).
-            parse_int_ascii(s.chars().map(|c| {
-                if (c as u32) < 0x7f {
-                    c as u8
-                } else if is_py_space(c) {
-                    b' '
-                } else if let Some(d) = decimal_digit(c) {
-                    b'0'.saturating_add(d)
-                } else {
-                    b'?'
-                }
-            }))
+            let ascii: Vec<u8> = s
+                .chars()
+                .map(|c| {
+                    if (c as u32) < 0x7f {
+                        c as u8
+                    } else if is_py_space(c) {
+                        b' '
+                    } else if let Some(d) = decimal_digit(c) {
+                        b'0'.saturating_add(d)
+                    } else {
+                        b'?'
+                    }
+                })
+                .collect();
+            parse_int_ascii(&ascii)
         }
-        Value::Bytes(b) => parse_int_ascii(b.iter().copied()),
+        Value::Bytes(b) => parse_int_ascii(b),
         Value::None | Value::List(_) | Value::Tuple(_) | Value::Dict(_) => Err(IntError::Type),
     }
 }
@@ -338,7 +342,8 @@ fn is_ascii_space(b: u8) -> bool {
 
 /// Base-10 parsing of an ASCII byte stream, following CPython's
 /// `PyLong_FromString`.
-fn parse_int_ascii(bytes: impl Iterator<Item = u8>) -> Result<i128, IntError> {
+/// One non-generic body for text (mapped to ASCII first) and bytes alike.
+fn parse_int_ascii(bytes: &[u8]) -> Result<i128, IntError> {
     #[derive(PartialEq, Eq, Clone, Copy)]
     enum St {
         Lead,
@@ -351,7 +356,7 @@ fn parse_int_ascii(bytes: impl Iterator<Item = u8>) -> Result<i128, IntError> {
     let mut negative = false;
     let mut magnitude: Option<u128> = Some(0);
     let mut digits: usize = 0;
-    for b in bytes {
+    for &b in bytes {
         st = match (st, b) {
             (St::Lead, c) if is_ascii_space(c) => St::Lead,
             (St::Lead, b'+') => St::Sign,

@@ -27,6 +27,7 @@ use crate::python;
 use crate::settings::{SettingsError, node_value};
 use crate::stats::StampedeStats;
 use crate::sync::Mutex;
+use crate::text::fill;
 use crate::value::Value;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -112,10 +113,10 @@ pub fn check_option(alias: &str, name: &str, node: &Node) -> Result<(), Settings
         None => Ok(()),
         Some(problem) => Err(SettingsError {
             alias: Some(alias.to_string()),
-            field: Some(format!("OPTIONS.{name}")),
+            field: Some(fill("OPTIONS.{}", &[name])),
             value: Some(python::repr(&value)),
             line: Some(node.line),
-            message: format!("{name} {problem}"),
+            message: fill("{} {}", &[name, problem]),
         }),
     }
 }

@@ -8,7 +8,7 @@ use crate::literal::{Node, NodeKind};
 #[cfg(edgecache_storage_backends)]
 use crate::settings::CacheConfig;
 use crate::settings::{BackendKind, RedisFlavor, SettingsError};
-use crate::text::cat;
+use crate::text::fill;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -22,7 +22,7 @@ pub fn check(
 ) -> Result<(), SettingsError> {
     let error = |message: String| SettingsError {
         alias: Some(String::from(alias)),
-        field: Some(cat(&["OPTIONS.", name])),
+        field: Some(fill("OPTIONS.{}", &[name])),
         value: Some(crate::python::repr(&crate::settings::node_value(value))),
         line: Some(value.line),
         message,
@@ -38,23 +38,20 @@ pub fn check(
         _ => return Ok(()),
     };
     let NodeKind::Str(path) = &value.kind else {
-        return Err(error(cat(&[name, " must be a dotted path string"])));
+        return Err(error(fill("{} must be a dotted path string", &[name])));
     };
     if !known.contains(&path.as_str()) {
-        return Err(error(cat(&[
-            "unknown ",
-            &name.to_ascii_lowercase(),
-            ": edgecache knows ",
-            &known.join(", "),
-        ])));
+        return Err(error(fill(
+            "unknown {}: edgecache knows {}",
+            &[&name.to_ascii_lowercase(), &known.join(", ")],
+        )));
     }
-    if !matches!(backend, BackendKind::Redis(_)) {
-        return Err(error(cat(&[
-            name,
-            " is honoured only by the redis backends; ",
-            backend.short_name(),
-            " stores values in Django's own format",
-        ])));
+    // The in-memory build checks only locmem and dummy aliases (settings.rs).
+    if cfg!(edgecache_memory_only) || !matches!(backend, BackendKind::Redis(_)) {
+        return Err(error(fill(
+            "{} is honoured only by the redis backends; {} stores values in Django's own format",
+            &[name, backend.short_name()],
+        )));
     }
     Ok(())
 }
@@ -63,12 +60,11 @@ pub fn check(
 /// `int(value)`, `-1` meaning `pickle.HIGHEST_PROTOCOL`; above 5 is django-redis's
 /// `ImproperlyConfigured`. edgecache writes only protocols 4 and 5 (a Django app reads any).
 fn check_pickle_version(backend: BackendKind, value: &Node) -> Result<u8, String> {
-    if backend != BackendKind::Redis(RedisFlavor::DjangoRedis) {
-        return Err(cat(&[
-            "PICKLE_VERSION is django-redis's option (django_redis.cache.RedisCache); ",
-            backend.short_name(),
-            " does not read it",
-        ]));
+    if cfg!(edgecache_memory_only) || backend != BackendKind::Redis(RedisFlavor::DjangoRedis) {
+        return Err(fill(
+            "PICKLE_VERSION is django-redis's option (django_redis.cache.RedisCache); {} does not read it",
+            &[backend.short_name()],
+        ));
     }
     let protocol = match &value.kind {
         NodeKind::Int(n) => *n,
