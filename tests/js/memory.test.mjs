@@ -9,10 +9,12 @@ import { parse } from './support/json.mjs';
 import { diffResults } from './support/compare.mjs';
 import {
   createCaches,
+  ImproperlyConfigured,
   InvalidCacheBackendError,
   NotImplementedError,
   patchCacheControl,
 } from 'edgecache/memory';
+import { createCaches as createFullCaches } from 'edgecache';
 
 const ENTRY = 'edgecache/memory';
 const root = new URL('../conformance/', import.meta.url);
@@ -69,6 +71,22 @@ test('memory: another backend is an InvalidCacheBackendError naming the full bui
       return true;
     });
   }
+});
+
+test('memory: stampede options are refused, not ignored, naming alias, field and value', () => {
+  for (const [name, value] of [['STAMPEDE_LOCK_TIMEOUT', 5], ['STAMPEDE_LOCK_POLL', 0.1], ['TIMEOUT_JITTER', 0.1], ['STALE_GRACE', 30], ['JITTER_SEED', 7]]) {
+    assert.throws(() => createCaches({ default: { BACKEND: 'dummy' }, fast: { BACKEND: 'locmem', OPTIONS: { [name]: value } } }), (error) => {
+      assert.ok(error instanceof ImproperlyConfigured);
+      assert.equal(error.alias, 'fast');
+      assert.equal(error.field, `OPTIONS.${name}`);
+      assert.equal(error.value, String(value));
+      assert.match(error.message, new RegExp(`${name} is a stampede protection option, which this in-memory build of edgecache does not have; it is in the full build`));
+      return true;
+    });
+  }
+  // The full entry takes the same settings.
+  const full = createFullCaches({ default: { BACKEND: 'dummy' }, fast: { BACKEND: 'locmem', OPTIONS: { STAMPEDE_LOCK_TIMEOUT: 5 } } });
+  assert.deepEqual(full.aliases, ['default', 'fast']);
 });
 
 test('memory: the HTTP layer is the full entry\'s, with a NotImplementedError saying so', () => {
