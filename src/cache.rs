@@ -56,6 +56,23 @@ pub struct Cache {
     latency: crate::stats::Latency,
 }
 
+/// [`Cache::full_key`] for the synchronous hot paths, spelled out in place: no `Result` around
+/// the clean key (natively, building and reading back that `Result` on the stack stalled
+/// store-to-load forwarding), and `$buffer` (declared by the caller, uninitialised) filled only
+/// for a key that is not clean. A macro, not a function taking a closure: the closure form
+/// cost ~19 instructions per operation in the locmem bench (cachegrind).
+macro_rules! full_key_now {
+    ($cache:expr, $key:expr, $version:expr, $buffer:ident) => {
+        match $cache.keys.clean_default_key($key, $version) {
+            Some(full) => full,
+            None => {
+                $buffer = KeyBuffer::new();
+                $cache.full_key_checked($key, $version, &mut $buffer)?
+            }
+        }
+    };
+}
+
 impl Cache {
     /// A cache named `alias` with a key recipe over a backend.
     pub fn new(alias: impl Into<String>, keys: KeyMaker, backend: AnyBackend) -> Self {
@@ -357,17 +374,8 @@ impl Cache {
         key: &Key<'_>,
         version: Option<&Value>,
     ) -> Result<Option<Value>, CacheError> {
-        // Made only for a key that is not clean (the clean one needs no scratch space).
         let mut buffer;
-        // `full_key` without its `Result` around the clean key (natively, building and
-        // reading back that `Result` on the stack stalled store-to-load forwarding).
-        let full = match self.keys.clean_default_key(key, version) {
-            Some(full) => full,
-            None => {
-                buffer = KeyBuffer::new();
-                self.full_key_checked(key, version, &mut buffer)?
-            }
-        };
+        let full = full_key_now!(self, key, version, buffer);
         let found = self.absorb(InMemory::get_now(&self.backend, full), None)?;
         self.count_read(&found);
         Ok(found)
@@ -459,13 +467,7 @@ impl Cache {
         version: Option<&Value>,
     ) -> Result<(), CacheError> {
         let mut buffer;
-        let full = match self.keys.clean_default_key(key, version) {
-            Some(full) => full,
-            None => {
-                buffer = KeyBuffer::new();
-                self.full_key_checked(key, version, &mut buffer)?
-            }
-        };
+        let full = full_key_now!(self, key, version, buffer);
         self.absorb(InMemory::set_now(&self.backend, full, value, timeout), ())?;
         Counters::bump(&self.counters.sets);
         Ok(())
