@@ -1168,21 +1168,21 @@ impl Handle {
     }
 }
 
-/// The in-memory build's one export for the cache operations: `op` picks the operation, `a`
-/// to `d` are its arguments in the order the full build's method of that name takes them
-/// (js/api.js gives the handle those names over this export). One export instead of twenty
-/// keeps the in-memory wasm small: each export brings its own glue (BENCHMARKS.md, "The
-/// in-memory build").
-///
-/// `op`: 0 `get`, 1 `set`, 2 `add`, 3 `get_or_set`, 4 `get_or_set_async` (a Promise),
-/// 5 `get_many`, 6 `set_many`, 7 `delete`, 8 `delete_many`, 9 `has_key`, 10 `incr`,
-/// 11 `touch`, 12 `clear`, 13 `close`, 14 `inspect`, 15 `make_key`,
-/// 16 `make_and_validate_key`, 17 `validate_key`, 18 `get_backend_timeout`; anything else is
-/// a `TypeError`.
+/// The in-memory build's cache operations.
 #[cfg(edgecache_memory_only)]
 #[wasm_bindgen]
 impl Handle {
-    #[allow(missing_docs)]
+    /// The in-memory build's one export for the cache operations: `op` picks the operation, `a`
+    /// to `d` are its arguments in the order the full build's method of that name takes them
+    /// (js/api.js gives the handle those names over this export). One export instead of twenty
+    /// keeps the in-memory wasm small: each export brings its own glue (BENCHMARKS.md, "The
+    /// in-memory build").
+    ///
+    /// `op`: 0 `get`, 1 `set`, 2 `add`, 3 `get_or_set`, 4 `get_or_set_async` (a Promise),
+    /// 5 `get_many`, 6 `set_many`, 7 `delete`, 8 `delete_many`, 9 `has_key`, 10 `incr`,
+    /// 11 `touch`, 12 `clear`, 13 `close`, 14 `inspect`, 15 `make_key`,
+    /// 16 `make_and_validate_key`, 17 `validate_key`, 18 `get_backend_timeout`; anything else is
+    /// a `TypeError`.
     pub fn call(&self, op: u8, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> JsResult {
         let h = self;
         let (a, b, c, d) = (&a, &b, &c, &d);
