@@ -88,13 +88,9 @@ impl HashIndex {
         let wanted = ONES * u64::from(byte(tag));
         let mut at = tag as usize & mask;
         loop {
-            debug_assert!(at + GROUP <= bytes.len());
-            // SAFETY: `at <= mask = words.len() - 1` and `bytes.len() == words.len() + GROUP`
-            // (`grow` makes both, nothing else resizes them), so the eight bytes from `at` are
-            // in `bytes`; the read is unaligned. (The checked slice cost two compares and
-            // their branches on every lookup.)
-            let group =
-                u64::from_le(unsafe { bytes.as_ptr().add(at).cast::<u64>().read_unaligned() });
+            let mut group = [0; GROUP];
+            group.copy_from_slice(&bytes[at..at + GROUP]);
+            let group = u64::from_le_bytes(group);
             // The probe ends at the first empty word: only bytes before it are candidates
             // (all of them if there is none), and those are exact (never empty).
             let empty = zero_bytes(group);

@@ -295,27 +295,11 @@ impl KeyMaker {
         let (Some(head), None, Some(raw)) = (&self.default_head, version, key.as_str()) else {
             return None;
         };
-        // Natively, a raw key of up to eight bytes is read once: KEY-5's check, the map's
-        // hash and its compares all take the same cover word.
-        #[cfg(not(target_family = "wasm"))]
-        if raw.len() <= 8 {
-            let tail_word = crate::lru_map::cover_word(raw.as_bytes());
-            return (raw.len() < self.clean_tail_limit
-                && (raw.is_empty() || !has_memcache_error_byte(tail_word)))
-            .then_some(FullKey {
-                head,
-                tail: raw,
-                head_word: self.head_word,
-                tail_word,
-            });
-        }
         (raw.len() < self.clean_tail_limit && is_clean(raw.as_bytes())).then(|| FullKey {
             head,
             tail: raw,
             #[cfg(not(target_family = "wasm"))]
             head_word: self.head_word,
-            #[cfg(not(target_family = "wasm"))]
-            tail_word: 0,
         })
     }
 
@@ -446,9 +430,6 @@ pub struct FullKey<'a> {
     /// Native only: in wasm, size comes first and the word is made when it is asked for.
     #[cfg(not(target_family = "wasm"))]
     head_word: u64,
-    /// [`FullKey::word_of`] the tail, likewise (native only).
-    #[cfg(not(target_family = "wasm"))]
-    tail_word: u64,
 }
 
 impl<'a> FullKey<'a> {
@@ -459,8 +440,6 @@ impl<'a> FullKey<'a> {
             tail,
             #[cfg(not(target_family = "wasm"))]
             head_word: Self::word_of(head),
-            #[cfg(not(target_family = "wasm"))]
-            tail_word: Self::word_of(tail),
         }
     }
 
@@ -489,15 +468,6 @@ impl<'a> FullKey<'a> {
         Self::word_of(self.head)
     }
 
-    /// [`FullKey::word_of`] the tail (natively made when the key was).
-    #[inline]
-    pub(crate) fn tail_word(&self) -> u64 {
-        #[cfg(not(target_family = "wasm"))]
-        return self.tail_word;
-        #[cfg(target_family = "wasm")]
-        Self::word_of(self.tail)
-    }
-
     /// The two parts.
     pub fn parts(&self) -> (&'a str, &'a str) {
         (self.head, self.tail)
@@ -517,23 +487,9 @@ impl<'a> FullKey<'a> {
     #[inline]
     pub fn matches(&self, key: &str) -> bool {
         let key = key.as_bytes();
-        if key.len() != self.len() {
-            return false;
-        }
-        let (head, tail) = key.split_at(self.head.len());
-        // Natively, a short part is compared by the word the key carries.
-        #[cfg(not(target_family = "wasm"))]
-        let same = |part: &[u8], mine: &str, word: u64| {
-            if part.len() <= 8 {
-                crate::lru_map::cover_word(part) == word
-            } else {
-                bytes_eq(part, mine.as_bytes())
-            }
-        };
-        #[cfg(not(target_family = "wasm"))]
-        return same(head, self.head, self.head_word) && same(tail, self.tail, self.tail_word);
-        #[cfg(target_family = "wasm")]
-        return bytes_eq(head, self.head.as_bytes()) && bytes_eq(tail, self.tail.as_bytes());
+        key.len() == self.len()
+            && bytes_eq(&key[..self.head.len()], self.head.as_bytes())
+            && bytes_eq(&key[self.head.len()..], self.tail.as_bytes())
     }
 
     /// The key as one string, borrowed when it already is one.
@@ -621,38 +577,6 @@ impl Default for KeyBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_clean_key_path_agrees_with_the_checked_path() {
-        // The hot path checks a short key through the word it then carries; every key of up
-        // to nine bytes with one byte of each value must get the checked path's answer and
-        // the same parts and words as `FullKey::new`.
-        let maker = KeyMaker::new(KeyFunction::Default, Value::Str("".into()), Value::Int(1));
-        let mut text = [b'k'; 9];
-        for len in 0..=text.len() {
-            for at in 0..len.max(1) {
-                for byte in 0..=127u8 {
-                    if len > 0 {
-                        text[at] = byte;
-                    }
-                    let raw = core::str::from_utf8(&text[..len]).unwrap();
-                    let key = Key::Str(raw);
-                    let clean = maker.clean_default_key(&key, None);
-                    let mut buffer = KeyBuffer::new();
-                    let (full, warnings) = maker
-                        .make_valid_key(&key, None, KeyPolicy::Warn, &mut buffer)
-                        .unwrap();
-                    assert_eq!(clean.is_some(), warnings.is_empty(), "{raw:?}");
-                    if let Some(clean) = clean {
-                        assert_eq!(clean, FullKey::new(":1:", raw), "{raw:?}");
-                        assert_eq!(clean, full, "{raw:?}");
-                        assert!(clean.matches(&[":1:", raw].concat()), "{raw:?}");
-                    }
-                }
-                text[at] = b'k';
-            }
-        }
-    }
 
     #[test]
     fn the_word_scan_agrees_with_the_byte_scan() {

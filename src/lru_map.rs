@@ -118,11 +118,6 @@ impl<V> LruMap<V> {
                 head == self.anchor
             };
         if is_anchor {
-            // Natively, a short tail's hash comes from the word the key carries.
-            #[cfg(not(target_family = "wasm"))]
-            if tail.len() <= 8 {
-                return hash_word(self.seed, tail.len(), key.tail_word());
-            }
             hash_bytes(self.seed, tail.as_bytes())
         } else {
             self.hash_split(head.as_bytes(), tail.as_bytes())
@@ -439,14 +434,6 @@ fn word_at(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(word)
 }
 
-/// [`hash_bytes`] of up to eight bytes from their [`cover_word`] and their length (the
-/// word's halves are the two reads a longer input's last sixteen bytes would be).
-#[inline]
-fn hash_word(seed: u64, len: usize, word: u64) -> u64 {
-    let state = seed ^ (len as u64).wrapping_mul(MULTIPLE);
-    folded_multiply((word & 0xFFFF_FFFF) ^ state, (word >> 32) ^ FINAL)
-}
-
 /// A one-pass hash of `bytes`: sixteen bytes per multiply, the last sixteen (or the whole
 /// of a shorter input) read as two possibly overlapping words, the length mixed in first.
 #[inline]
@@ -454,8 +441,24 @@ fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
     let len = bytes.len();
     let mut state = seed ^ (len as u64).wrapping_mul(MULTIPLE);
     // Every byte lands in `low` or `high` (reads may overlap; the length tells them apart).
-    let (low, high) = if len <= 8 {
-        return hash_word(seed, len, cover_word(bytes));
+    let (low, high) = if len < 4 {
+        match len {
+            0 => (0, 0),
+            _ => (
+                u64::from(bytes[0]),
+                u64::from(bytes[len - 1]) << 8 | u64::from(bytes[len / 2]),
+            ),
+        }
+    } else if len <= 8 {
+        let u32_at = |at: usize| {
+            u64::from(u32::from_le_bytes([
+                bytes[at],
+                bytes[at + 1],
+                bytes[at + 2],
+                bytes[at + 3],
+            ]))
+        };
+        (u32_at(0), u32_at(len - 4))
     } else if len <= 16 {
         (word_at(bytes, 0), word_at(bytes, len - 8))
     } else {

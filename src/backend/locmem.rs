@@ -26,12 +26,6 @@ impl Entry {
     fn is_expired(&self, now: f64) -> bool {
         self.expires_at.is_some_and(|at| at <= now)
     }
-
-    /// [`Entry::is_expired`] at the clock's time, read only for an entry that can expire.
-    #[inline]
-    fn is_expired_at(&self, clock: &dyn Clock) -> bool {
-        self.expires_at.is_some_and(|at| at <= clock.now())
-    }
 }
 
 struct StoreState {
@@ -129,15 +123,9 @@ impl LocMemCache {
     /// least-recently-used entries (all of them with frequency 0), expired or not.
     fn cull_if_full(&self, state: &mut StoreState, now: f64) {
         let count = state.entries.len();
-        if (count as i128) >= self.max_entries {
-            self.cull(state, count, now);
+        if (count as i128) < self.max_entries {
+            return;
         }
-    }
-
-    /// [`LocMemCache::cull_if_full`]'s work on a full store (LM-3): rare next to the `get`s
-    /// and `set`s around it, so natively it stays out of their code.
-    #[cfg_attr(not(target_family = "wasm"), cold, inline(never))]
-    fn cull(&self, state: &mut StoreState, count: usize, now: f64) {
         // Reuse the previous report's allocation: culls come often on a full cache.
         let mut removed = state
             .last_cull
@@ -203,9 +191,9 @@ impl LocMemCache {
         let mut state = self.store.state.lock();
         let entries = &mut state.entries;
         let slot = entries.find(key)?;
-        // The clock is read only for a key that is there and can expire (a miss, most
-        // `get`s on a full store, needs no time), under the lock as in Django's `get`.
-        if entries.value(slot).is_expired_at(&*self.clock) {
+        // The clock is read only for a key that is there (a miss, most `get`s on a full
+        // store, needs no time), under the lock as in Django's `get`.
+        if entries.value(slot).is_expired(self.clock.now()) {
             entries.remove(slot);
             return None;
         }
