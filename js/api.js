@@ -122,29 +122,47 @@ const INCR = 0, DECR = 1, AINCR = 2, ADECR = 3, INCR_VERSION = 4, DECR_VERSION =
 /** Unix seconds, read on every call: the default clock (Django reads `time.time()` per call). */
 const readClock = () => Date.now() / 1000;
 
+// Reads one coarse reading serves at most (so a long synchronous loop still sees time move).
+const CLOCK_READS = 64;
+
 /**
- * The default clock with `clockResolution` = `ms` > 0: the first call reads `Date.now()` and
- * every call returns that reading until a timer started with it drops it `ms` milliseconds
- * later (the timer does not keep Node running). Timers run only between synchronous runs of
- * JavaScript, so during one long synchronous run the reading stays fixed.
+ * The default clock with `clockResolution` = `ms` > 0: the first call reads `Date.now()`;
+ * later calls return that reading until a timer started with it drops it `ms` milliseconds
+ * later (the timer does not keep Node running) or it has served `CLOCK_READS` calls. Timers
+ * run only between synchronous runs of JavaScript; the count bounds how long one reading
+ * lasts inside one. At most one timer is pending at a time.
  */
 function coarseClock(ms) {
-  let reading = 0; // 0: nothing kept
+  let reading = 0;
+  let left = 0; // calls the kept reading still serves; 0: read again
+  let pending = false;
   const drop = () => {
-    reading = 0;
+    left = 0;
+    pending = false;
   };
   return () => {
-    if (reading !== 0) return reading;
+    if (left > 0) {
+      left--;
+      return reading;
+    }
     reading = Date.now() / 1000;
-    const timer = setTimeout(drop, ms);
-    if (typeof timer === 'object' && typeof timer.unref === 'function') timer.unref();
+    left = CLOCK_READS - 1;
+    if (!pending) {
+      pending = true;
+      const timer = setTimeout(drop, ms);
+      if (typeof timer === 'object' && typeof timer.unref === 'function') timer.unref();
+    }
     return reading;
   };
 }
 
-/** `createCaches`' `clockResolution`, checked: milliseconds ≥ 0 (0: read on every call). */
-function clockResolutionOf(options) {
-  const ms = options.clockResolution ?? 0;
+/**
+ * `createCaches`' `clockResolution`, checked: milliseconds ≥ 0 (0: read on every call).
+ * Omitted, it is `fallback` (the entry's default: 1 in Node and browsers, 0 in workerd),
+ * or 0 with a `clock` given.
+ */
+function clockResolutionOf(options, fallback) {
+  const ms = options.clockResolution ?? (options.clock == null ? fallback : 0);
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
     throw new TypeError(`clockResolution must be a finite number of milliseconds >= 0, not ${String(ms)}`);
   }
@@ -484,13 +502,14 @@ class Caches {
 
 /**
  * Builds every alias of a Django `CACHES` setting: an object, its JSON, or the Python dict
- * literal pasted from settings.py.
+ * literal pasted from settings.py. `clockResolution` defaults to 1 ms (lru-cache's default
+ * `ttlResolution`); the workerd entries pass 0 when it is omitted (js/workerd.js).
  */
 export function createCaches(CACHES, options = {}) {
   const text = typeof CACHES === 'string' ? CACHES : JSON.stringify(CACHES);
   if (text === undefined) throw new TypeError('CACHES must be an object or a string');
   const onWarning = options.onWarning ?? defaultOnWarning;
-  const resolution = clockResolutionOf(options);
+  const resolution = clockResolutionOf(options, 1);
   // The default clock: read by the core itself (Date.now() from wasm) when read on every
   // call; with a resolution, the core calls the coarse clock as it would a user's clock.
   const coarse = resolution > 0 ? coarseClock(resolution) : undefined;
@@ -843,10 +862,10 @@ class Http {
   #pageCache(page) {
     return (view) => async (request) => {
       const fields = requestFields(request);
-      const fetched = await page.fetch(fields);
+        const fetched = await page.fetch(fields);
       if (typeof fetched !== 'boolean') return responseObject(fetched);
       const response = await view(request);
-      const updated = await page.update(fields, responseFields(response), fetched);
+        const updated = await page.update(fields, responseFields(response), fetched);
       writeHeaders((response.headers ??= {}), updated.headers);
       response.status = updated.status;
       return response;
