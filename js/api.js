@@ -8,7 +8,7 @@ import { COMPILE_AFTER, copyJson, copyPlan, planCopy } from './copy.js';
 // sessions, and those names are then `undefined` instead of failing the import.
 import * as wasm from '../dist/edgecache_core.js';
 
-const { Core, hit_at: hitAt } = wasm;
+const { Core, hit_at: hitAt, hot_drain: hotDrain, hot_layout: hotLayout } = wasm;
 const {
   Session: CoreSession = missing('createSession'),
   exportTrace: coreExportTrace = missing('exportTrace'),
@@ -119,32 +119,68 @@ const MEMO_LIMIT = 65536;
 const NO_SLOT = 0xffffffff;
 const INCR = 0, DECR = 1, AINCR = 2, ADECR = 3, INCR_VERSION = 4, DECR_VERSION = 5;
 
+// The hits the sync get serves without calling the core (src/js/hot.rs): the core's ring
+// (`[count, slot, index, stamp, ...]`) and its count of map changes, seen through views
+// over the wasm memory. A view over a memory that has since grown is detached (length 0)
+// and is made again.
+let hotMemory, hotRingAt, hotRingHits, hotGenerationAt;
+let hotRing = new Float64Array(0);
+let hotGeneration = new Float64Array(0);
+
+/** The views over the wasm memory, made again if it grew; the generation. */
+function generationNow() {
+  if (hotGeneration.length === 0) {
+    if (hotMemory === undefined) [hotMemory, hotRingAt, hotRingHits, hotGenerationAt] = hotLayout();
+    hotRing = new Float64Array(hotMemory.buffer, hotRingAt, 1 + 3 * hotRingHits);
+    hotGeneration = new Float64Array(hotMemory.buffer, hotGenerationAt, 1);
+  }
+  return hotGeneration[0];
+}
+
 /** Unix seconds, read on every call: the default clock (Django reads `time.time()` per call). */
 const readClock = () => Date.now() / 1000;
 
+// Reads one coarse reading serves at most (so a long synchronous loop still sees time move).
+const CLOCK_READS = 64;
+
 /**
- * The default clock with `clockResolution` = `ms` > 0: the first call reads `Date.now()` and
- * every call returns that reading until a timer started with it drops it `ms` milliseconds
- * later (the timer does not keep Node running). Timers run only between synchronous runs of
- * JavaScript, so during one long synchronous run the reading stays fixed.
+ * The default clock with `clockResolution` = `ms` > 0: the first call reads `Date.now()`;
+ * later calls return that reading until a timer started with it drops it `ms` milliseconds
+ * later (the timer does not keep Node running) or it has served `CLOCK_READS` calls. Timers
+ * run only between synchronous runs of JavaScript; the count bounds how long one reading
+ * lasts inside one. At most one timer is pending at a time.
  */
 function coarseClock(ms) {
-  let reading = 0; // 0: nothing kept
+  let reading = 0;
+  let left = 0; // calls the kept reading still serves; 0: read again
+  let pending = false;
   const drop = () => {
-    reading = 0;
+    left = 0;
+    pending = false;
   };
   return () => {
-    if (reading !== 0) return reading;
+    if (left > 0) {
+      left--;
+      return reading;
+    }
     reading = Date.now() / 1000;
-    const timer = setTimeout(drop, ms);
-    if (typeof timer === 'object' && typeof timer.unref === 'function') timer.unref();
+    left = CLOCK_READS - 1;
+    if (!pending) {
+      pending = true;
+      const timer = setTimeout(drop, ms);
+      if (typeof timer === 'object' && typeof timer.unref === 'function') timer.unref();
+    }
     return reading;
   };
 }
 
-/** `createCaches`' `clockResolution`, checked: milliseconds ≥ 0 (0: read on every call). */
-function clockResolutionOf(options) {
-  const ms = options.clockResolution ?? 0;
+/**
+ * `createCaches`' `clockResolution`, checked: milliseconds ≥ 0 (0: read on every call).
+ * Omitted, it is `fallback` (the entry's default: 1 in Node and browsers, 0 in workerd),
+ * or 0 with a `clock` given.
+ */
+function clockResolutionOf(options, fallback) {
+  const ms = options.clockResolution ?? (options.clock == null ? fallback : 0);
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
     throw new TypeError(`clockResolution must be a finite number of milliseconds >= 0, not ${String(ms)}`);
   }
@@ -190,10 +226,25 @@ class SyncCache {
       const memo = this.#memo.get(key);
       if (memo !== undefined) {
         const clock = this.#clock;
-        if (hitAt(this.#slot, memo.index, memo.stamp, clock === undefined ? NaN : clock())) {
-          const copy = memo.copy;
-          return copy === undefined ? memo.value : copy(memo.value, memo);
+        const now = clock === undefined ? NaN : clock();
+        // No map changed since the ticket was issued and the entry is live at `now`: the
+        // core would say yes; record the hit for it (a NaN `now` never passes).
+        if (memo.generation === hotGeneration[0] && now < memo.liveUntil) {
+          const ring = hotRing;
+          const count = ring[0];
+          const at = 1 + 3 * count;
+          ring[at] = this.#slot;
+          ring[at + 1] = memo.index;
+          ring[at + 2] = memo.stamp;
+          ring[0] = count + 1;
+          if (count + 1 === hotRingHits) hotDrain();
+        } else if (hitAt(this.#slot, memo.index, memo.stamp, now)) {
+          memo.generation = generationNow();
+        } else {
+          return this.#getStr(key, defaultValue, memo);
         }
+        const copy = memo.copy;
+        return copy === undefined ? memo.value : copy(memo.value, memo);
       }
       return this.#getStr(key, defaultValue, memo);
     }
@@ -216,7 +267,10 @@ class SyncCache {
       if (memo === undefined && this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
       const plan = json ? copyPlan(value) : undefined;
       const copy = json ? planCopy : undefined;
-      this.#memo.set(key, { index: h.ticket_index, stamp, value, copy, plan, uses: COMPILE_AFTER });
+      // The fast path needs the default clock (read here, not by the core).
+      const liveUntil = this.#clock === undefined ? -Infinity : h.ticket_live_until;
+      const generation = generationNow();
+      this.#memo.set(key, { index: h.ticket_index, stamp, value, copy, plan, uses: COMPILE_AFTER, generation, liveUntil });
       // The memo keeps what was parsed: the caller gets a copy.
       return json ? copyJson(value, plan) : value;
     }
@@ -484,13 +538,14 @@ class Caches {
 
 /**
  * Builds every alias of a Django `CACHES` setting: an object, its JSON, or the Python dict
- * literal pasted from settings.py.
+ * literal pasted from settings.py. `clockResolution` defaults to 1 ms (lru-cache's default
+ * `ttlResolution`); the workerd entries pass 0 when it is omitted (js/workerd.js).
  */
 export function createCaches(CACHES, options = {}) {
   const text = typeof CACHES === 'string' ? CACHES : JSON.stringify(CACHES);
   if (text === undefined) throw new TypeError('CACHES must be an object or a string');
   const onWarning = options.onWarning ?? defaultOnWarning;
-  const resolution = clockResolutionOf(options);
+  const resolution = clockResolutionOf(options, 1);
   // The default clock: read by the core itself (Date.now() from wasm) when read on every
   // call; with a resolution, the core calls the coarse clock as it would a user's clock.
   const coarse = resolution > 0 ? coarseClock(resolution) : undefined;
@@ -785,6 +840,7 @@ class Http {
    * `cache` is an alias (default `CACHE_MIDDLEWARE_ALIAS`).
    */
   async learnCacheKey(request, response, options) {
+    hotDrain(); // the sync get's recorded hits first (src/js/hot.rs)
     return this.#h.learn_cache_key(
       requestFields(request),
       responseFields(response),
@@ -795,6 +851,7 @@ class Http {
   }
   /** Django's `get_cache_key`: the page key, or `null` when no header list is stored. */
   async getCacheKey(request, options) {
+    hotDrain();
     return this.#h.get_cache_key(requestFields(request), options?.keyPrefix, options?.method, options?.cache);
   }
 
@@ -843,9 +900,11 @@ class Http {
   #pageCache(page) {
     return (view) => async (request) => {
       const fields = requestFields(request);
+      hotDrain();
       const fetched = await page.fetch(fields);
       if (typeof fetched !== 'boolean') return responseObject(fetched);
       const response = await view(request);
+      hotDrain();
       const updated = await page.update(fields, responseFields(response), fetched);
       writeHeaders((response.headers ??= {}), updated.headers);
       response.status = updated.status;

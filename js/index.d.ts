@@ -203,15 +203,16 @@ export interface CreateCachesOptions {
   /** Unix time in **seconds** (like Python's `time.time()`); default `Date.now() / 1000`. */
   clock?: () => number;
   /**
-   * Milliseconds the default clock reuses a reading for; default 0: every operation reads
-   * `Date.now()`, as Django reads `time.time()` on every call. With N > 0 the first operation
-   * reads it and later ones reuse that reading until a timer started with it drops it N ms
-   * later (as lru-cache's `ttlResolution`): an entry can be served up to N ms past its
-   * expiry, and during one long synchronous run the reading does not move at all (as
-   * `Date.now()` inside a Cloudflare Worker request). Every operation of these caches (get,
-   * set, add, incr, touch, ...) uses the same reading. Only with the default clock: giving
-   * it with `clock` is a `TypeError`, as is a negative or non-finite number. See
-   * docs/npm-hot-path.md.
+   * Milliseconds the default clock reuses a reading for. Default 1 in Node and browsers (as
+   * lru-cache's default `ttlResolution`), 0 in the workerd/worker entries. With N > 0 the
+   * first operation reads `Date.now()` and later ones reuse that reading until a timer
+   * started with it drops it N ms later or it has served 64 operations, whichever comes
+   * first: an entry can be served up to N ms past its expiry (longer only inside a
+   * synchronous run, which timers cannot interrupt: there every 64th operation reads again).
+   * Every operation of these caches (get, set, add, incr, touch, ...) uses the same reading.
+   * 0: every operation reads `Date.now()`, as Django reads `time.time()` on every call.
+   * Only with the default clock: N > 0 with `clock` is a `TypeError` (omitted, it is 0
+   * then), as is a negative or non-finite number. See docs/npm-hot-path.md.
    */
   clockResolution?: number;
   /** Storage by `LOCATION`: a KV-shaped binding for each filebased cache. */

@@ -419,6 +419,15 @@ impl Cache {
         hit
     }
 
+    /// Hits already decided by [`Cache::hit_ticket`]'s rules without calling it (the npm
+    /// package's sync get, src/js/hot.rs), applied in order: promoted and counted.
+    pub fn apply_hits(&self, tickets: &[Ticket]) {
+        if let Some(backend) = self.backend.in_memory() {
+            let applied = backend.apply_hits(tickets);
+            self.counters.hits.fetch_add(applied, Ordering::Relaxed);
+        }
+    }
+
     #[inline]
     fn count_read(&self, found: &Option<Value>) {
         Counters::bump(if found.is_some() {

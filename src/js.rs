@@ -646,6 +646,8 @@ type JsResult = Result<JsValue, JsValue>;
 
 impl Handle {
     fn cache(&self) -> &Cache {
+        // Hits the sync get served without the core are applied before any operation.
+        hot::drain();
         // The alias was looked up successfully when this handle was made.
         self.caches
             .get_at(self.position)
@@ -1134,6 +1136,13 @@ impl Handle {
     #[wasm_bindgen(getter)]
     pub fn ticket_stamp(&self) -> f64 {
         self.ticket.get().map_or(-1.0, |t| t.stamp as f64)
+    }
+
+    /// The instant from which the last `get_str` hit's entry is expired (LM-4, Unix
+    /// seconds; `Infinity` for none); NaN when it gave no ticket.
+    #[wasm_bindgen(getter)]
+    pub fn ticket_live_until(&self) -> f64 {
+        self.ticket.get().map_or(f64::NAN, |t| t.live_until)
     }
 
     /// This alias's slot number for `hit_at`, the hot path's ticket check; `u32::MAX` when

@@ -33,12 +33,34 @@ pub struct Slot(u32);
 /// It stays redeemable ([`LruMap::redeem`]) until the entry is written again, removed or
 /// moved (a removal moves the last node), and then never becomes redeemable again: stamps
 /// are never reused within a map.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ticket {
     /// The node's index.
     pub index: u32,
     /// The node's stamp (below 2^53, so JavaScript numbers carry it exactly).
     pub stamp: u64,
+    /// The first instant at which the store holding the entry calls it expired (its LM-4
+    /// expiry, set by the store); `f64::INFINITY` when it never expires or the store has no
+    /// expiry. Not part of what [`LruMap::redeem`] checks.
+    pub live_until: f64,
+}
+
+/// Every map's changes other than promotions, as one count (the npm package's sync get
+/// serves a memoized hit without calling the core while it is unchanged; src/js/hot.rs).
+/// An `f64` (exact up to 2^53 changes) in its bits, so JavaScript reads it from the wasm
+/// memory as a `Float64Array` element; only kept in the `js` build.
+#[cfg(feature = "js")]
+pub static GENERATION: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
+
+/// Counts a change of some map in [`GENERATION`] (nothing outside the `js` build).
+#[inline]
+fn changed() {
+    #[cfg(feature = "js")]
+    {
+        use core::sync::atomic::Ordering::Relaxed;
+        let next = f64::from_bits(GENERATION.load(Relaxed)) + 1.0;
+        GENERATION.store(next.to_bits(), Relaxed);
+    }
 }
 
 struct Node<V> {
@@ -202,6 +224,7 @@ impl<V> LruMap<V> {
     }
 
     fn next_stamp(&mut self) -> u64 {
+        changed();
         self.stamp += 1;
         self.stamp
     }
@@ -212,6 +235,7 @@ impl<V> LruMap<V> {
         Ticket {
             index: slot.0,
             stamp: self.nodes[slot.0 as usize].stamp,
+            live_until: f64::INFINITY,
         }
     }
 
@@ -274,6 +298,7 @@ impl<V> LruMap<V> {
 
     /// Removes the entry at `slot`; other slots may move.
     pub fn remove(&mut self, slot: Slot) -> (String, V) {
+        changed();
         let index = slot.0;
         self.unlink(index);
         let hash = self.nodes[index as usize].hash;
@@ -311,6 +336,7 @@ impl<V> LruMap<V> {
 
     /// Removes everything.
     pub fn clear(&mut self) {
+        changed();
         self.table.clear();
         self.nodes.clear();
         self.front = NIL;
@@ -605,13 +631,7 @@ mod tests {
         map.pop(KeyParts::whole(":1:2"));
         map.insert(KeyParts::whole(":1:9"), 9);
         assert_eq!(map.redeem(moved), None, "removed, its index reused");
-        assert!(
-            map.redeem(Ticket {
-                index: 99,
-                stamp: moved.stamp
-            })
-            .is_none()
-        );
+        assert!(map.redeem(Ticket { index: 99, ..moved }).is_none());
     }
 
     #[test]

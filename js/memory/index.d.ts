@@ -1,7 +1,8 @@
 // Types of the in-memory build (`edgecache/memory`, docs/memory.md): the same `createCaches`
 // and cache API as `edgecache`, with the locmem and dummy backends only. `Caches.http()`,
 // `createCacheTables()`, `stats()` and the django-redis extras throw `NotImplementedError`
-// or `TypeError` there; import `edgecache` for them.
+// or `TypeError` there; import `edgecache` for them. `createCaches`' `clockResolution` has the
+// same defaults as in `edgecache`: 1 ms in Node and browsers, 0 in the workerd/worker entry.
 export {
   CacheValue,
   CacheKey,

@@ -198,7 +198,13 @@ impl LocMemCache {
             return None;
         }
         entries.promote(slot);
-        Some((entries.value(slot).value.clone(), entries.ticket(slot)))
+        let entry = entries.value(slot);
+        let ticket = Ticket {
+            // LM-4: live while `now < expiry`.
+            live_until: entry.expires_at.unwrap_or(f64::INFINITY),
+            ..entries.ticket(slot)
+        };
+        Some((entry.value.clone(), ticket))
     }
 
     /// Whether `key` is missing or expired (LM-4).
@@ -239,6 +245,21 @@ impl InMemory for LocMemCache {
             }
             _ => false,
         }
+    }
+
+    /// LM-2 for hits already decided (src/js/hot.rs): each redeemable ticket's entry moves
+    /// to the most-recent end, in order, under one lock.
+    fn apply_hits(&self, tickets: &[Ticket]) -> u64 {
+        let mut state = self.store.state.lock();
+        let entries = &mut state.entries;
+        let mut applied = 0;
+        for &ticket in tickets {
+            if let Some(slot) = entries.redeem(ticket) {
+                entries.promote(slot);
+                applied += 1;
+            }
+        }
+        applied
     }
 
     fn set_now(&self, key: FullKey<'_>, value: Value, timeout: Timeout) -> Result<(), CacheError> {
@@ -527,6 +548,29 @@ mod tests {
         );
         v2.clear().unwrap();
         assert_eq!(default.inspect(Detail::Count).unwrap().count, 0);
+    }
+
+    #[test]
+    fn recorded_hits_promote_in_order_and_count_while_their_tickets_hold() {
+        let (caches, _) = caches("{}");
+        let cache = caches.default_cache().unwrap();
+        let blocking = cache.blocking().unwrap();
+        for key in ["a", "b", "c"] {
+            blocking.set(key, key, Options::DEFAULT).unwrap();
+        }
+        let ticket = |key| cache.get_ticketed(key).unwrap().1.unwrap();
+        let (a, b, c) = (ticket("a"), ticket("b"), ticket("c"));
+        assert_eq!(a.live_until, 1_010.0, "LM-4: live until the expiry");
+        blocking.set("c", "again", Options::DEFAULT).unwrap(); // c's ticket lapses
+        cache.apply_hits(&[b, a, c, b]);
+        let order: Vec<_> = blocking.inspect(Detail::Full).unwrap().entries;
+        let keys: Vec<_> = order.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, [":1:b", ":1:a", ":1:c"]);
+        assert_eq!(
+            cache.stats().hits,
+            3 + 3,
+            "three gets, three redeemable hits"
+        );
     }
 
     #[test]

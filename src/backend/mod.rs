@@ -152,6 +152,15 @@ pub trait InMemory {
     fn hit_ticket(&self, _ticket: Ticket, _now: Option<f64>) -> bool {
         false
     }
+    /// Hits already made (by the npm package's sync get, src/js/hot.rs), applied in order
+    /// as [`InMemory::hit_ticket`] would without its expiry check (each happened at its
+    /// time); the number of tickets that were still redeemable.
+    fn apply_hits(&self, tickets: &[Ticket]) -> u64 {
+        tickets
+            .iter()
+            .filter(|&&ticket| self.hit_ticket(ticket, Some(f64::NEG_INFINITY)))
+            .count() as u64
+    }
 }
 
 /// The generic `BaseCache` methods a backend replaces, as in Django's class hierarchy.
@@ -269,6 +278,10 @@ impl InMemory for AnyBackend {
 
     fn hit_ticket(&self, ticket: Ticket, now: Option<f64>) -> bool {
         self.in_memory().is_some_and(|b| b.hit_ticket(ticket, now))
+    }
+
+    fn apply_hits(&self, tickets: &[Ticket]) -> u64 {
+        self.in_memory().map_or(0, |b| b.apply_hits(tickets))
     }
 }
 

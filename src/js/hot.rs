@@ -1,5 +1,14 @@
 //! The synchronous get's ticket check as a plain export of numbers: `hit_at(slot, index,
-//! stamp, now)`.
+//! stamp, now)`, and the ring of hits the JavaScript layer served without calling it.
+//!
+//! While no map has changed since a ticket was issued ([`GENERATION`], read by JavaScript
+//! from the wasm memory) and the entry's `live_until` is still ahead, `hit_at` would say
+//! yes; the JavaScript layer then answers at once and writes the hit (slot, index, stamp)
+//! into [`RING`] instead. [`drain`] applies the recorded hits in order, each as `hit_at`
+//! would have (the core's promotion and hit counter, without the expiry check: the hit
+//! happened at its time), before anything else can observe or change a store: at every
+//! handle's operation (src/js.rs, `Handle::cache`), `hit_at`, a slot's taking and freeing,
+//! the HTTP layer's calls (js/api.js) and when the ring is full (`hot_drain`).
 //!
 //! A method of [`Handle`](super::Handle) costs each call wasm-bindgen's borrow of the handle
 //! (its reference count and borrow flag, in and out, and their calls); this function reaches
@@ -9,9 +18,10 @@
 
 use crate::Ticket;
 use crate::caches::Caches;
+use crate::lru_map::GENERATION;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
-use core::cell::RefCell;
+use core::cell::{RefCell, UnsafeCell};
 use wasm_bindgen::prelude::*;
 
 /// An alias by its position in the caches that hold it.
@@ -35,6 +45,8 @@ impl Slot {
     /// (only when a user clock it calls makes a cache: that handle then goes without the
     /// memo, and the JavaScript layer takes the full get every time).
     pub(super) fn take(caches: &Rc<Caches>, position: usize) -> Option<Slot> {
+        // A freed slot's recorded hits go to its alias, not to the next one to take it.
+        drain();
         let mut slots = SLOTS.0.try_borrow_mut().ok()?;
         let alias = Some((caches.clone(), position));
         let free = slots.iter().position(Option::is_none);
@@ -61,6 +73,7 @@ impl Drop for Slot {
     /// Frees the slot; should `hit_at` have the table (a handle is only dropped from
     /// JavaScript's finalizers, which never run inside it), the slot stays taken.
     fn drop(&mut self) {
+        drain();
         if let Ok(mut slots) = SLOTS.0.try_borrow_mut()
             && let Some(alias) = slots.get_mut(self.0 as usize)
         {
@@ -77,6 +90,7 @@ impl Drop for Slot {
 /// default clock: no call back out to JavaScript), or NaN for the core to read it.
 #[wasm_bindgen]
 pub fn hit_at(slot: u32, index: u32, stamp: f64, now: f64) -> bool {
+    drain();
     let Ok(slots) = SLOTS.0.try_borrow() else {
         return false;
     };
@@ -86,8 +100,83 @@ pub fn hit_at(slot: u32, index: u32, stamp: f64, now: f64) -> bool {
     let ticket = Ticket {
         index,
         stamp: stamp as u64,
+        live_until: f64::INFINITY,
     };
     caches
         .get_at(*position)
         .is_ok_and(|cache| cache.hit_ticket(ticket, (!now.is_nan()).then_some(now)))
+}
+
+/// Hits the ring holds before JavaScript calls [`hot_drain`].
+const RING_HITS: usize = 128;
+
+/// `[count, slot, index, stamp, slot, index, stamp, ...]`: the hits served without `hit_at`,
+/// in order, written by the JavaScript layer into the wasm memory.
+struct Ring(UnsafeCell<[f64; 1 + 3 * RING_HITS]>);
+
+// SAFETY: as for `Slots`: one thread; JavaScript writes it only between calls into the core.
+unsafe impl Sync for Ring {}
+
+static RING: Ring = Ring(UnsafeCell::new([0.0; 1 + 3 * RING_HITS]));
+
+/// Applies the hits recorded in [`RING`], oldest first, as `hit_at` would (promotion and hit
+/// counter, by the core's `Cache::apply_hits`) without their expiry check, and empties it.
+pub(super) fn drain() {
+    // SAFETY: one thread, and no reference into the ring outlives this function.
+    let ring = unsafe { &mut *RING.0.get() };
+    let count = ring[0] as usize;
+    if count == 0 {
+        return;
+    }
+    let Ok(slots) = SLOTS.0.try_borrow() else {
+        return;
+    };
+    ring[0] = 0.0;
+    let none = Ticket {
+        index: 0,
+        stamp: 0,
+        live_until: f64::INFINITY,
+    };
+    let mut tickets = [none; RING_HITS];
+    let hits = &ring[1..1 + 3 * count.min(RING_HITS)];
+    // One run of hits on one slot at a time: one lookup, one lock of its store.
+    let mut at = 0;
+    while at < hits.len() {
+        let slot = hits[at];
+        let mut run = 0;
+        while at < hits.len() && hits[at] == slot {
+            tickets[run] = Ticket {
+                index: hits[at + 1] as u32,
+                stamp: hits[at + 2] as u64,
+                live_until: f64::INFINITY,
+            };
+            run += 1;
+            at += 3;
+        }
+        if let Some(Some((caches, position))) = slots.get(slot as usize)
+            && let Ok(cache) = caches.get_at(*position)
+        {
+            cache.apply_hits(&tickets[..run]);
+        }
+    }
+}
+
+/// Applies the hits the ring holds (the JavaScript layer calls it when the ring is full).
+#[wasm_bindgen]
+pub fn hot_drain() {
+    drain();
+}
+
+/// Where the JavaScript layer finds the ring and the generation: `[memory, ring's byte
+/// address, hits it holds, generation's byte address]`.
+#[wasm_bindgen]
+pub fn hot_layout() -> js_sys::Array {
+    [
+        wasm_bindgen::memory(),
+        JsValue::from(RING.0.get() as usize as u32),
+        JsValue::from(RING_HITS as u32),
+        JsValue::from(GENERATION.as_ptr() as usize as u32),
+    ]
+    .into_iter()
+    .collect()
 }

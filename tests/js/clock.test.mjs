@@ -1,12 +1,13 @@
-// The default clock and `createCaches(CACHES, { clockResolution })`: by default every
-// operation reads the clock (as Django reads time.time()); with a resolution the reading is
-// reused until a timer drops it. Timers only run between synchronous runs of JavaScript, so
+// The default clock and `createCaches(CACHES, { clockResolution })`: by default (1 ms, as
+// lru-cache's ttlResolution) a reading is reused until a timer drops it or it has served 64
+// operations; with 0 every operation reads the clock (as Django reads time.time()). Timers only run between synchronous runs of JavaScript, so
 // a synchronous wait past an entry's expiry shows which reading an operation used, and an
 // awaited timer shows the refresh: no assertion depends on how long anything took.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createCaches } from 'edgecache';
+import { createCaches as createMemoryCaches } from 'edgecache/memory';
 
 const settings = () => ({ default: { BACKEND: 'locmem', LOCATION: `clock${Math.random()}` } });
 
@@ -18,9 +19,9 @@ function spin(ms) {
   }
 }
 
-for (const [name, options] of [['no option', {}], ['clockResolution: 0', { clockResolution: 0 }]]) {
-  test(`the default clock is read on every operation (${name})`, () => {
-    const sync = createCaches(settings(), options).default.sync;
+for (const [name, create] of [['edgecache', createCaches], ['edgecache/memory', createMemoryCaches]]) {
+  test(`clockResolution: 0 reads the default clock on every operation (${name})`, () => {
+    const sync = create(settings(), { clockResolution: 0 }).default.sync;
     sync.set('k', 'v', { timeout: 0.05 });
     assert.equal(sync.get('k'), 'v');
     assert.equal(sync.get('k'), 'v'); // the memoized hot path
@@ -30,6 +31,52 @@ for (const [name, options] of [['no option', {}], ['clockResolution: 0', { clock
     spin(100);
     assert.equal(sync.add('k', 'third'), true, 'add read the clock too');
     assert.deepEqual([sync.inspect().stats.hits, sync.inspect().stats.misses], [2, 1]);
+  });
+
+  test(`the default clock keeps one reading within a synchronous run (${name})`, async () => {
+    await new Promise((resolve) => setTimeout(resolve, 2)); // no reading kept from before
+    const sync = create(settings()).default.sync;
+    sync.set('k', 'v', { timeout: 0.05 }); // reads the clock and starts the 1 ms timer
+    assert.equal(sync.get('k'), 'v');
+    spin(100); // past the entry's expiry, but the timer cannot run yet
+    assert.equal(sync.get('k'), 'v', 'the memoized hot path used the kept reading');
+    assert.equal(sync.get('k', undefined, { version: 1 }), 'v', 'so did the full get');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    assert.equal(sync.get('k'), undefined, 'the timer dropped the reading');
+  });
+
+  test(`a kept reading serves at most 64 operations; 0 reads every time (${name})`, (t) => {
+    let now = Date.now();
+    let reads = 0;
+    const realNow = Date.now;
+    Date.now = () => {
+      reads += 1;
+      return now;
+    };
+    t.after(() => {
+      Date.now = realNow;
+    });
+    const sync = create(settings()).default.sync;
+    sync.set('k', 'v', { timeout: 10 });
+    assert.equal(sync.get('k'), 'v');
+    now += 20_000; // the entry expired: only a fresh reading shows it
+    let served = 0;
+    while (sync.get('k') === 'v') {
+      served += 1;
+      if (served > 1000) break;
+    }
+    assert.ok(served < 64, `the kept reading served ${served} more gets`);
+    sync.set('j', 'w', { timeout: 10 });
+    reads = 0;
+    for (let i = 0; i < 640; i += 1) assert.equal(sync.get('j'), 'w');
+    assert.ok(reads >= 10 && reads <= 11, `640 gets read Date.now() ${reads} times`);
+
+    const exact = create(settings(), { clockResolution: 0 }).default.sync;
+    exact.set('j', 'w', { timeout: 10 });
+    exact.get('j');
+    reads = 0;
+    for (let i = 0; i < 100; i += 1) assert.equal(exact.get('j'), 'w');
+    assert.equal(reads, 100);
   });
 }
 
@@ -45,12 +92,12 @@ test('clockResolution reuses one reading for every operation until its timer dro
   const [entry] = sync.inspect().entries;
   assert.ok(Math.abs(entry.ttl - 0.05) < 1e-6, `touch and inspect share the reading (ttl ${entry.ttl})`);
 
-  await new Promise((resolve) => setTimeout(resolve, 1)); // the overdue 20 ms timer runs first
+  await new Promise((resolve) => setTimeout(resolve, 25)); // the 20 ms timer has run
   assert.equal(sync.get('k'), undefined, 'a fresh reading: the entry expired');
   sync.set('j', 'w', { timeout: 0.05 });
   spin(100);
   assert.equal(sync.get('j'), 'w', 'the new reading is kept again');
-  await new Promise((resolve) => setTimeout(resolve, 1));
+  await new Promise((resolve) => setTimeout(resolve, 25));
   assert.equal(sync.get('j'), undefined);
   const stats = sync.inspect().stats;
   assert.deepEqual([stats.hits, stats.misses], [4, 2]);
@@ -70,7 +117,7 @@ test('clockResolution applies to the Promise API and every alias of the caches',
   spin(100);
   assert.equal(other.get('o'), 1);
   assert.equal(await caches.default.get('d'), 2);
-  await new Promise((resolve) => setTimeout(resolve, 1));
+  await new Promise((resolve) => setTimeout(resolve, 25));
   assert.equal(await caches.default.get('d'), undefined);
   assert.equal(other.get('o'), undefined);
 });
@@ -98,6 +145,7 @@ test("clockResolution's timer does not keep Node running", () => {
   // this child until the 20 s kill; it prints and exits at once instead.
   const code = `
     import { createCaches } from 'edgecache';
+import { createCaches as createMemoryCaches } from 'edgecache/memory';
     const sync = createCaches({ default: { BACKEND: 'locmem' } }, { clockResolution: 600000 }).default.sync;
     sync.set('k', 'v');
     console.log(sync.get('k'));

@@ -28,6 +28,7 @@ test('the package works in workerd (Miniflare)', async (t) => {
     kv: { views: 1, tags: ['a'] },
     kvMiss: true,
     inspect: [':1:greeting'],
+    clockReads: [3, 3],
   });
   const kv = await mf.getKVNamespace('CACHE_KV');
   assert.equal((await kv.list()).keys.length, 1);

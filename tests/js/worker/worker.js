@@ -2,6 +2,26 @@
 // Miniflare does not resolve bare specifiers (wrangler would, through the package's
 // "workerd" export condition): import that entry by path.
 import { createCaches } from '../../../js/workerd.js';
+import { createCaches as createMemoryCaches } from '../../../js/memory/workerd.js';
+
+/** How many times three synchronous gets read `Date.now()` on a default cache of `create`. */
+function clockReads(create) {
+  const sync = create({ default: { BACKEND: 'locmem' } }).default.sync;
+  sync.set('k', 'v');
+  sync.get('k');
+  const realNow = Date.now;
+  let reads = 0;
+  Date.now = () => {
+    reads += 1;
+    return realNow();
+  };
+  try {
+    for (let i = 0; i < 3; i += 1) sync.get('k');
+  } finally {
+    Date.now = realNow;
+  }
+  return reads;
+}
 
 export default {
   async fetch(request, env) {
@@ -21,6 +41,8 @@ export default {
     out.kv = await kv.get('page');
     out.kvMiss = (await kv.get('nope')) === undefined;
     out.inspect = (await caches.default.inspect()).entries.map((e) => e.key);
+    // The workerd entries default clockResolution to 0: every operation reads the clock.
+    out.clockReads = [clockReads(createCaches), clockReads(createMemoryCaches)];
     return Response.json(out);
   },
 };

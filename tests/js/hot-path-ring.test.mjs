@@ -1,0 +1,154 @@
+// The synchronous get's hits served without calling the core (src/js/hot.rs, docs/npm-hot-path.md):
+// while no map changed since a key's ticket was issued and its entry is live, the JavaScript
+// layer answers at once and records the hit in a ring the core drains before any other
+// operation. Each test makes many such hits and then checks what only a correct drain (LRU
+// order, culling, hit counters) or a correct generation/expiry check (the value seen after a
+// change) gives. Through both entries, on the default clock (the only one the fast path uses);
+// `Date.now` is swapped for a controlled one where a test moves time.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createCaches } from 'edgecache';
+import { createCaches as createMemoryCaches } from 'edgecache/memory';
+
+const keys = (sync) => sync.inspect().entries.map((e) => e.key);
+const hits = (sync) => sync.inspect().stats.hits;
+
+function setup(create, settings = {}, options = {}) {
+  const location = `ring${Math.random()}`;
+  const caches = create(
+    {
+      default: { BACKEND: 'locmem', LOCATION: location, ...settings },
+      twin: { BACKEND: 'locmem', LOCATION: location, ...settings },
+    },
+    options,
+  );
+  return { sync: caches.default.sync, twin: caches.get('twin').sync, caches };
+}
+
+/** Replaces `Date.now` until the test ends; returns the controlled time (ms). */
+function fakeNow(t) {
+  const realNow = Date.now;
+  const time = { ms: realNow() };
+  Date.now = () => time.ms;
+  t.after(() => {
+    Date.now = realNow;
+  });
+  return time;
+}
+
+for (const [entry, create] of [['edgecache', createCaches], ['edgecache/memory', createMemoryCaches]]) {
+  test(`LRU order and hit counters follow the gets served without the core (${entry})`, () => {
+    const { sync, twin } = setup(create);
+    const names = Array.from({ length: 10 }, (_, i) => `k${i}`);
+    for (const k of names) sync.set(k, `v-${k}`);
+    for (const k of names) assert.equal(sync.get(k), `v-${k}`); // full gets: tickets
+    const order = ['k3', 'k7', 'k1', 'k3', 'k0', 'k9', 'k5', 'k3', 'k2'];
+    for (const k of order) assert.equal(sync.get(k), `v-${k}`);
+    const expected = [...new Set([...order].reverse())];
+    for (const k of [...names].reverse()) if (!expected.includes(k)) expected.push(k);
+    assert.deepEqual(keys(twin).map((k) => k.slice(3)), expected, 'the other alias sees the order too');
+    assert.equal(hits(sync), names.length + order.length);
+    assert.equal(hits(twin), 0, 'the hits are counted on the alias that made them');
+  });
+
+  test(`a cull after many fast hits evicts the entry the gets left least recent (${entry})`, () => {
+    const { sync } = setup(create, { OPTIONS: { MAX_ENTRIES: 10, CULL_FREQUENCY: 10 } });
+    const names = Array.from({ length: 10 }, (_, i) => `k${i}`);
+    for (const k of names) sync.set(k, k);
+    for (const k of names) sync.get(k); // k0 is now the least recent
+    for (let round = 0; round < 20; round += 1) for (const k of names.slice(0, 9)) sync.get(k); // not k9
+    sync.set('new', 'n'); // full: culls 10 // 10 = 1 entry, the least recently used
+    assert.deepEqual(sync.inspect().lastCull.removed, [':1:k9']);
+    assert.equal(sync.get('k9'), undefined);
+    assert.equal(sync.get('k0'), 'k0');
+  });
+
+  test(`the ring filling up many times loses no hit and keeps the order (${entry})`, () => {
+    const { sync } = setup(create);
+    const names = Array.from({ length: 7 }, (_, i) => `k${i}`);
+    for (const k of names) sync.set(k, { k, list: [1, 2] });
+    let gets = 0;
+    for (let i = 0; i < 1000; i += 1) {
+      const k = names[(i * 3) % names.length];
+      assert.deepEqual(sync.get(k), { k, list: [1, 2] });
+      gets += 1;
+    }
+    assert.equal(sync.get('k4').k, 'k4');
+    gets += 1;
+    assert.equal(hits(sync), gets);
+    assert.equal(keys(sync)[0], ':1:k4');
+    assert.equal(keys(sync)[1], `:1:${names[(999 * 3) % names.length]}`);
+  });
+
+  test(`writes between fast hits are seen, through either alias (${entry})`, () => {
+    const { sync, twin } = setup(create);
+    const warm = (k) => {
+      sync.get(k);
+      sync.get(k);
+      sync.get(k);
+    };
+    sync.set('k', 'one');
+    warm('k');
+    twin.set('k', 'two');
+    assert.equal(sync.get('k'), 'two', 'overwrite through another alias');
+    warm('k');
+    twin.delete('k');
+    assert.equal(sync.get('k', 'gone'), 'gone', 'delete');
+    sync.set('n', 1);
+    warm('n');
+    twin.incr('n', 5);
+    assert.equal(sync.get('n'), 6, 'incr');
+    warm('n');
+    twin.touch('n', { timeout: 0 });
+    assert.equal(sync.get('n'), undefined, 'touch to a past expiry');
+    sync.set('k', 'three');
+    warm('k');
+    twin.clear();
+    assert.equal(sync.get('k'), undefined, 'clear');
+    sync.set('k', 'four');
+    sync.set('other', 'x');
+    warm('k');
+    twin.set('unrelated', 'y'); // another key changed: the next hit is checked by the core
+    assert.equal(sync.get('k'), 'four');
+    assert.equal(sync.get('k'), 'four');
+    assert.deepEqual(keys(sync).slice(0, 2), [':1:k', ':1:unrelated']);
+  });
+
+  test(`expiry between fast hits: live strictly before the expiry (${entry})`, (t) => {
+    const time = fakeNow(t);
+    const { sync } = setup(create, {}, { clockResolution: 0 });
+    sync.set('k', 'v', { timeout: 10 });
+    assert.equal(sync.get('k'), 'v');
+    time.ms += 9_999;
+    assert.equal(sync.get('k'), 'v');
+    assert.equal(sync.get('k'), 'v');
+    time.ms += 1; // LM-4: expired at expiry <= now
+    assert.equal(sync.get('k'), undefined);
+    assert.deepEqual(keys(sync), [], 'the expired entry was deleted by the full get');
+    assert.deepEqual([sync.inspect().stats.hits, sync.inspect().stats.misses], [3, 1]);
+  });
+
+  test(`memory growth between fast hits (${entry})`, () => {
+    const { sync } = setup(create, { OPTIONS: { MAX_ENTRIES: 10_000 } });
+    sync.set('a', 'A');
+    sync.set('b', 'B');
+    for (let i = 0; i < 5; i += 1) assert.equal(sync.get('a'), 'A');
+    sync.set('big', 'x'.repeat(32 * 1024 * 1024)); // grows the wasm memory
+    for (let i = 0; i < 300; i += 1) assert.equal(sync.get(i % 2 ? 'a' : 'b'), i % 2 ? 'A' : 'B');
+    assert.equal(hits(sync), 5 + 300);
+    assert.deepEqual(keys(sync), [':1:a', ':1:b', ':1:big']);
+    sync.delete('big');
+  });
+}
+
+test('hits served without the core are applied before a new handle of the alias reads', () => {
+  const { sync, caches } = setup(createCaches);
+  sync.set('x', 1);
+  sync.set('y', 2);
+  sync.get('x');
+  sync.get('y');
+  sync.get('x');
+  sync.get('x');
+  assert.deepEqual(caches.get('default').sync.inspect().entries.map((e) => e.key), [':1:x', ':1:y']);
+  assert.equal(caches.get('default').sync.inspect().stats.hits, 4);
+});
