@@ -72,7 +72,7 @@ impl Cache {
     /// The synchronous face without the in-memory check: a runtime that built only in-memory
     /// caches (the component) or that maps `WouldBlock` itself. A backend future that is not
     /// ready still gives `WouldBlock`.
-    #[cfg_attr(not(edgecache_memory_only), allow(dead_code))]
+    #[allow(dead_code)] // builds without the component or the in-memory npm entry
     pub(crate) fn at_once(&self) -> Blocking<'_> {
         Blocking { cache: self }
     }

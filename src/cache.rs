@@ -3,6 +3,10 @@
 //! Keys are made and validated here (KEY-4..KEY-6); every method Django implements
 //! generically in `BaseCache` (API-4..API-10, API-13) is implemented here once, on top of the
 //! backend's primitives, so backends hold only what they do differently.
+//!
+//! A rule that calls the backend is written once, in a `rule!` method: `async` where storage
+//! backends are compiled, synchronous in the in-memory builds (`edgecache_memory_only`); the
+//! public `async` methods and the synchronous face ([`crate::Blocking`]) call those.
 
 use crate::backend::{AnyBackend, Backend, InMemory};
 use crate::error::{CacheError, Warning};
@@ -75,7 +79,7 @@ macro_rules! full_key_now {
 
 /// Declares a method that holds a Django rule over backend calls, once for both kinds of
 /// build: `async` where storage backends exist, synchronous in the in-memory builds (build.rs,
-/// `edgecache_memory_only`), whose backends all answer at once, so that there no operation
+/// `edgecache_memory_only`), whose backends all answer at once, so that no operation there
 /// builds a future. Its steps are [`step!`] (another such method), [`timed!`] and [`io!`] (a
 /// backend call).
 #[cfg(not(edgecache_memory_only))]
