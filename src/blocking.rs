@@ -1,8 +1,11 @@
 //! The synchronous face of a cache whose backend never waits (locmem, dummy).
 //!
-//! Every method drives the async method of [`Cache`] to completion with a single poll, so the
-//! Django rules still live in one place; `get` and `set`, the hot path, call the backend's
-//! synchronous core ([`crate::backend::InMemory`]) through the same steps without a future. Only in-memory backends get this face
+//! Every method calls the method of [`Cache`] that holds its Django rule (`cache.rs`, `rule!`):
+//! where storage backends are compiled, an `async` one driven to completion with a single
+//! poll; in the in-memory builds (`edgecache_memory_only`), where those methods are
+//! synchronous, the call itself, with no future. `get` and `set`, the hot path, call the
+//! backend's synchronous core ([`crate::backend::InMemory`]) through the same steps without a
+//! future in every build. Only in-memory backends get this face
 //! ([`Cache::blocking`]); a future that is not ready on its first poll becomes
 //! [`CacheError::WouldBlock`], never a hang or a panic.
 
@@ -31,18 +34,49 @@ pub fn now_or_never<F: Future>(future: F) -> Option<F::Output> {
 }
 
 /// Drives an in-memory backend's future: ready on the first poll, or `WouldBlock`.
+#[inline]
+pub(crate) fn poll_once<T>(
+    future: impl Future<Output = Result<T, CacheError>>,
+) -> Result<T, CacheError> {
+    let mut future = pin!(future);
+    let mut context = Context::from_waker(Waker::noop());
+    match future.as_mut().poll(&mut context) {
+        Poll::Ready(output) => output,
+        Poll::Pending => Err(CacheError::WouldBlock),
+    }
+}
+
+/// Drives a future to completion with [`poll_once`].
 macro_rules! ready {
-    ($future:expr) => {{
-        let mut future = pin!($future);
-        let mut context = Context::from_waker(Waker::noop());
-        match future.as_mut().poll(&mut context) {
-            Poll::Ready(output) => output,
-            Poll::Pending => Err(CacheError::WouldBlock),
-        }
-    }};
+    ($future:expr) => {
+        poll_once($future)
+    };
+}
+
+/// Makes a call of one of [`Cache`]'s rule methods (`cache.rs`, `rule!`): a future polled
+/// once, or (in the in-memory builds, where those methods are synchronous) the call itself.
+#[cfg(not(edgecache_memory_only))]
+macro_rules! now {
+    ($call:expr) => {
+        poll_once($call)
+    };
+}
+#[cfg(edgecache_memory_only)]
+macro_rules! now {
+    ($call:expr) => {
+        $call
+    };
 }
 
 impl Cache {
+    /// The synchronous face without the in-memory check: a runtime that built only in-memory
+    /// caches (the component) or that maps `WouldBlock` itself. A backend future that is not
+    /// ready still gives `WouldBlock`.
+    #[allow(dead_code)] // builds without the component or the in-memory npm entry
+    pub(crate) fn at_once(&self) -> Blocking<'_> {
+        Blocking { cache: self }
+    }
+
     /// The synchronous API, for backends that keep everything in memory.
     pub fn blocking(&self) -> Result<Blocking<'_>, CacheError> {
         if self.backend().is_in_memory() {
@@ -87,7 +121,12 @@ impl Blocking<'_> {
         value: impl Into<Value>,
         options: Options,
     ) -> Result<bool, CacheError> {
-        ready!(self.cache.add(key, value, options))
+        now!(self.cache.add_raw(
+            &key.into(),
+            value.into(),
+            options.timeout,
+            options.version.as_ref(),
+        ))
     }
     pub fn get_or_set<'k>(
         &self,
@@ -110,38 +149,41 @@ impl Blocking<'_> {
         keys: impl IntoIterator<Item = K>,
         options: Options,
     ) -> Result<Vec<(Value, Value)>, CacheError> {
-        ready!(self.cache.get_many(keys, options))
+        now!(self.cache.get_many_raw(keys, options.version.as_ref()))
     }
     pub fn set_many<'k, K: Into<Key<'k>>, V: Into<Value>>(
         &self,
         items: impl IntoIterator<Item = (K, V)>,
         options: Options,
     ) -> Result<Vec<Value>, CacheError> {
-        ready!(self.cache.set_many(items, options))
+        now!(self.cache.set_many_raw(items, options))
     }
     pub fn delete<'k>(
         &self,
         key: impl Into<Key<'k>>,
         options: Options,
     ) -> Result<bool, CacheError> {
-        ready!(self.cache.delete(key, options))
+        now!(self.cache.delete_raw(&key.into(), options.version.as_ref()))
     }
     pub fn delete_many<'k, K: Into<Key<'k>>>(
         &self,
         keys: impl IntoIterator<Item = K>,
         options: Options,
     ) -> Result<(), CacheError> {
-        ready!(self.cache.delete_many(keys, options))
+        now!(self.cache.delete_many_raw(keys, options.version.as_ref()))
     }
     pub fn has_key<'k>(
         &self,
         key: impl Into<Key<'k>>,
         options: Options,
     ) -> Result<bool, CacheError> {
-        ready!(self.cache.has_key(key, options))
+        now!(
+            self.cache
+                .has_key_raw(&key.into(), options.version.as_ref())
+        )
     }
     pub fn contains<'k>(&self, key: impl Into<Key<'k>>) -> Result<bool, CacheError> {
-        ready!(self.cache.contains(key))
+        now!(self.cache.has_key_raw(&key.into(), None))
     }
     pub fn incr<'k>(
         &self,
@@ -149,7 +191,10 @@ impl Blocking<'_> {
         delta: impl Into<Value>,
         options: Options,
     ) -> Result<Value, CacheError> {
-        ready!(self.cache.incr(key, delta, options))
+        now!(
+            self.cache
+                .incr_raw(&key.into(), &delta.into(), options.version.as_ref())
+        )
     }
     pub fn decr<'k>(
         &self,
@@ -157,16 +202,23 @@ impl Blocking<'_> {
         delta: impl Into<Value>,
         options: Options,
     ) -> Result<Value, CacheError> {
-        ready!(self.cache.decr(key, delta, options))
+        let negated = crate::python::neg(&delta.into())?;
+        now!(
+            self.cache
+                .incr_raw(&key.into(), &negated, options.version.as_ref())
+        )
     }
     pub fn touch<'k>(&self, key: impl Into<Key<'k>>, options: Options) -> Result<bool, CacheError> {
-        ready!(self.cache.touch(key, options))
+        now!(
+            self.cache
+                .touch_raw(&key.into(), options.timeout, options.version.as_ref())
+        )
     }
     pub fn clear(&self) -> Result<(), CacheError> {
-        ready!(self.cache.clear())
+        now!(self.cache.clear_raw())
     }
     pub fn close(&self) -> Result<(), CacheError> {
-        ready!(self.cache.close())
+        now!(self.cache.close_raw())
     }
     pub fn incr_version<'k>(
         &self,
@@ -174,7 +226,10 @@ impl Blocking<'_> {
         delta: impl Into<Value>,
         options: Options,
     ) -> Result<Value, CacheError> {
-        ready!(self.cache.incr_version(key, delta, options))
+        now!(
+            self.cache
+                .incr_version_raw(&key.into(), &delta.into(), options.version)
+        )
     }
     pub fn decr_version<'k>(
         &self,
@@ -182,7 +237,11 @@ impl Blocking<'_> {
         delta: impl Into<Value>,
         options: Options,
     ) -> Result<Value, CacheError> {
-        ready!(self.cache.decr_version(key, delta, options))
+        let negated = crate::python::neg(&delta.into())?;
+        now!(
+            self.cache
+                .incr_version_raw(&key.into(), &negated, options.version)
+        )
     }
     pub fn make_key<'k>(
         &self,
@@ -201,7 +260,61 @@ impl Blocking<'_> {
     pub fn get_backend_timeout(&self, timeout: Timeout) -> Value {
         self.cache.get_backend_timeout(timeout)
     }
+    pub fn aincr<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        delta: impl Into<Value>,
+        options: Options,
+    ) -> Result<Value, CacheError> {
+        now!(
+            self.cache
+                .generic_incr(&key.into(), &delta.into(), options.version.as_ref())
+        )
+    }
+    pub fn adecr<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        delta: impl Into<Value>,
+        options: Options,
+    ) -> Result<Value, CacheError> {
+        let negated = crate::python::neg(&delta.into())?;
+        now!(
+            self.cache
+                .generic_incr(&key.into(), &negated, options.version.as_ref())
+        )
+    }
+    pub fn ahas_key<'k>(
+        &self,
+        key: impl Into<Key<'k>>,
+        options: Options,
+    ) -> Result<bool, CacheError> {
+        Ok(now!(self.cache.get_raw(&key.into(), options.version.as_ref()))?.is_some())
+    }
+    pub fn aget_many<'k, K: Into<Key<'k>>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+        options: Options,
+    ) -> Result<Vec<(Value, Value)>, CacheError> {
+        now!(self.cache.generic_get_many(keys, options.version.as_ref()))
+    }
+    pub fn aset_many<'k, K: Into<Key<'k>>, V: Into<Value>>(
+        &self,
+        items: impl IntoIterator<Item = (K, V)>,
+        options: Options,
+    ) -> Result<Vec<Value>, CacheError> {
+        now!(self.cache.generic_set_many(items, options))
+    }
+    pub fn adelete_many<'k, K: Into<Key<'k>>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+        options: Options,
+    ) -> Result<(), CacheError> {
+        now!(
+            self.cache
+                .generic_delete_many(keys, options.version.as_ref())
+        )
+    }
     pub fn inspect(&self, detail: Detail) -> Result<Inspection, CacheError> {
-        ready!(self.cache.inspect(detail))
+        now!(self.cache.inspect_raw(detail))
     }
 }

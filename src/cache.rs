@@ -3,6 +3,10 @@
 //! Keys are made and validated here (KEY-4..KEY-6); every method Django implements
 //! generically in `BaseCache` (API-4..API-10, API-13) is implemented here once, on top of the
 //! backend's primitives, so backends hold only what they do differently.
+//!
+//! A rule that calls the backend is written once, in a `rule!` method: `async` where storage
+//! backends are compiled, synchronous in the in-memory builds (`edgecache_memory_only`); the
+//! public `async` methods and the synchronous face ([`crate::Blocking`]) call those.
 
 use crate::backend::{AnyBackend, Backend, InMemory};
 use crate::error::{CacheError, Warning};
@@ -73,6 +77,63 @@ macro_rules! full_key_now {
     };
 }
 
+/// Declares a method that holds a Django rule over backend calls, once for both kinds of
+/// build: `async` where storage backends exist, synchronous in the in-memory builds (build.rs,
+/// `edgecache_memory_only`), whose backends all answer at once, so that no operation there
+/// builds a future. Its steps are [`step!`] (another such method), [`timed!`] and [`io!`] (a
+/// backend call).
+#[cfg(not(edgecache_memory_only))]
+macro_rules! rule {
+    ($(#[$attr:meta])* $vis:vis fn $($rest:tt)*) => { $(#[$attr])* $vis async fn $($rest)* };
+}
+#[cfg(edgecache_memory_only)]
+macro_rules! rule {
+    ($(#[$attr:meta])* $vis:vis fn $($rest:tt)*) => { $(#[$attr])* $vis fn $($rest)* };
+}
+
+/// A call of a [`rule!`] method: awaited, or (in-memory builds) made.
+#[cfg(not(edgecache_memory_only))]
+macro_rules! step {
+    ($call:expr) => {
+        $call.await
+    };
+}
+#[cfg(edgecache_memory_only)]
+macro_rules! step {
+    ($call:expr) => {
+        $call
+    };
+}
+
+/// A backend call in a [`rule!`] method: awaited, or (in-memory builds, where every backend
+/// future is ready at once) polled once, `WouldBlock` if it were not ready.
+#[cfg(not(edgecache_memory_only))]
+macro_rules! io {
+    ($call:expr) => {
+        $call.await
+    };
+}
+#[cfg(edgecache_memory_only)]
+macro_rules! io {
+    ($call:expr) => {
+        crate::blocking::poll_once($call)
+    };
+}
+
+/// [`io!`] for a storage operation, timed where the backend does I/O.
+#[cfg(not(edgecache_memory_only))]
+macro_rules! timed {
+    ($cache:expr, $call:expr) => {
+        $cache.timed($call).await
+    };
+}
+#[cfg(edgecache_memory_only)]
+macro_rules! timed {
+    ($cache:expr, $call:expr) => {
+        crate::blocking::poll_once($call)
+    };
+}
+
 impl Cache {
     /// A cache named `alias` with a key recipe over a backend.
     pub fn new(alias: impl Into<String>, keys: KeyMaker, backend: AnyBackend) -> Self {
@@ -134,6 +195,7 @@ impl Cache {
     }
 
     /// Awaits a storage operation, timing it where this backend does I/O.
+    #[cfg(not(edgecache_memory_only))]
     async fn timed<T>(&self, operation: impl core::future::Future<Output = T>) -> T {
         match (&self.clock, self.timed) {
             (Some(clock), true) => {
@@ -261,13 +323,19 @@ impl Cache {
 
     /// A snapshot of the store, with this alias's counters.
     pub async fn inspect(&self, detail: Detail) -> Result<Inspection, CacheError> {
-        let mut inspection = self.backend.inspect(detail).await?;
-        let culled = inspection.stats.culled;
-        inspection.stats = Stats {
-            culled,
-            ..self.stats()
-        };
-        Ok(inspection)
+        step!(self.inspect_raw(detail))
+    }
+
+    rule! {
+        pub(crate) fn inspect_raw(&self, detail: Detail) -> Result<Inspection, CacheError> {
+            let mut inspection = io!(self.backend.inspect(detail))?;
+            let culled = inspection.stats.culled;
+            inspection.stats = Stats {
+                culled,
+                ..self.stats()
+            };
+            Ok(inspection)
+        }
     }
 
     // ----- keys (KEY-1..KEY-7) -----
@@ -351,19 +419,21 @@ impl Cache {
         key: impl Into<Key<'k>>,
         options: Options,
     ) -> Result<Option<Value>, CacheError> {
-        self.get_raw(&key.into(), options.version.as_ref()).await
+        step!(self.get_raw(&key.into(), options.version.as_ref()))
     }
 
-    async fn get_raw(
-        &self,
-        key: &Key<'_>,
-        version: Option<&Value>,
-    ) -> Result<Option<Value>, CacheError> {
-        let mut buffer = KeyBuffer::new();
-        let full = self.full_key(key, version, &mut buffer)?;
-        let found = self.absorb(self.timed(self.backend.get(full)).await, None)?;
-        self.count_read(&found);
-        Ok(found)
+    rule! {
+        pub(crate) fn get_raw(
+            &self,
+            key: &Key<'_>,
+            version: Option<&Value>,
+        ) -> Result<Option<Value>, CacheError> {
+            let mut buffer = KeyBuffer::new();
+            let full = self.full_key(key, version, &mut buffer)?;
+            let found = self.absorb(timed!(self, self.backend.get(full)), None)?;
+            self.count_read(&found);
+            Ok(found)
+        }
     }
 
     /// [`Cache::get`] on an in-memory backend, without a future (the synchronous API's hot
@@ -444,27 +514,28 @@ impl Cache {
         value: impl Into<Value>,
         options: Options,
     ) -> Result<(), CacheError> {
-        self.set_raw(
+        step!(self.set_raw(
             &key.into(),
             value.into(),
             options.timeout,
             options.version.as_ref(),
-        )
-        .await
+        ))
     }
 
-    async fn set_raw(
-        &self,
-        key: &Key<'_>,
-        value: Value,
-        timeout: Timeout,
-        version: Option<&Value>,
-    ) -> Result<(), CacheError> {
-        let mut buffer = KeyBuffer::new();
-        let full = self.full_key(key, version, &mut buffer)?;
-        self.absorb(self.timed(self.backend.set(full, value, timeout)).await, ())?;
-        Counters::bump(&self.counters.sets);
-        Ok(())
+    rule! {
+        pub(crate) fn set_raw(
+            &self,
+            key: &Key<'_>,
+            value: Value,
+            timeout: Timeout,
+            version: Option<&Value>,
+        ) -> Result<(), CacheError> {
+            let mut buffer = KeyBuffer::new();
+            let full = self.full_key(key, version, &mut buffer)?;
+            self.absorb(timed!(self, self.backend.set(full, value, timeout)), ())?;
+            Counters::bump(&self.counters.sets);
+            Ok(())
+        }
     }
 
     /// [`Cache::set`] on an in-memory backend, without a future (see [`Cache::get_now`]).
@@ -489,41 +560,39 @@ impl Cache {
         value: impl Into<Value>,
         options: Options,
     ) -> Result<bool, CacheError> {
-        self.add_raw(
+        step!(self.add_raw(
             &key.into(),
             value.into(),
             options.timeout,
             options.version.as_ref(),
-        )
-        .await
+        ))
     }
 
-    async fn add_raw(
-        &self,
-        key: &Key<'_>,
-        value: Value,
-        timeout: Timeout,
-        version: Option<&Value>,
-    ) -> Result<bool, CacheError> {
-        let stored = if self.backend.overrides().add_is_has_key_then_set {
-            // FB-3: Django's filebased `add` calls its own `has_key` and `set`.
-            let present = self.has_key_raw(key, version).await?;
-            if !present {
-                self.set_raw(key, value, timeout, version).await?;
+    rule! {
+        pub(crate) fn add_raw(
+            &self,
+            key: &Key<'_>,
+            value: Value,
+            timeout: Timeout,
+            version: Option<&Value>,
+        ) -> Result<bool, CacheError> {
+            let stored = if self.backend.overrides().add_is_has_key_then_set {
+                // FB-3: Django's filebased `add` calls its own `has_key` and `set`.
+                let present = step!(self.has_key_raw(key, version))?;
+                if !present {
+                    step!(self.set_raw(key, value, timeout, version))?;
+                }
+                !present
+            } else {
+                let mut buffer = KeyBuffer::new();
+                let full = self.full_key(key, version, &mut buffer)?;
+                self.absorb(timed!(self, self.backend.add(full, value, timeout)), false)?
+            };
+            if stored {
+                Counters::bump(&self.counters.sets);
             }
-            !present
-        } else {
-            let mut buffer = KeyBuffer::new();
-            let full = self.full_key(key, version, &mut buffer)?;
-            self.absorb(
-                self.timed(self.backend.add(full, value, timeout)).await,
-                false,
-            )?
-        };
-        if stored {
-            Counters::bump(&self.counters.sets);
+            Ok(stored)
         }
-        Ok(stored)
     }
 
     /// API-11: gives a live entry a new expiry; returns whether it did.
@@ -532,13 +601,20 @@ impl Cache {
         key: impl Into<Key<'k>>,
         options: Options,
     ) -> Result<bool, CacheError> {
-        let key = key.into();
-        let mut buffer = KeyBuffer::new();
-        let full = self.full_key(&key, options.version.as_ref(), &mut buffer)?;
-        self.absorb(
-            self.timed(self.backend.touch(full, options.timeout)).await,
-            false,
-        )
+        step!(self.touch_raw(&key.into(), options.timeout, options.version.as_ref()))
+    }
+
+    rule! {
+        pub(crate) fn touch_raw(
+            &self,
+            key: &Key<'_>,
+            timeout: Timeout,
+            version: Option<&Value>,
+        ) -> Result<bool, CacheError> {
+            let mut buffer = KeyBuffer::new();
+            let full = self.full_key(key, version, &mut buffer)?;
+            self.absorb(timed!(self, self.backend.touch(full, timeout)), false)
+        }
     }
 
     /// API-7: removes the entry; returns whether one was there.
@@ -547,17 +623,23 @@ impl Cache {
         key: impl Into<Key<'k>>,
         options: Options,
     ) -> Result<bool, CacheError> {
-        self.delete_raw(&key.into(), options.version.as_ref()).await
+        step!(self.delete_raw(&key.into(), options.version.as_ref()))
     }
 
-    async fn delete_raw(&self, key: &Key<'_>, version: Option<&Value>) -> Result<bool, CacheError> {
-        let mut buffer = KeyBuffer::new();
-        let full = self.full_key(key, version, &mut buffer)?;
-        let removed = self.absorb(self.timed(self.backend.delete(full)).await, false)?;
-        if removed {
-            Counters::bump(&self.counters.deletes);
+    rule! {
+        pub(crate) fn delete_raw(
+            &self,
+            key: &Key<'_>,
+            version: Option<&Value>,
+        ) -> Result<bool, CacheError> {
+            let mut buffer = KeyBuffer::new();
+            let full = self.full_key(key, version, &mut buffer)?;
+            let removed = self.absorb(timed!(self, self.backend.delete(full)), false)?;
+            if removed {
+                Counters::bump(&self.counters.deletes);
+            }
+            Ok(removed)
         }
-        Ok(removed)
     }
 
     /// API-8: whether a live entry is there.
@@ -566,28 +648,35 @@ impl Cache {
         key: impl Into<Key<'k>>,
         options: Options,
     ) -> Result<bool, CacheError> {
-        self.has_key_raw(&key.into(), options.version.as_ref())
-            .await
+        step!(self.has_key_raw(&key.into(), options.version.as_ref()))
     }
 
-    async fn has_key_raw(
-        &self,
-        key: &Key<'_>,
-        version: Option<&Value>,
-    ) -> Result<bool, CacheError> {
-        let mut buffer = KeyBuffer::new();
-        let full = self.full_key(key, version, &mut buffer)?;
-        self.absorb(self.timed(self.backend.has_key(full)).await, false)
+    rule! {
+        pub(crate) fn has_key_raw(
+            &self,
+            key: &Key<'_>,
+            version: Option<&Value>,
+        ) -> Result<bool, CacheError> {
+            let mut buffer = KeyBuffer::new();
+            let full = self.full_key(key, version, &mut buffer)?;
+            self.absorb(timed!(self, self.backend.has_key(full)), false)
+        }
     }
 
     /// `key in cache`: `has_key` with the default version (API-8).
     pub async fn contains<'k>(&self, key: impl Into<Key<'k>>) -> Result<bool, CacheError> {
-        self.has_key(key, Options::DEFAULT).await
+        step!(self.has_key_raw(&key.into(), None))
     }
 
     /// API-12: empties the whole store, other aliases' entries included.
     pub async fn clear(&self) -> Result<(), CacheError> {
-        self.absorb(self.backend.clear().await, ())
+        step!(self.clear_raw())
+    }
+
+    rule! {
+        pub(crate) fn clear_raw(&self) -> Result<(), CacheError> {
+            self.absorb(io!(self.backend.clear()), ())
+        }
     }
 
     /// What Django's `clear()` returns: `None`, or `True` on redis (API-12).
@@ -601,7 +690,13 @@ impl Cache {
 
     /// CFG-6: releases connections; a no-op for in-memory backends.
     pub async fn close(&self) -> Result<(), CacheError> {
-        self.backend.close().await
+        step!(self.close_raw())
+    }
+
+    rule! {
+        pub(crate) fn close_raw(&self) -> Result<(), CacheError> {
+            io!(self.backend.close())
+        }
     }
 
     // ----- BaseCache's generic methods -----
@@ -614,34 +709,42 @@ impl Cache {
         delta: impl Into<Value>,
         options: Options,
     ) -> Result<Value, CacheError> {
-        let (key, delta) = (key.into(), delta.into());
-        let version = options.version.as_ref();
-        if !self.backend.overrides().incr {
-            return self.generic_incr(&key, &delta, version).await;
-        }
-        let mut buffer = KeyBuffer::new();
-        let full = self.full_key(&key, version, &mut buffer)?;
-        let value = self.absorb(
-            self.timed(self.backend.incr(full, &delta)).await,
-            Value::None,
-        )?;
-        Counters::bump(&self.counters.sets);
-        Ok(value)
+        step!(self.incr_raw(&key.into(), &delta.into(), options.version.as_ref()))
     }
 
-    async fn generic_incr(
-        &self,
-        key: &Key<'_>,
-        delta: &Value,
-        version: Option<&Value>,
-    ) -> Result<Value, CacheError> {
-        let Some(value) = self.get_raw(key, version).await? else {
-            return Err(not_found(key));
-        };
-        let new_value = python::add(&value, delta)?;
-        self.set_raw(key, new_value.clone(), Timeout::Default, version)
-            .await?;
-        Ok(new_value)
+    rule! {
+        pub(crate) fn incr_raw(
+            &self,
+            key: &Key<'_>,
+            delta: &Value,
+            version: Option<&Value>,
+        ) -> Result<Value, CacheError> {
+            if !self.backend.overrides().incr {
+                return step!(self.generic_incr(key, delta, version));
+            }
+            let mut buffer = KeyBuffer::new();
+            let full = self.full_key(key, version, &mut buffer)?;
+            let value = self.absorb(timed!(self, self.backend.incr(full, delta)), Value::None)?;
+            Counters::bump(&self.counters.sets);
+            Ok(value)
+        }
+    }
+
+    rule! {
+        /// `BaseCache.incr`: get + set with the default timeout; Django's `aincr` everywhere.
+        pub(crate) fn generic_incr(
+            &self,
+            key: &Key<'_>,
+            delta: &Value,
+            version: Option<&Value>,
+        ) -> Result<Value, CacheError> {
+            let Some(value) = step!(self.get_raw(key, version))? else {
+                return Err(not_found(key));
+            };
+            let new_value = python::add(&value, delta)?;
+            step!(self.set_raw(key, new_value.clone(), Timeout::Default, version))?;
+            Ok(new_value)
+        }
     }
 
     /// `decr(key, delta)` is `incr(key, -delta)` (API-9).
@@ -652,7 +755,7 @@ impl Cache {
         options: Options,
     ) -> Result<Value, CacheError> {
         let negated = python::neg(&delta.into())?;
-        self.incr(key, negated, options).await
+        step!(self.incr_raw(&key.into(), &negated, options.version.as_ref()))
     }
 
     /// API-4: the stored value, or `default` added and read back.
@@ -700,7 +803,8 @@ impl Cache {
 
     /// API-4 exactly as Django's `BaseCache.get_or_set`: get; on a miss compute, `add`, and
     /// read back (the value computed if the entry is already gone). The in-memory build's
-    /// `get_or_set`: no stampede protection there (build.rs, `edgecache_memory_only`).
+    /// `get_or_set`: no stampede protection there (build.rs, `edgecache_memory_only`), and
+    /// the only future is `compute`'s.
     #[cfg(edgecache_memory_only)]
     async fn plain_get_or_set<F, Fut, E>(
         &self,
@@ -713,16 +817,13 @@ impl Cache {
         Fut: core::future::Future<Output = Result<Value, E>>,
         E: From<CacheError>,
     {
-        let read = Options {
-            timeout: Timeout::Default,
-            version: options.version.clone(),
-        };
-        if let Some(found) = self.get(key.clone(), read.clone()).await? {
+        let version = options.version.as_ref();
+        if let Some(found) = self.get_raw(&key, version)? {
             return Ok(found);
         }
         let value = compute().await?;
-        self.add(key.clone(), value.clone(), options).await?;
-        Ok(self.get(key, read).await?.unwrap_or(value))
+        self.add_raw(&key, value.clone(), options.timeout, version)?;
+        Ok(self.get_raw(&key, version)?.unwrap_or(value))
     }
 
     /// [`Cache::get_or_set_async`] whose callers, finding another process's stampede lock
@@ -756,53 +857,65 @@ impl Cache {
         keys: impl IntoIterator<Item = K>,
         options: Options,
     ) -> Result<Vec<(Value, Value)>, CacheError> {
-        if !self.backend.overrides().get_many {
-            return self.generic_get_many(keys, options.version.as_ref()).await;
-        }
-        // The backend's own get_many: every key is made and validated first, and duplicates
-        // collapse (the last raw key naming a full key wins), as Django's `key_map` does.
-        let mut key_map: Vec<(String, Value)> = Vec::new();
-        for key in keys {
-            let key = key.into();
-            let full = self
-                .full_key(&key, options.version.as_ref(), &mut KeyBuffer::new())?
-                .to_owned_key();
-            match key_map.iter_mut().find(|(existing, _)| *existing == full) {
-                Some(slot) => slot.1 = key.to_value(),
-                None => key_map.push((full, key.to_value())),
-            }
-        }
-        let fulls: Vec<String> = key_map.iter().map(|(full, _)| full.clone()).collect();
-        let rows = self.absorb(self.timed(self.backend.get_many(&fulls)).await, Vec::new())?;
-        let mut found: Vec<(Value, Value)> = Vec::new();
-        for (full, value) in rows {
-            if let Some((_, raw)) = key_map.iter().find(|(existing, _)| *existing == full) {
-                python::dict_insert(&mut found, raw.clone(), value);
-            }
-        }
-        let hits = found.len() as u64;
-        self.counters.hits.fetch_add(hits, Ordering::Relaxed);
-        self.counters.misses.fetch_add(
-            key_map.len() as u64 - hits.min(key_map.len() as u64),
-            Ordering::Relaxed,
-        );
-        Ok(found)
+        step!(self.get_many_raw(keys, options.version.as_ref()))
     }
 
-    /// `BaseCache.get_many`: one `get` per key.
-    async fn generic_get_many<'k, K: Into<Key<'k>>>(
-        &self,
-        keys: impl IntoIterator<Item = K>,
-        version: Option<&Value>,
-    ) -> Result<Vec<(Value, Value)>, CacheError> {
-        let mut found: Vec<(Value, Value)> = Vec::new();
-        for key in keys {
-            let key = key.into();
-            if let Some(value) = self.get_raw(&key, version).await? {
-                python::dict_insert(&mut found, key.to_value(), value);
+    rule! {
+        pub(crate) fn get_many_raw<'k, K: Into<Key<'k>>>(
+            &self,
+            keys: impl IntoIterator<Item = K>,
+            version: Option<&Value>,
+        ) -> Result<Vec<(Value, Value)>, CacheError> {
+            if !self.backend.overrides().get_many {
+                return step!(self.generic_get_many(keys, version));
             }
+            // The backend's own get_many: every key is made and validated first, and duplicates
+            // collapse (the last raw key naming a full key wins), as Django's `key_map` does.
+            let mut key_map: Vec<(String, Value)> = Vec::new();
+            for key in keys {
+                let key = key.into();
+                let full = self
+                    .full_key(&key, version, &mut KeyBuffer::new())?
+                    .to_owned_key();
+                match key_map.iter_mut().find(|(existing, _)| *existing == full) {
+                    Some(slot) => slot.1 = key.to_value(),
+                    None => key_map.push((full, key.to_value())),
+                }
+            }
+            let fulls: Vec<String> = key_map.iter().map(|(full, _)| full.clone()).collect();
+            let rows = self.absorb(timed!(self, self.backend.get_many(&fulls)), Vec::new())?;
+            let mut found: Vec<(Value, Value)> = Vec::new();
+            for (full, value) in rows {
+                if let Some((_, raw)) = key_map.iter().find(|(existing, _)| *existing == full) {
+                    python::dict_insert(&mut found, raw.clone(), value);
+                }
+            }
+            let hits = found.len() as u64;
+            self.counters.hits.fetch_add(hits, Ordering::Relaxed);
+            self.counters.misses.fetch_add(
+                key_map.len() as u64 - hits.min(key_map.len() as u64),
+                Ordering::Relaxed,
+            );
+            Ok(found)
         }
-        Ok(found)
+    }
+
+    rule! {
+        /// `BaseCache.get_many`: one `get` per key; Django's `aget_many` everywhere.
+        pub(crate) fn generic_get_many<'k, K: Into<Key<'k>>>(
+            &self,
+            keys: impl IntoIterator<Item = K>,
+            version: Option<&Value>,
+        ) -> Result<Vec<(Value, Value)>, CacheError> {
+            let mut found: Vec<(Value, Value)> = Vec::new();
+            for key in keys {
+                let key = key.into();
+                if let Some(value) = step!(self.get_raw(&key, version))? {
+                    python::dict_insert(&mut found, key.to_value(), value);
+                }
+            }
+            Ok(found)
+        }
     }
 
     /// API-6: stores every pair; returns the raw keys that could not be stored.
@@ -811,73 +924,86 @@ impl Cache {
         items: impl IntoIterator<Item = (K, V)>,
         options: Options,
     ) -> Result<Vec<Value>, CacheError> {
-        if self.backend.overrides().set_many {
-            return self.own_set_many(items, options).await;
-        }
-        self.generic_set_many(items, options).await
+        step!(self.set_many_raw(items, options))
     }
 
-    /// `BaseCache.set_many`: one `set` per key; returns `[]`.
-    async fn generic_set_many<'k, K: Into<Key<'k>>, V: Into<Value>>(
-        &self,
-        items: impl IntoIterator<Item = (K, V)>,
-        options: Options,
-    ) -> Result<Vec<Value>, CacheError> {
-        for (key, value) in items {
-            self.set_raw(
-                &key.into(),
-                value.into(),
-                options.timeout,
-                options.version.as_ref(),
-            )
-            .await?;
+    rule! {
+        pub(crate) fn set_many_raw<'k, K: Into<Key<'k>>, V: Into<Value>>(
+            &self,
+            items: impl IntoIterator<Item = (K, V)>,
+            options: Options,
+        ) -> Result<Vec<Value>, CacheError> {
+            if self.backend.overrides().set_many {
+                return step!(self.own_set_many(items, options));
+            }
+            step!(self.generic_set_many(items, options))
         }
-        Ok(Vec::new())
     }
 
-    /// The backend's own `set_many` (redis, memcached): every key made and validated first
-    /// (the last raw key naming a full key wins, as in Django's dict), one backend call, and
-    /// the failed full keys mapped back to raw keys (MC-7).
-    async fn own_set_many<'k, K: Into<Key<'k>>, V: Into<Value>>(
-        &self,
-        items: impl IntoIterator<Item = (K, V)>,
-        options: Options,
-    ) -> Result<Vec<Value>, CacheError> {
-        let mut safe: Vec<(String, Value)> = Vec::new();
-        let mut originals: Vec<Value> = Vec::new();
-        for (key, value) in items {
-            let key = key.into();
-            let full = self
-                .full_key(&key, options.version.as_ref(), &mut KeyBuffer::new())?
-                .to_owned_key();
-            match safe.iter().position(|(existing, _)| *existing == full) {
-                Some(at) => {
-                    safe[at].1 = value.into();
-                    originals[at] = key.to_value();
-                }
-                None => {
-                    safe.push((full, value.into()));
-                    originals.push(key.to_value());
+    rule! {
+        /// `BaseCache.set_many`: one `set` per key; returns `[]`. Django's `aset_many`
+        /// everywhere.
+        pub(crate) fn generic_set_many<'k, K: Into<Key<'k>>, V: Into<Value>>(
+            &self,
+            items: impl IntoIterator<Item = (K, V)>,
+            options: Options,
+        ) -> Result<Vec<Value>, CacheError> {
+            for (key, value) in items {
+                step!(self.set_raw(
+                    &key.into(),
+                    value.into(),
+                    options.timeout,
+                    options.version.as_ref(),
+                ))?;
+            }
+            Ok(Vec::new())
+        }
+    }
+
+    rule! {
+        /// The backend's own `set_many` (redis, memcached): every key made and validated first
+        /// (the last raw key naming a full key wins, as in Django's dict), one backend call, and
+        /// the failed full keys mapped back to raw keys (MC-7).
+        fn own_set_many<'k, K: Into<Key<'k>>, V: Into<Value>>(
+            &self,
+            items: impl IntoIterator<Item = (K, V)>,
+            options: Options,
+        ) -> Result<Vec<Value>, CacheError> {
+            let mut safe: Vec<(String, Value)> = Vec::new();
+            let mut originals: Vec<Value> = Vec::new();
+            for (key, value) in items {
+                let key = key.into();
+                let full = self
+                    .full_key(&key, options.version.as_ref(), &mut KeyBuffer::new())?
+                    .to_owned_key();
+                match safe.iter().position(|(existing, _)| *existing == full) {
+                    Some(at) => {
+                        safe[at].1 = value.into();
+                        originals[at] = key.to_value();
+                    }
+                    None => {
+                        safe.push((full, value.into()));
+                        originals.push(key.to_value());
+                    }
                 }
             }
+            let failed = self.absorb(
+                timed!(self, self.backend.set_many(&safe, options.timeout)),
+                Vec::new(),
+            )?;
+            self.counters.sets.fetch_add(
+                (safe.len() - failed.len().min(safe.len())) as u64,
+                Ordering::Relaxed,
+            );
+            Ok(failed
+                .iter()
+                .filter_map(|full| {
+                    safe.iter()
+                        .position(|(existing, _)| existing == full)
+                        .map(|at| originals[at].clone())
+                })
+                .collect())
         }
-        let failed = self.absorb(
-            self.timed(self.backend.set_many(&safe, options.timeout))
-                .await,
-            Vec::new(),
-        )?;
-        self.counters.sets.fetch_add(
-            (safe.len() - failed.len().min(safe.len())) as u64,
-            Ordering::Relaxed,
-        );
-        Ok(failed
-            .iter()
-            .filter_map(|full| {
-                safe.iter()
-                    .position(|(existing, _)| existing == full)
-                    .map(|at| originals[at].clone())
-            })
-            .collect())
     }
 
     /// API-7: removes every key.
@@ -886,32 +1012,42 @@ impl Cache {
         keys: impl IntoIterator<Item = K>,
         options: Options,
     ) -> Result<(), CacheError> {
-        if !self.backend.overrides().delete_many {
-            return self
-                .generic_delete_many(keys, options.version.as_ref())
-                .await;
-        }
-        let mut fulls = Vec::new();
-        for key in keys {
-            let key = key.into();
-            fulls.push(
-                self.full_key(&key, options.version.as_ref(), &mut KeyBuffer::new())?
-                    .to_owned_key(),
-            );
-        }
-        self.absorb(self.timed(self.backend.delete_many(&fulls)).await, ())
+        step!(self.delete_many_raw(keys, options.version.as_ref()))
     }
 
-    /// `BaseCache.delete_many`: one `delete` per key.
-    async fn generic_delete_many<'k, K: Into<Key<'k>>>(
-        &self,
-        keys: impl IntoIterator<Item = K>,
-        version: Option<&Value>,
-    ) -> Result<(), CacheError> {
-        for key in keys {
-            self.delete_raw(&key.into(), version).await?;
+    rule! {
+        pub(crate) fn delete_many_raw<'k, K: Into<Key<'k>>>(
+            &self,
+            keys: impl IntoIterator<Item = K>,
+            version: Option<&Value>,
+        ) -> Result<(), CacheError> {
+            if !self.backend.overrides().delete_many {
+                return step!(self.generic_delete_many(keys, version));
+            }
+            let mut fulls = Vec::new();
+            for key in keys {
+                let key = key.into();
+                fulls.push(
+                    self.full_key(&key, version, &mut KeyBuffer::new())?
+                        .to_owned_key(),
+                );
+            }
+            self.absorb(timed!(self, self.backend.delete_many(&fulls)), ())
         }
-        Ok(())
+    }
+
+    rule! {
+        /// `BaseCache.delete_many`: one `delete` per key; Django's `adelete_many` everywhere.
+        pub(crate) fn generic_delete_many<'k, K: Into<Key<'k>>>(
+            &self,
+            keys: impl IntoIterator<Item = K>,
+            version: Option<&Value>,
+        ) -> Result<(), CacheError> {
+            for key in keys {
+                step!(self.delete_raw(&key.into(), version))?;
+            }
+            Ok(())
+        }
     }
 
     /// API-10: moves the entry to `version + delta` (re-set with the default timeout) and
@@ -922,18 +1058,25 @@ impl Cache {
         delta: impl Into<Value>,
         options: Options,
     ) -> Result<Value, CacheError> {
-        let key = key.into();
-        let version = options
-            .version
-            .unwrap_or_else(|| self.keys.version().clone());
-        let Some(value) = self.get_raw(&key, Some(&version)).await? else {
-            return Err(not_found(&key));
-        };
-        let new_version = python::add(&version, &delta.into())?;
-        self.set_raw(&key, value, Timeout::Default, Some(&new_version))
-            .await?;
-        self.delete_raw(&key, Some(&version)).await?;
-        Ok(new_version)
+        step!(self.incr_version_raw(&key.into(), &delta.into(), options.version))
+    }
+
+    rule! {
+        pub(crate) fn incr_version_raw(
+            &self,
+            key: &Key<'_>,
+            delta: &Value,
+            version: Option<Value>,
+        ) -> Result<Value, CacheError> {
+            let version = version.unwrap_or_else(|| self.keys.version().clone());
+            let Some(value) = step!(self.get_raw(key, Some(&version)))? else {
+                return Err(not_found(key));
+            };
+            let new_version = python::add(&version, delta)?;
+            step!(self.set_raw(key, value, Timeout::Default, Some(&new_version)))?;
+            step!(self.delete_raw(key, Some(&version)))?;
+            Ok(new_version)
+        }
     }
 
     /// API-10: `incr_version(key, -delta)`.
@@ -944,7 +1087,7 @@ impl Cache {
         options: Options,
     ) -> Result<Value, CacheError> {
         let negated = python::neg(&delta.into())?;
-        self.incr_version(key, negated, options).await
+        step!(self.incr_version_raw(&key.into(), &negated, options.version))
     }
 
     // ----- Django's async twins that differ from their sync methods (API-13) -----
@@ -957,8 +1100,7 @@ impl Cache {
         delta: impl Into<Value>,
         options: Options,
     ) -> Result<Value, CacheError> {
-        self.generic_incr(&key.into(), &delta.into(), options.version.as_ref())
-            .await
+        step!(self.generic_incr(&key.into(), &delta.into(), options.version.as_ref()))
     }
 
     /// Django's `adecr`: `aincr(key, -delta)`.
@@ -969,7 +1111,7 @@ impl Cache {
         options: Options,
     ) -> Result<Value, CacheError> {
         let negated = python::neg(&delta.into())?;
-        self.aincr(key, negated, options).await
+        step!(self.generic_incr(&key.into(), &negated, options.version.as_ref()))
     }
 
     /// Django's `ahas_key`: built on `get`, so on locmem it refreshes recency, unlike `has_key`.
@@ -978,10 +1120,7 @@ impl Cache {
         key: impl Into<Key<'k>>,
         options: Options,
     ) -> Result<bool, CacheError> {
-        Ok(self
-            .get_raw(&key.into(), options.version.as_ref())
-            .await?
-            .is_some())
+        Ok(step!(self.get_raw(&key.into(), options.version.as_ref()))?.is_some())
     }
 
     /// Django's `aget_many`: one `get` per key.
@@ -990,7 +1129,7 @@ impl Cache {
         keys: impl IntoIterator<Item = K>,
         options: Options,
     ) -> Result<Vec<(Value, Value)>, CacheError> {
-        self.generic_get_many(keys, options.version.as_ref()).await
+        step!(self.generic_get_many(keys, options.version.as_ref()))
     }
 
     /// Django's `aset_many`: one `set` per key; always returns `[]`.
@@ -999,7 +1138,7 @@ impl Cache {
         items: impl IntoIterator<Item = (K, V)>,
         options: Options,
     ) -> Result<Vec<Value>, CacheError> {
-        self.generic_set_many(items, options).await
+        step!(self.generic_set_many(items, options))
     }
 
     /// Django's `adelete_many`: one `delete` per key.
@@ -1008,8 +1147,7 @@ impl Cache {
         keys: impl IntoIterator<Item = K>,
         options: Options,
     ) -> Result<(), CacheError> {
-        self.generic_delete_many(keys, options.version.as_ref())
-            .await
+        step!(self.generic_delete_many(keys, options.version.as_ref()))
     }
 
     pub(crate) fn backend(&self) -> &AnyBackend {

@@ -682,43 +682,77 @@ fn opts(h: &Handle, timeout: &JsValue, version: &JsValue) -> Result<Options, JsV
     }
 }
 
-/// The operations, each once, as async functions over a handle.
+/// Declares an operation of [`ops`]: `async` in the full build, synchronous in the in-memory
+/// build (see `ops`).
+#[cfg(not(edgecache_memory_only))]
+macro_rules! op {
+    ($(#[$attr:meta])* $vis:vis fn $($rest:tt)*) => { $(#[$attr])* $vis async fn $($rest)* };
+}
+#[cfg(edgecache_memory_only)]
+macro_rules! op {
+    ($(#[$attr:meta])* $vis:vis fn $($rest:tt)*) => { $(#[$attr])* $vis fn $($rest)* };
+}
+
+/// A cache call in an [`op!`]: the `Cache` method awaited, or its synchronous face's.
+#[cfg(not(edgecache_memory_only))]
+macro_rules! api {
+    ($h:ident . $method:ident ($($arg:expr),*)) => {
+        $h.cache().$method($($arg),*).await
+    };
+}
+#[cfg(edgecache_memory_only)]
+macro_rules! api {
+    ($h:ident . $method:ident ($($arg:expr),*)) => {
+        $h.cache().at_once().$method($($arg),*)
+    };
+}
+
+/// The operations, each once: `async` over the [`Cache`] API in the full build (its storage
+/// backends wait), synchronous over its synchronous face ([`crate::Blocking`]) in the
+/// in-memory build (`edgecache_memory_only`), where no operation but `getOrSet` with an async
+/// function builds a future.
 mod ops {
     use super::*;
 
-    pub async fn get(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
-        let key = to_key(key)?;
-        let o = opts(h, &JsValue::UNDEFINED, version)?;
-        let found = h.cache().get(key, o).await;
-        h.finish(found.map(|f| f.as_ref().map_or(JsValue::UNDEFINED, to_js)))
+    op! {
+        pub fn get(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
+            let key = to_key(key)?;
+            let o = opts(h, &JsValue::UNDEFINED, version)?;
+            let found = api!(h.get(key, o));
+            h.finish(found.map(|f| f.as_ref().map_or(JsValue::UNDEFINED, to_js)))
+        }
     }
 
-    pub async fn set(
-        h: &Handle,
-        key: &JsValue,
-        value: &JsValue,
-        t: &JsValue,
-        v: &JsValue,
-    ) -> JsResult {
-        let key = to_key(key)?;
-        let value = to_value(value, "value")?;
-        let o = opts(h, t, v)?;
-        let done = h.cache().set(key, value, o).await;
-        h.finish(done.map(|()| JsValue::UNDEFINED))
+    op! {
+        pub fn set(
+            h: &Handle,
+            key: &JsValue,
+            value: &JsValue,
+            t: &JsValue,
+            v: &JsValue,
+        ) -> JsResult {
+            let key = to_key(key)?;
+            let value = to_value(value, "value")?;
+            let o = opts(h, t, v)?;
+            let done = api!(h.set(key, value, o));
+            h.finish(done.map(|()| JsValue::UNDEFINED))
+        }
     }
 
-    pub async fn add(
-        h: &Handle,
-        key: &JsValue,
-        value: &JsValue,
-        t: &JsValue,
-        v: &JsValue,
-    ) -> JsResult {
-        let key = to_key(key)?;
-        let value = to_value(value, "value")?;
-        let o = opts(h, t, v)?;
-        let added = h.cache().add(key, value, o).await;
-        h.finish(added.map(JsValue::from_bool))
+    op! {
+        pub fn add(
+            h: &Handle,
+            key: &JsValue,
+            value: &JsValue,
+            t: &JsValue,
+            v: &JsValue,
+        ) -> JsResult {
+            let key = to_key(key)?;
+            let value = to_value(value, "value")?;
+            let o = opts(h, t, v)?;
+            let added = api!(h.add(key, value, o));
+            h.finish(added.map(JsValue::from_bool))
+        }
     }
 
     /// `default` is a value, or a function (possibly async) called only on a miss.
@@ -765,110 +799,129 @@ mod ops {
         }
     }
 
-    pub async fn get_many(h: &Handle, keys: &JsValue, version: &JsValue, twin: bool) -> JsResult {
-        let keys = to_keys(keys)?;
-        let o = opts(h, &JsValue::UNDEFINED, version)?;
-        let found = if twin {
-            h.cache().aget_many(keys, o).await
-        } else {
-            h.cache().get_many(keys, o).await
-        };
-        h.finish(found.map(|pairs| to_js(&Value::Dict(pairs))))
+    op! {
+        pub fn get_many(h: &Handle, keys: &JsValue, version: &JsValue, twin: bool) -> JsResult {
+            let keys = to_keys(keys)?;
+            let o = opts(h, &JsValue::UNDEFINED, version)?;
+            let found = if twin {
+                api!(h.aget_many(keys, o))
+            } else {
+                api!(h.get_many(keys, o))
+            };
+            h.finish(found.map(|pairs| to_js(&Value::Dict(pairs))))
+        }
     }
 
-    pub async fn set_many(h: &Handle, data: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
-        let data = to_pairs(data)?;
-        let o = opts(h, t, v)?;
-        let failed = h.cache().set_many(data, o).await;
-        h.finish(failed.map(|keys| to_js(&Value::List(keys))))
+    op! {
+        pub fn set_many(h: &Handle, data: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
+            let data = to_pairs(data)?;
+            let o = opts(h, t, v)?;
+            let failed = api!(h.set_many(data, o));
+            h.finish(failed.map(|keys| to_js(&Value::List(keys))))
+        }
     }
 
-    pub async fn delete(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
-        let key = to_key(key)?;
-        let o = opts(h, &JsValue::UNDEFINED, version)?;
-        let removed = h.cache().delete(key, o).await;
-        h.finish(removed.map(JsValue::from_bool))
+    op! {
+        pub fn delete(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
+            let key = to_key(key)?;
+            let o = opts(h, &JsValue::UNDEFINED, version)?;
+            let removed = api!(h.delete(key, o));
+            h.finish(removed.map(JsValue::from_bool))
+        }
     }
 
-    pub async fn delete_many(
-        h: &Handle,
-        keys: &JsValue,
-        version: &JsValue,
-        twin: bool,
-    ) -> JsResult {
-        let keys = to_keys(keys)?;
-        let o = opts(h, &JsValue::UNDEFINED, version)?;
-        let done = if twin {
-            h.cache().adelete_many(keys, o).await
-        } else {
-            h.cache().delete_many(keys, o).await
-        };
-        h.finish(done.map(|()| JsValue::UNDEFINED))
+    op! {
+        pub fn delete_many(
+            h: &Handle,
+            keys: &JsValue,
+            version: &JsValue,
+            twin: bool,
+        ) -> JsResult {
+            let keys = to_keys(keys)?;
+            let o = opts(h, &JsValue::UNDEFINED, version)?;
+            let done = if twin {
+                api!(h.adelete_many(keys, o))
+            } else {
+                api!(h.delete_many(keys, o))
+            };
+            h.finish(done.map(|()| JsValue::UNDEFINED))
+        }
     }
 
-    pub async fn has_key(h: &Handle, key: &JsValue, version: &JsValue, twin: bool) -> JsResult {
-        let key = to_key(key)?;
-        let o = opts(h, &JsValue::UNDEFINED, version)?;
-        let found = if twin {
-            h.cache().ahas_key(key, o).await
-        } else {
-            h.cache().has_key(key, o).await
-        };
-        h.finish(found.map(JsValue::from_bool))
+    op! {
+        pub fn has_key(h: &Handle, key: &JsValue, version: &JsValue, twin: bool) -> JsResult {
+            let key = to_key(key)?;
+            let o = opts(h, &JsValue::UNDEFINED, version)?;
+            let found = if twin {
+                api!(h.ahas_key(key, o))
+            } else {
+                api!(h.has_key(key, o))
+            };
+            h.finish(found.map(JsValue::from_bool))
+        }
     }
 
-    /// `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
-    pub async fn incr(
-        h: &Handle,
-        which: u8,
-        key: &JsValue,
-        delta: &JsValue,
-        v: &JsValue,
-    ) -> JsResult {
-        let key = to_key(key)?;
-        let delta = if delta.is_undefined() {
-            Value::Int(1)
-        } else {
-            to_value(delta, "delta")?
-        };
-        let o = opts(h, &JsValue::UNDEFINED, v)?;
-        let c = h.cache();
-        let result = match which {
-            0 => c.incr(key, delta, o).await,
-            1 => c.decr(key, delta, o).await,
-            2 => c.aincr(key, delta, o).await,
-            3 => c.adecr(key, delta, o).await,
-            4 => c.incr_version(key, delta, o).await,
-            _ => c.decr_version(key, delta, o).await,
-        };
-        h.finish(result.map(|value| to_js(&value)))
+    op! {
+        /// `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
+        pub fn incr(
+            h: &Handle,
+            which: u8,
+            key: &JsValue,
+            delta: &JsValue,
+            v: &JsValue,
+        ) -> JsResult {
+            let key = to_key(key)?;
+            let delta = if delta.is_undefined() {
+                Value::Int(1)
+            } else {
+                to_value(delta, "delta")?
+            };
+            let o = opts(h, &JsValue::UNDEFINED, v)?;
+            let result = match which {
+                0 => api!(h.incr(key, delta, o)),
+                1 => api!(h.decr(key, delta, o)),
+                2 => api!(h.aincr(key, delta, o)),
+                3 => api!(h.adecr(key, delta, o)),
+                4 => api!(h.incr_version(key, delta, o)),
+                _ => api!(h.decr_version(key, delta, o)),
+            };
+            h.finish(result.map(|value| to_js(&value)))
+        }
     }
 
-    pub async fn touch(h: &Handle, key: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
-        let key = to_key(key)?;
-        let o = opts(h, t, v)?;
-        let touched = h.cache().touch(key, o).await;
-        h.finish(touched.map(JsValue::from_bool))
+    op! {
+        pub fn touch(h: &Handle, key: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
+            let key = to_key(key)?;
+            let o = opts(h, t, v)?;
+            let touched = api!(h.touch(key, o));
+            h.finish(touched.map(JsValue::from_bool))
+        }
     }
 
-    pub async fn clear(h: &Handle) -> JsResult {
-        let done = h.cache().clear().await;
-        h.finish(done.map(|()| JsValue::UNDEFINED))
+    op! {
+        pub fn clear(h: &Handle) -> JsResult {
+            let done = api!(h.clear());
+            h.finish(done.map(|()| JsValue::UNDEFINED))
+        }
     }
 
-    pub async fn close(h: &Handle) -> JsResult {
-        let done = h.cache().close().await;
-        h.finish(done.map(|()| JsValue::UNDEFINED))
+    op! {
+        pub fn close(h: &Handle) -> JsResult {
+            let done = api!(h.close());
+            h.finish(done.map(|()| JsValue::UNDEFINED))
+        }
     }
 
-    pub async fn inspect(h: &Handle, count_only: bool) -> JsResult {
-        let detail = if count_only {
-            Detail::Count
-        } else {
-            Detail::Full
-        };
-        let inspection = h.cache().inspect(detail).await;
-        h.finish(inspection.map(|i| inspection_js(&i)))
+    op! {
+        pub fn inspect(h: &Handle, count_only: bool) -> JsResult {
+            let detail = if count_only {
+                Detail::Count
+            } else {
+                Detail::Full
+            };
+            let inspection = api!(h.inspect(detail));
+            h.finish(inspection.map(|i| inspection_js(&i)))
+        }
     }
 
     /// Django's `make_key`.
@@ -1196,28 +1249,28 @@ impl Handle {
         let h = self;
         let (a, b, c, d) = (&a, &b, &c, &d);
         match op {
-            0 => self.run_sync(ops::get(h, a, b)),
-            1 => self.run_sync(ops::set(h, a, b, c, d)),
-            2 => self.run_sync(ops::add(h, a, b, c, d)),
+            0 => ops::get(h, a, b),
+            1 => ops::set(h, a, b, c, d),
+            2 => ops::add(h, a, b, c, d),
             3 => self.run_sync(ops::get_or_set(h, a, b, c, d, false)),
             4 => {
                 let (h, a, b, c, d) = (h.clone(), a.clone(), b.clone(), c.clone(), d.clone());
                 let future = async move { ops::get_or_set(&h, &a, &b, &c, &d, true).await };
                 Ok(future_to_promise(future).into())
             }
-            5 => self.run_sync(ops::get_many(h, a, b, c.is_truthy())),
-            6 => self.run_sync(ops::set_many(h, a, b, c)),
-            7 => self.run_sync(ops::delete(h, a, b)),
-            8 => self.run_sync(ops::delete_many(h, a, b, c.is_truthy())),
-            9 => self.run_sync(ops::has_key(h, a, b, c.is_truthy())),
+            5 => ops::get_many(h, a, b, c.is_truthy()),
+            6 => ops::set_many(h, a, b, c),
+            7 => ops::delete(h, a, b),
+            8 => ops::delete_many(h, a, b, c.is_truthy()),
+            9 => ops::has_key(h, a, b, c.is_truthy()),
             10 => {
                 let which = a.as_f64().unwrap_or(0.0) as u8;
-                self.run_sync(ops::incr(h, which, b, c, d))
+                ops::incr(h, which, b, c, d)
             }
-            11 => self.run_sync(ops::touch(h, a, b, c)),
-            12 => self.run_sync(ops::clear(h)),
-            13 => self.run_sync(ops::close(h)),
-            14 => self.run_sync(ops::inspect(h, a.is_truthy())),
+            11 => ops::touch(h, a, b, c),
+            12 => ops::clear(h),
+            13 => ops::close(h),
+            14 => ops::inspect(h, a.is_truthy()),
             15 => ops::make_key(self, a, b),
             16 => ops::make_and_validate_key(self, a, b),
             17 => ops::validate_key(self, a),

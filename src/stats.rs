@@ -32,6 +32,7 @@ pub(crate) struct Latency {
 
 impl Latency {
     /// Records one operation that took `seconds`.
+    #[cfg_attr(edgecache_memory_only, allow(dead_code))] // timed operations only
     pub(crate) fn record(&self, seconds: f64) {
         let micros = if seconds.is_finite() && seconds > 0.0 {
             (seconds * 1e6) as u64

@@ -5,7 +5,7 @@ use super::exports::edgecache::cache::api::{
     StoreOp, ValueOp,
 };
 use super::value::{decode, decode_all, encode, encode_all, error, warning};
-use super::{Component, HostClock, ready};
+use super::{Component, HostClock};
 use crate::cache::Cache;
 use crate::caches::{Caches, Stores};
 use crate::error::CacheError;
@@ -107,7 +107,7 @@ impl GuestCache for CacheResource {
     }
 
     fn get(&self, key: api::Value, opts: api::Options) -> Result<Option<api::Value>, api::Error> {
-        self.run(|c| ready(c.get(decode(key)?, options(opts)?)))
+        self.run(|c| c.at_once().get(decode(key)?, options(opts)?))
             .map(|found| found.as_ref().map(encode))
     }
 
@@ -121,8 +121,8 @@ impl GuestCache for CacheResource {
         self.run(|c| {
             let (key, value, opts) = (decode(key)?, decode(value)?, options(opts)?);
             match op {
-                StoreOp::Set => ready(c.set(key, value, opts)).map(|()| true),
-                StoreOp::Add => ready(c.add(key, value, opts)),
+                StoreOp::Set => c.at_once().set(key, value, opts).map(|()| true),
+                StoreOp::Add => c.at_once().add(key, value, opts),
             }
         })
     }
@@ -136,10 +136,10 @@ impl GuestCache for CacheResource {
         self.run(|c| {
             let (key, opts) = (decode(key)?, options(opts)?);
             match op {
-                BoolOp::Delete => ready(c.delete(key, opts)),
-                BoolOp::HasKey => ready(c.has_key(key, opts)),
-                BoolOp::AhasKey => ready(c.ahas_key(key, opts)),
-                BoolOp::Touch => ready(c.touch(key, opts)),
+                BoolOp::Delete => c.at_once().delete(key, opts),
+                BoolOp::HasKey => c.at_once().has_key(key, opts),
+                BoolOp::AhasKey => c.at_once().ahas_key(key, opts),
+                BoolOp::Touch => c.at_once().touch(key, opts),
             }
         })
     }
@@ -154,13 +154,13 @@ impl GuestCache for CacheResource {
         self.run(|c| {
             let (key, arg, opts) = (decode(key)?, decode(argument)?, options(opts)?);
             match op {
-                ValueOp::GetOrSet => ready(c.get_or_set(key, arg, opts)),
-                ValueOp::Incr => ready(c.incr(key, arg, opts)),
-                ValueOp::Decr => ready(c.decr(key, arg, opts)),
-                ValueOp::Aincr => ready(c.aincr(key, arg, opts)),
-                ValueOp::Adecr => ready(c.adecr(key, arg, opts)),
-                ValueOp::IncrVersion => ready(c.incr_version(key, arg, opts)),
-                ValueOp::DecrVersion => ready(c.decr_version(key, arg, opts)),
+                ValueOp::GetOrSet => c.at_once().get_or_set(key, arg, opts),
+                ValueOp::Incr => c.at_once().incr(key, arg, opts),
+                ValueOp::Decr => c.at_once().decr(key, arg, opts),
+                ValueOp::Aincr => c.at_once().aincr(key, arg, opts),
+                ValueOp::Adecr => c.at_once().adecr(key, arg, opts),
+                ValueOp::IncrVersion => c.at_once().incr_version(key, arg, opts),
+                ValueOp::DecrVersion => c.at_once().decr_version(key, arg, opts),
             }
         })
         .map(|value| encode(&value))
@@ -175,10 +175,10 @@ impl GuestCache for CacheResource {
         let pairs = self.run(|c| {
             let (keys, opts) = (decode_all(keys)?, options(opts)?);
             match op {
-                ManyOp::GetMany => ready(c.get_many(keys, opts)),
-                ManyOp::AgetMany => ready(c.aget_many(keys, opts)),
-                ManyOp::DeleteMany => ready(c.delete_many(keys, opts)).map(|()| Vec::new()),
-                ManyOp::AdeleteMany => ready(c.adelete_many(keys, opts)).map(|()| Vec::new()),
+                ManyOp::GetMany => c.at_once().get_many(keys, opts),
+                ManyOp::AgetMany => c.at_once().aget_many(keys, opts),
+                ManyOp::DeleteMany => c.at_once().delete_many(keys, opts).map(|()| Vec::new()),
+                ManyOp::AdeleteMany => c.at_once().adelete_many(keys, opts).map(|()| Vec::new()),
             }
         })?;
         Ok(pairs
@@ -200,9 +200,9 @@ impl GuestCache for CacheResource {
             }
             let opts = options(opts)?;
             if one_at_a_time {
-                ready(c.aset_many(pairs, opts))
+                c.at_once().aset_many(pairs, opts)
             } else {
-                ready(c.set_many(pairs, opts))
+                c.at_once().set_many(pairs, opts)
             }
         })?;
         Ok(encode_all(&failed))
@@ -239,11 +239,11 @@ impl GuestCache for CacheResource {
     }
 
     fn clear(&self) -> Result<(), api::Error> {
-        self.run(|c| ready(c.clear()))
+        self.run(|c| c.at_once().clear())
     }
 
     fn close(&self) -> Result<(), api::Error> {
-        self.run(|c| ready(c.close()))
+        self.run(|c| c.at_once().close())
     }
 
     fn inspect(&self, detail: api::Detail) -> Result<api::Inspection, api::Error> {
@@ -251,7 +251,7 @@ impl GuestCache for CacheResource {
             api::Detail::Full => Detail::Full,
             api::Detail::Count => Detail::Count,
         };
-        self.run(|c| ready(c.inspect(detail))).map(inspection)
+        self.run(|c| c.at_once().inspect(detail)).map(inspection)
     }
 }
 

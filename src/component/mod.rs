@@ -17,11 +17,10 @@ mod extras;
 mod http;
 mod value;
 
+/// Drives an in-memory backend's future (the extras), ready on its first poll.
+#[cfg(not(edgecache_memory_only))]
+use crate::blocking::poll_once as ready;
 use crate::clock::Clock;
-use crate::error::CacheError;
-use core::future::Future;
-use core::pin::pin;
-use core::task::{Context, Poll, Waker};
 
 #[cfg(edgecache_memory_only)]
 wit_bindgen::generate!({
@@ -87,15 +86,3 @@ impl Clock for HostClock {
 struct Component;
 
 export!(Component);
-
-/// Drives an in-memory backend's future, ready on its first poll.
-fn ready<T>(future: impl Future<Output = Result<T, CacheError>>) -> Result<T, CacheError> {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(output) => output,
-        Poll::Pending => Err(CacheError::WouldBlock),
-    }
-}
