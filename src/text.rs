@@ -32,11 +32,7 @@ pub fn push_uint(out: &mut String, mut n: u128) {
     let mut at = digits.len();
     loop {
         at -= 1;
-        // Within 64 bits (nearly always) the division stays a 64-bit one.
-        let (rest, digit) = match u64::try_from(n) {
-            Ok(small) => (u128::from(small / 10), (small % 10) as u8),
-            Err(_) => (n / 10, (n % 10) as u8),
-        };
+        let (rest, digit) = divide_by_ten(n);
         digits[at] = b'0' + digit;
         n = rest;
         if n == 0 {
@@ -46,6 +42,24 @@ pub fn push_uint(out: &mut String, mut n: u128) {
     for &digit in &digits[at..] {
         out.push(char::from(digit));
     }
+}
+
+/// `n / 10` and `n % 10` without a 128-bit division: within 64 bits (nearly always) one
+/// 64-bit division, otherwise schoolbook division over 32-bit limbs. A `u128` division would
+/// link compiler-rt's `__udivti3` (about 1 KB) into the wasm builds for this alone.
+fn divide_by_ten(n: u128) -> (u128, u8) {
+    if let Ok(small) = u64::try_from(n) {
+        return (u128::from(small / 10), (small % 10) as u8);
+    }
+    let mut quotient = 0u128;
+    let mut remainder = 0u64;
+    for shift in [96u32, 64, 32, 0] {
+        let limb = ((n >> shift) as u32) as u64;
+        let dividend = (remainder << 32) | limb;
+        quotient |= u128::from(dividend / 10) << shift;
+        remainder = dividend % 10;
+    }
+    (quotient, remainder as u8)
 }
 
 /// `n` in decimal.
@@ -150,6 +164,11 @@ mod tests {
         }
         for n in cases {
             assert_eq!(int(n), format!("{n}"));
+        }
+        for n in [u128::MAX, u128::MAX - 9, 1 << 96, (1 << 64) + 9] {
+            let mut text = String::new();
+            push_uint(&mut text, n);
+            assert_eq!(text, format!("{n}"));
         }
     }
 

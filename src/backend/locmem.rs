@@ -143,10 +143,11 @@ impl LocMemCache {
             }
         } else {
             // Python's floor division: a negative frequency culls nothing.
-            let to_remove = if self.cull_frequency > 0 {
-                count as i128 / self.cull_frequency
-            } else {
-                0
+            // (A frequency beyond `usize` culls nothing either; a `usize` division keeps
+            // compiler-rt's 128-bit one out of the wasm builds.)
+            let to_remove = match usize::try_from(self.cull_frequency) {
+                Ok(frequency) if frequency > 0 => count / frequency,
+                _ => 0,
             };
             for _ in 0..to_remove {
                 match state.entries.pop_lru() {
