@@ -255,7 +255,14 @@ impl<V> LruMap<V> {
     }
 
     /// Moves `slot` to the most recent end.
-    #[inline]
+    // Forced in the npm full build, with `unlink` and `link_front`: it applies the sync get's
+    // recorded hits in one loop of promotions (src/js/hot.rs), where at `opt-level = "z"`
+    // they stayed three calls a hit (BENCHMARKS.md, npm, "Sixth cut").
+    #[cfg_attr(not(all(target_family = "wasm", not(edgecache_memory_only))), inline)]
+    #[cfg_attr(
+        all(target_family = "wasm", not(edgecache_memory_only)),
+        inline(always)
+    )]
     pub fn promote(&mut self, slot: Slot) {
         if self.front == slot.0 {
             return;
@@ -351,6 +358,11 @@ impl<V> LruMap<V> {
         }
     }
 
+    // Forced in the npm full build, as `promote`.
+    #[cfg_attr(
+        all(target_family = "wasm", not(edgecache_memory_only)),
+        inline(always)
+    )]
     fn unlink(&mut self, index: u32) {
         let (prev, next) = {
             let node = &self.nodes[index as usize];
@@ -366,6 +378,11 @@ impl<V> LruMap<V> {
         }
     }
 
+    // Forced in the npm full build, as `promote`.
+    #[cfg_attr(
+        all(target_family = "wasm", not(edgecache_memory_only)),
+        inline(always)
+    )]
     fn link_front(&mut self, index: u32) {
         let old_front = self.front;
         {
