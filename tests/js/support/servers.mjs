@@ -106,11 +106,19 @@ export async function bridge(args) {
  */
 export async function redisAndMemcachedBehindBridge(extraArgs = []) {
   const redis = await redisServer();
-  const memcached = await memcachedServer();
-  const server = await bridge([
-    '--redis', `redis://127.0.0.1:${redis.port}/0`, '--memcached', `127.0.0.1:${memcached.port}`,
-    ...extraArgs,
-  ]);
+  let memcached, server;
+  try {
+    memcached = await memcachedServer();
+    server = await bridge([
+      '--redis', `redis://127.0.0.1:${redis.port}/0`, '--memcached', `127.0.0.1:${memcached.port}`,
+      ...extraArgs,
+    ]);
+  } catch (error) {
+    // A server left running would keep the test process alive: the suite would hang, not fail.
+    memcached?.stop();
+    redis.stop();
+    throw error;
+  }
   return {
     redis,
     memcached,
