@@ -840,7 +840,6 @@ class Http {
    * `cache` is an alias (default `CACHE_MIDDLEWARE_ALIAS`).
    */
   async learnCacheKey(request, response, options) {
-    hotDrain(); // the sync get's recorded hits first (src/js/hot.rs)
     return this.#h.learn_cache_key(
       requestFields(request),
       responseFields(response),
@@ -851,7 +850,6 @@ class Http {
   }
   /** Django's `get_cache_key`: the page key, or `null` when no header list is stored. */
   async getCacheKey(request, options) {
-    hotDrain();
     return this.#h.get_cache_key(requestFields(request), options?.keyPrefix, options?.method, options?.cache);
   }
 
@@ -900,11 +898,9 @@ class Http {
   #pageCache(page) {
     return (view) => async (request) => {
       const fields = requestFields(request);
-      hotDrain();
       const fetched = await page.fetch(fields);
       if (typeof fetched !== 'boolean') return responseObject(fetched);
       const response = await view(request);
-      hotDrain();
       const updated = await page.update(fields, responseFields(response), fetched);
       writeHeaders((response.headers ??= {}), updated.headers);
       response.status = updated.status;

@@ -7,8 +7,8 @@
 //! into [`RING`] instead. [`drain`] applies the recorded hits in order, each as `hit_at`
 //! would have (the core's promotion and hit counter, without the expiry check: the hit
 //! happened at its time), before anything else can observe or change a store: at every
-//! handle's operation (src/js.rs, `Handle::cache`), `hit_at`, a slot's taking and freeing,
-//! the HTTP layer's calls (js/api.js) and when the ring is full (`hot_drain`).
+//! handle's operation (src/js.rs, `Handle::cache`), the HTTP layer's (src/js/http.rs),
+//! `hit_at`, a slot's taking and freeing, and when the ring is full (`hot_drain`).
 //!
 //! A method of [`Handle`](super::Handle) costs each call wasm-bindgen's borrow of the handle
 //! (its reference count and borrow flag, in and out, and their calls); this function reaches

@@ -10,7 +10,7 @@
 //! `HttpResponse(content, status=status)` with `headers` then set in order. Values are
 //! Python values (`str()` where Django takes text).
 
-use super::{Core, Hooks, set_field, to_js, to_value, type_error};
+use super::{Core, Hooks, hot, set_field, to_js, to_value, type_error};
 use crate::caches::Caches;
 use crate::clock::Clock;
 use crate::http::{self, CacheMiddleware, Fetched, Headers, HttpError, HttpSettings};
@@ -432,6 +432,7 @@ impl Http {
         let this = self.clone();
         Ok(future_to_promise(async move {
             let learned = async {
+                hot::drain();
                 let cache = this.caches.get(&alias)?;
                 let vary = response.headers.get("Vary");
                 http::learn_cache_key(
@@ -469,6 +470,7 @@ impl Http {
         let this = self.clone();
         Ok(future_to_promise(async move {
             let found = async {
+                hot::drain();
                 let cache = this.caches.get(&alias)?;
                 http::get_cache_key(&request, prefix.as_deref(), &method, cache, &this.settings)
                     .await
@@ -537,6 +539,7 @@ impl PageCache {
         let http = self.http.clone();
         let middleware = self.middleware.clone();
         Ok(future_to_promise(async move {
+            hot::drain();
             let clock = http.clock.clone();
             let fetched = middleware
                 .process_request(&http.caches, &request, &http.settings, clock.as_ref())
@@ -560,6 +563,7 @@ impl PageCache {
         let http = self.http.clone();
         let middleware = self.middleware.clone();
         Ok(future_to_promise(async move {
+            hot::drain();
             let clock = http.clock.clone();
             let updated = middleware
                 .process_response(

@@ -152,3 +152,19 @@ test('hits served without the core are applied before a new handle of the alias 
   assert.deepEqual(caches.get('default').sync.inspect().entries.map((e) => e.key), [':1:x', ':1:y']);
   assert.equal(caches.get('default').sync.inspect().stats.hits, 4);
 });
+
+test('hits served without the core are applied before the HTTP layer stores (its cull takes the least recent)', async () => {
+  const { sync, caches } = setup(createCaches, { OPTIONS: { MAX_ENTRIES: 2, CULL_FREQUENCY: 2 } });
+  sync.set('a', 'A');
+  sync.set('b', 'B');
+  sync.get('a');
+  sync.get('b'); // full gets: b is the most recent
+  sync.get('a'); // served without the core: a is now the most recent
+  const http = caches.http({ ALLOWED_HOSTS: ['*'] });
+  await http.learnCacheKey({ method: 'GET', host: 'example.com', path: '/p/' }, { headers: {} });
+  // Storing the header list culls one entry of two (LM-5): the least recently used, b.
+  const stored = keys(sync);
+  assert.equal(stored.length, 2);
+  assert.ok(stored.includes(':1:a'), `a was read last, so it stays: ${stored}`);
+  assert.ok(!stored.includes(':1:b'), `b was the least recent, so it goes: ${stored}`);
+});
