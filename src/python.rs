@@ -157,25 +157,18 @@ pub fn add(a: &Value, b: &Value) -> Result<Value, PyError> {
         (Value::Bytes(x), Value::Bytes(y)) => Ok(Value::Bytes(concat(x, y))),
         (Value::List(x), Value::List(y)) => Ok(Value::List(concat(x, y))),
         (Value::Tuple(x), Value::Tuple(y)) => Ok(Value::Tuple(concat(x, y))),
-        (Value::Str(_), _) => Err(PyError::TypeError(cat(&[
-            "can only concatenate str (not \"",
-            type_name(b),
-            "\") to str",
-        ]))),
         (Value::Bytes(_), _) => Err(PyError::TypeError(cat(&[
             "can't concat ",
             type_name(b),
             " to bytes",
         ]))),
-        (Value::List(_), _) => Err(PyError::TypeError(cat(&[
-            "can only concatenate list (not \"",
+        (Value::Str(_) | Value::List(_) | Value::Tuple(_), _) => Err(PyError::TypeError(cat(&[
+            "can only concatenate ",
+            type_name(a),
+            " (not \"",
             type_name(b),
-            "\") to list",
-        ]))),
-        (Value::Tuple(_), _) => Err(PyError::TypeError(cat(&[
-            "can only concatenate tuple (not \"",
-            type_name(b),
-            "\") to tuple",
+            "\") to ",
+            type_name(a),
         ]))),
         _ => Err(PyError::TypeError(cat(&[
             "unsupported operand type(s) for +: '",
