@@ -682,77 +682,49 @@ fn opts(h: &Handle, timeout: &JsValue, version: &JsValue) -> Result<Options, JsV
     }
 }
 
-/// Declares an operation of [`ops`]: `async` in the full build, synchronous in the in-memory
-/// build (see `ops`).
-#[cfg(not(edgecache_memory_only))]
-macro_rules! op {
-    ($(#[$attr:meta])* $vis:vis fn $($rest:tt)*) => { $(#[$attr])* $vis async fn $($rest)* };
-}
-#[cfg(edgecache_memory_only)]
-macro_rules! op {
-    ($(#[$attr:meta])* $vis:vis fn $($rest:tt)*) => { $(#[$attr])* $vis fn $($rest)* };
-}
-
-/// A cache call in an [`op!`]: the `Cache` method awaited, or its synchronous face's.
-#[cfg(not(edgecache_memory_only))]
-macro_rules! api {
-    ($h:ident . $method:ident ($($arg:expr),*)) => {
-        $h.cache().$method($($arg),*).await
-    };
-}
-#[cfg(edgecache_memory_only)]
-macro_rules! api {
-    ($h:ident . $method:ident ($($arg:expr),*)) => {
-        $h.cache().at_once().$method($($arg),*)
-    };
-}
-
-/// The operations, each once: `async` over the [`Cache`] API in the full build (its storage
-/// backends wait), synchronous over its synchronous face ([`crate::Blocking`]) in the
-/// in-memory build (`edgecache_memory_only`), where no operation but `getOrSet` with an async
-/// function builds a future.
+/// The operations over the [`Cache`] API, `async` (the full build's storage backends wait).
+/// The in-memory build (`edgecache_memory_only`) decodes and runs its operations in
+/// [`Handle::call`] over the synchronous face ([`crate::Blocking`]); only `getOrSet` is
+/// shared, as an async function may compute its value.
 mod ops {
     use super::*;
 
-    op! {
-        pub fn get(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
-            let key = to_key(key)?;
-            let o = opts(h, &JsValue::UNDEFINED, version)?;
-            let found = api!(h.get(key, o));
-            h.finish(found.map(|f| f.as_ref().map_or(JsValue::UNDEFINED, to_js)))
-        }
+    #[cfg(not(edgecache_memory_only))]
+    pub async fn get(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
+        let key = to_key(key)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
+        let found = h.cache().get(key, o).await;
+        h.finish(found.map(|f| f.as_ref().map_or(JsValue::UNDEFINED, to_js)))
     }
 
-    op! {
-        pub fn set(
-            h: &Handle,
-            key: &JsValue,
-            value: &JsValue,
-            t: &JsValue,
-            v: &JsValue,
-        ) -> JsResult {
-            let key = to_key(key)?;
-            let value = to_value(value, "value")?;
-            let o = opts(h, t, v)?;
-            let done = api!(h.set(key, value, o));
-            h.finish(done.map(|()| JsValue::UNDEFINED))
-        }
+    #[cfg(not(edgecache_memory_only))]
+    pub async fn set(
+        h: &Handle,
+        key: &JsValue,
+        value: &JsValue,
+        t: &JsValue,
+        v: &JsValue,
+    ) -> JsResult {
+        let key = to_key(key)?;
+        let value = to_value(value, "value")?;
+        let o = opts(h, t, v)?;
+        let done = h.cache().set(key, value, o).await;
+        h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    op! {
-        pub fn add(
-            h: &Handle,
-            key: &JsValue,
-            value: &JsValue,
-            t: &JsValue,
-            v: &JsValue,
-        ) -> JsResult {
-            let key = to_key(key)?;
-            let value = to_value(value, "value")?;
-            let o = opts(h, t, v)?;
-            let added = api!(h.add(key, value, o));
-            h.finish(added.map(JsValue::from_bool))
-        }
+    #[cfg(not(edgecache_memory_only))]
+    pub async fn add(
+        h: &Handle,
+        key: &JsValue,
+        value: &JsValue,
+        t: &JsValue,
+        v: &JsValue,
+    ) -> JsResult {
+        let key = to_key(key)?;
+        let value = to_value(value, "value")?;
+        let o = opts(h, t, v)?;
+        let added = h.cache().add(key, value, o).await;
+        h.finish(added.map(JsValue::from_bool))
     }
 
     /// `default` is a value, or a function (possibly async) called only on a miss.
@@ -799,132 +771,123 @@ mod ops {
         }
     }
 
-    op! {
-        pub fn get_many(h: &Handle, keys: &JsValue, version: &JsValue, twin: bool) -> JsResult {
-            let keys = to_keys(keys)?;
-            let o = opts(h, &JsValue::UNDEFINED, version)?;
-            let found = if twin {
-                api!(h.aget_many(keys, o))
-            } else {
-                api!(h.get_many(keys, o))
-            };
-            h.finish(found.map(|pairs| to_js(&Value::Dict(pairs))))
-        }
+    #[cfg(not(edgecache_memory_only))]
+    pub async fn get_many(h: &Handle, keys: &JsValue, version: &JsValue, twin: bool) -> JsResult {
+        let keys = to_keys(keys)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
+        let found = if twin {
+            h.cache().aget_many(keys, o).await
+        } else {
+            h.cache().get_many(keys, o).await
+        };
+        h.finish(found.map(|pairs| to_js(&Value::Dict(pairs))))
     }
 
-    op! {
-        pub fn set_many(h: &Handle, data: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
-            let data = to_pairs(data)?;
-            let o = opts(h, t, v)?;
-            let failed = api!(h.set_many(data, o));
-            h.finish(failed.map(|keys| to_js(&Value::List(keys))))
-        }
+    #[cfg(not(edgecache_memory_only))]
+    pub async fn set_many(h: &Handle, data: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
+        let data = to_pairs(data)?;
+        let o = opts(h, t, v)?;
+        let failed = h.cache().set_many(data, o).await;
+        h.finish(failed.map(|keys| to_js(&Value::List(keys))))
     }
 
-    op! {
-        pub fn delete(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
-            let key = to_key(key)?;
-            let o = opts(h, &JsValue::UNDEFINED, version)?;
-            let removed = api!(h.delete(key, o));
-            h.finish(removed.map(JsValue::from_bool))
-        }
+    #[cfg(not(edgecache_memory_only))]
+    pub async fn delete(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
+        let key = to_key(key)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
+        let removed = h.cache().delete(key, o).await;
+        h.finish(removed.map(JsValue::from_bool))
     }
 
-    op! {
-        pub fn delete_many(
-            h: &Handle,
-            keys: &JsValue,
-            version: &JsValue,
-            twin: bool,
-        ) -> JsResult {
-            let keys = to_keys(keys)?;
-            let o = opts(h, &JsValue::UNDEFINED, version)?;
-            let done = if twin {
-                api!(h.adelete_many(keys, o))
-            } else {
-                api!(h.delete_many(keys, o))
-            };
-            h.finish(done.map(|()| JsValue::UNDEFINED))
-        }
+    #[cfg(not(edgecache_memory_only))]
+    pub async fn delete_many(
+        h: &Handle,
+        keys: &JsValue,
+        version: &JsValue,
+        twin: bool,
+    ) -> JsResult {
+        let keys = to_keys(keys)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
+        let done = if twin {
+            h.cache().adelete_many(keys, o).await
+        } else {
+            h.cache().delete_many(keys, o).await
+        };
+        h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    op! {
-        pub fn has_key(h: &Handle, key: &JsValue, version: &JsValue, twin: bool) -> JsResult {
-            let key = to_key(key)?;
-            let o = opts(h, &JsValue::UNDEFINED, version)?;
-            let found = if twin {
-                api!(h.ahas_key(key, o))
-            } else {
-                api!(h.has_key(key, o))
-            };
-            h.finish(found.map(JsValue::from_bool))
-        }
+    #[cfg(not(edgecache_memory_only))]
+    pub async fn has_key(h: &Handle, key: &JsValue, version: &JsValue, twin: bool) -> JsResult {
+        let key = to_key(key)?;
+        let o = opts(h, &JsValue::UNDEFINED, version)?;
+        let found = if twin {
+            h.cache().ahas_key(key, o).await
+        } else {
+            h.cache().has_key(key, o).await
+        };
+        h.finish(found.map(JsValue::from_bool))
     }
 
-    op! {
-        /// `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
-        pub fn incr(
-            h: &Handle,
-            which: u8,
-            key: &JsValue,
-            delta: &JsValue,
-            v: &JsValue,
-        ) -> JsResult {
-            let key = to_key(key)?;
-            let delta = if delta.is_undefined() {
-                Value::Int(1)
-            } else {
-                to_value(delta, "delta")?
-            };
-            let o = opts(h, &JsValue::UNDEFINED, v)?;
-            let result = match which {
-                0 => api!(h.incr(key, delta, o)),
-                1 => api!(h.decr(key, delta, o)),
-                2 => api!(h.aincr(key, delta, o)),
-                3 => api!(h.adecr(key, delta, o)),
-                4 => api!(h.incr_version(key, delta, o)),
-                _ => api!(h.decr_version(key, delta, o)),
-            };
-            h.finish(result.map(|value| to_js(&value)))
-        }
+    #[cfg(not(edgecache_memory_only))]
+    /// `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
+    pub async fn incr(
+        h: &Handle,
+        which: u8,
+        key: &JsValue,
+        delta: &JsValue,
+        v: &JsValue,
+    ) -> JsResult {
+        let key = to_key(key)?;
+        let delta = if delta.is_undefined() {
+            Value::Int(1)
+        } else {
+            to_value(delta, "delta")?
+        };
+        let o = opts(h, &JsValue::UNDEFINED, v)?;
+        let result = match which {
+            0 => h.cache().incr(key, delta, o).await,
+            1 => h.cache().decr(key, delta, o).await,
+            2 => h.cache().aincr(key, delta, o).await,
+            3 => h.cache().adecr(key, delta, o).await,
+            4 => h.cache().incr_version(key, delta, o).await,
+            _ => h.cache().decr_version(key, delta, o).await,
+        };
+        h.finish(result.map(|value| to_js(&value)))
     }
 
-    op! {
-        pub fn touch(h: &Handle, key: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
-            let key = to_key(key)?;
-            let o = opts(h, t, v)?;
-            let touched = api!(h.touch(key, o));
-            h.finish(touched.map(JsValue::from_bool))
-        }
+    #[cfg(not(edgecache_memory_only))]
+    pub async fn touch(h: &Handle, key: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
+        let key = to_key(key)?;
+        let o = opts(h, t, v)?;
+        let touched = h.cache().touch(key, o).await;
+        h.finish(touched.map(JsValue::from_bool))
     }
 
-    op! {
-        pub fn clear(h: &Handle) -> JsResult {
-            let done = api!(h.clear());
-            h.finish(done.map(|()| JsValue::UNDEFINED))
-        }
+    #[cfg(not(edgecache_memory_only))]
+    pub async fn clear(h: &Handle) -> JsResult {
+        let done = h.cache().clear().await;
+        h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    op! {
-        pub fn close(h: &Handle) -> JsResult {
-            let done = api!(h.close());
-            h.finish(done.map(|()| JsValue::UNDEFINED))
-        }
+    #[cfg(not(edgecache_memory_only))]
+    pub async fn close(h: &Handle) -> JsResult {
+        let done = h.cache().close().await;
+        h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    op! {
-        pub fn inspect(h: &Handle, count_only: bool) -> JsResult {
-            let detail = if count_only {
-                Detail::Count
-            } else {
-                Detail::Full
-            };
-            let inspection = api!(h.inspect(detail));
-            h.finish(inspection.map(|i| inspection_js(&i)))
-        }
+    #[cfg(not(edgecache_memory_only))]
+    pub async fn inspect(h: &Handle, count_only: bool) -> JsResult {
+        let detail = if count_only {
+            Detail::Count
+        } else {
+            Detail::Full
+        };
+        let inspection = h.cache().inspect(detail).await;
+        h.finish(inspection.map(|i| inspection_js(&i)))
     }
 
     /// Django's `make_key`.
+    #[cfg(not(edgecache_memory_only))]
     pub fn make_key(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
         let key = to_key(key)?;
         let version = opts(h, &JsValue::UNDEFINED, version)?.version;
@@ -933,6 +896,7 @@ mod ops {
     }
 
     /// Django's `make_and_validate_key`.
+    #[cfg(not(edgecache_memory_only))]
     pub fn make_and_validate_key(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
         let key = to_key(key)?;
         let version = opts(h, &JsValue::UNDEFINED, version)?.version;
@@ -941,6 +905,7 @@ mod ops {
     }
 
     /// Django's `validate_key` (on a full key).
+    #[cfg(not(edgecache_memory_only))]
     pub fn validate_key(h: &Handle, key: &JsValue) -> JsResult {
         let key = to_value(key, "key")?;
         let checked = h.cache().validate_key(&key);
@@ -948,6 +913,7 @@ mod ops {
     }
 
     /// Django's `get_backend_timeout`.
+    #[cfg(not(edgecache_memory_only))]
     pub fn get_backend_timeout(h: &Handle, timeout: &JsValue) -> JsResult {
         let result = to_timeout(timeout).map(|t| to_js(&h.cache().get_backend_timeout(t)));
         h.finish(result)
@@ -1247,38 +1213,136 @@ impl Handle {
     /// a `TypeError`.
     pub fn call(&self, op: u8, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> JsResult {
         let h = self;
-        let (a, b, c, d) = (&a, &b, &c, &d);
         match op {
-            0 => ops::get(h, a, b),
-            1 => ops::set(h, a, b, c, d),
-            2 => ops::add(h, a, b, c, d),
-            3 => self.run_sync(ops::get_or_set(h, a, b, c, d, false)),
+            3 => return self.run_sync(ops::get_or_set(h, &a, &b, &c, &d, false)),
             4 => {
-                let (h, a, b, c, d) = (h.clone(), a.clone(), b.clone(), c.clone(), d.clone());
+                let h = h.clone();
                 let future = async move { ops::get_or_set(&h, &a, &b, &c, &d, true).await };
-                Ok(future_to_promise(future).into())
+                return Ok(future_to_promise(future).into());
             }
-            5 => ops::get_many(h, a, b, c.is_truthy()),
-            6 => ops::set_many(h, a, b, c),
-            7 => ops::delete(h, a, b),
-            8 => ops::delete_many(h, a, b, c.is_truthy()),
-            9 => ops::has_key(h, a, b, c.is_truthy()),
-            10 => {
-                let which = a.as_f64().unwrap_or(0.0) as u8;
-                ops::incr(h, which, b, c, d)
-            }
-            11 => ops::touch(h, a, b, c),
-            12 => ops::clear(h),
-            13 => ops::close(h),
-            14 => ops::inspect(h, a.is_truthy()),
-            15 => ops::make_key(self, a, b),
-            16 => ops::make_and_validate_key(self, a, b),
-            17 => ops::validate_key(self, a),
-            18 => ops::get_backend_timeout(self, a),
-            _ => Err(type_error("unknown edgecache operation".into())),
+            _ => {}
         }
+        let Some(&[key_kind, value_at, timeout_at, version_at]) = CALLS.get(usize::from(op)) else {
+            return Err(type_error("unknown edgecache operation".into()));
+        };
+        // Each operation's arguments, decoded in the order its full-build method decodes
+        // them (key or keys, value or delta, version, timeout), so the same argument is
+        // blamed first; `NONE` reads as `undefined`.
+        let args = [&a, &b, &c, &d, &JsValue::UNDEFINED];
+        let arg = |at: u8| args[usize::from(at.min(NONE))];
+        let (mut key, mut keys, mut pairs) = (Value::None, Vec::new(), Vec::new());
+        match key_kind {
+            // `incr`'s key is its second argument (the first picks the operation).
+            KEY => key = to_value(if op == 10 { &b } else { &a }, "key")?,
+            KEYS => keys = to_keys(&a)?,
+            PAIRS => pairs = to_pairs(&a)?,
+            _ => {}
+        }
+        let value = match value_at {
+            NONE => Value::None,
+            // `incr`'s delta, 1 when not given.
+            2 if c.is_undefined() => Value::Int(1),
+            2 => to_value(&c, "delta")?,
+            _ => to_value(&b, "value")?,
+        };
+        let o = opts(h, arg(timeout_at), arg(version_at))?;
+        let twin = c.is_truthy();
+        let cache = h.cache();
+        let at_once = cache.at_once();
+        // `None`: `undefined` (a miss, or an operation that returns nothing).
+        let done: Result<Option<Value>, CacheError> = match op {
+            0 => at_once.get(Key::from(&key), o),
+            1 => at_once.set(Key::from(&key), value, o).map(|()| None),
+            2 => at_once
+                .add(Key::from(&key), value, o)
+                .map(|b| Some(Value::Bool(b))),
+            5 if twin => at_once.aget_many(keys, o).map(|d| Some(Value::Dict(d))),
+            5 => at_once.get_many(keys, o).map(|d| Some(Value::Dict(d))),
+            6 => at_once.set_many(pairs, o).map(|l| Some(Value::List(l))),
+            7 => at_once
+                .delete(Key::from(&key), o)
+                .map(|b| Some(Value::Bool(b))),
+            8 if twin => at_once.adelete_many(keys, o).map(|()| None),
+            8 => at_once.delete_many(keys, o).map(|()| None),
+            9 if twin => at_once
+                .ahas_key(Key::from(&key), o)
+                .map(|b| Some(Value::Bool(b))),
+            9 => at_once
+                .has_key(Key::from(&key), o)
+                .map(|b| Some(Value::Bool(b))),
+            10 => {
+                let key = Key::from(&key);
+                match a.as_f64().unwrap_or(0.0) as u8 {
+                    0 => at_once.incr(key, value, o),
+                    1 => at_once.decr(key, value, o),
+                    2 => at_once.aincr(key, value, o),
+                    3 => at_once.adecr(key, value, o),
+                    4 => at_once.incr_version(key, value, o),
+                    _ => at_once.decr_version(key, value, o),
+                }
+                .map(Some)
+            }
+            11 => at_once
+                .touch(Key::from(&key), o)
+                .map(|b| Some(Value::Bool(b))),
+            12 => at_once.clear().map(|()| None),
+            13 => at_once.close().map(|()| None),
+            14 => {
+                let detail = if a.is_truthy() {
+                    Detail::Count
+                } else {
+                    Detail::Full
+                };
+                let inspection = at_once.inspect(detail);
+                return h.finish(inspection.map(|i| inspection_js(&i)));
+            }
+            15 => cache
+                .make_key(Key::from(&key), o.version.as_ref())
+                .map(Some),
+            16 => cache
+                .make_and_validate_key(Key::from(&key), o.version.as_ref())
+                .map(|s| Some(Value::Str(s))),
+            17 => cache.validate_key(&key).map(|()| None),
+            _ => Ok(Some(cache.get_backend_timeout(o.timeout))),
+        };
+        h.finish(done.map(|v| v.as_ref().map_or(JsValue::UNDEFINED, to_js)))
     }
 }
+
+/// What [`Handle::call`] decodes for each operation: the kind of its first argument (a key,
+/// an array of keys, `setMany`'s data, or nothing), then where its value (or delta), timeout
+/// and version are among `a` to `d` (`NONE`: not taken).
+#[cfg(edgecache_memory_only)]
+const CALLS: [[u8; 4]; 19] = [
+    [KEY, NONE, NONE, 1],    // 0 get
+    [KEY, 1, 2, 3],          // 1 set
+    [KEY, 1, 2, 3],          // 2 add
+    [NONE; 4],               // 3 get_or_set (not decoded here)
+    [NONE; 4],               // 4 get_or_set_async
+    [KEYS, NONE, NONE, 1],   // 5 get_many
+    [PAIRS, NONE, 1, 2],     // 6 set_many
+    [KEY, NONE, NONE, 1],    // 7 delete
+    [KEYS, NONE, NONE, 1],   // 8 delete_many
+    [KEY, NONE, NONE, 1],    // 9 has_key
+    [KEY, 2, NONE, 3],       // 10 incr: a is which, b the key, c the delta
+    [KEY, NONE, 1, 2],       // 11 touch
+    [NONE; 4],               // 12 clear
+    [NONE; 4],               // 13 close
+    [NONE; 4],               // 14 inspect
+    [KEY, NONE, NONE, 1],    // 15 make_key
+    [KEY, NONE, NONE, 1],    // 16 make_and_validate_key
+    [KEY, NONE, NONE, NONE], // 17 validate_key
+    [NONE, NONE, 0, NONE],   // 18 get_backend_timeout
+];
+#[cfg(edgecache_memory_only)]
+const KEY: u8 = 1;
+#[cfg(edgecache_memory_only)]
+const KEYS: u8 = 2;
+#[cfg(edgecache_memory_only)]
+const PAIRS: u8 = 3;
+/// Not taken: reads as `undefined`.
+#[cfg(edgecache_memory_only)]
+const NONE: u8 = 4;
 
 // ----- stores -----
 
