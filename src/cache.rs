@@ -817,13 +817,27 @@ impl Cache {
         Fut: core::future::Future<Output = Result<Value, E>>,
         E: From<CacheError>,
     {
-        let version = options.version.as_ref();
-        if let Some(found) = self.get_raw(&key, version)? {
+        if let Some(found) = self.get_raw(&key, options.version.as_ref())? {
             return Ok(found);
         }
         let value = compute().await?;
-        self.add_raw(&key, value.clone(), options.timeout, version)?;
-        Ok(self.get_raw(&key, version)?.unwrap_or(value))
+        Ok(self.get_or_set_store(&key, value, &options)?)
+    }
+
+    /// API-4 after a miss, once the default is computed: `add` it, and read back (the value
+    /// computed if the entry is already gone). [`Cache::plain_get_or_set`]'s last steps; the
+    /// in-memory npm build calls them itself when a JavaScript function's Promise settles,
+    /// so that no Rust future waits for it.
+    #[cfg(edgecache_memory_only)]
+    pub(crate) fn get_or_set_store(
+        &self,
+        key: &Key<'_>,
+        value: Value,
+        options: &Options,
+    ) -> Result<Value, CacheError> {
+        let version = options.version.as_ref();
+        self.add_raw(key, value.clone(), options.timeout, version)?;
+        Ok(self.get_raw(key, version)?.unwrap_or(value))
     }
 
     /// [`Cache::get_or_set_async`] whose callers, finding another process's stampede lock

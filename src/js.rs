@@ -20,6 +20,7 @@ use crate::error::CacheError;
 use crate::expiry::Timeout;
 use crate::inspect::{CullReason, Detail, EntryOrder};
 use crate::key::Key;
+#[cfg(not(edgecache_memory_only))]
 use crate::now_or_never;
 use crate::options::Options;
 use crate::python;
@@ -42,10 +43,12 @@ use alloc::rc::Rc;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+#[cfg(not(edgecache_memory_only))]
 use core::future::Future;
 use js_sys::{Array, BigInt, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+#[cfg(not(edgecache_memory_only))]
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
 #[cfg(not(edgecache_memory_only))]
@@ -667,6 +670,7 @@ impl Handle {
         result.map_err(|e| self.hooks.error(&e))
     }
 
+    #[cfg(not(edgecache_memory_only))]
     fn run_sync(&self, future: impl Future<Output = JsResult>) -> JsResult {
         now_or_never(future).unwrap_or_else(|| Err(self.hooks.error(&CacheError::WouldBlock)))
     }
@@ -684,8 +688,9 @@ fn opts(h: &Handle, timeout: &JsValue, version: &JsValue) -> Result<Options, JsV
 
 /// The operations over the [`Cache`] API, `async` (the full build's storage backends wait).
 /// The in-memory build (`edgecache_memory_only`) decodes and runs its operations in
-/// [`Handle::call`] over the synchronous face ([`crate::Blocking`]); only `getOrSet` is
-/// shared, as an async function may compute its value.
+/// [`Handle::call`] over the synchronous face ([`crate::Blocking`]), and `getOrSet` in
+/// [`get_or_set_now`].
+#[cfg(not(edgecache_memory_only))]
 mod ops {
     use super::*;
 
@@ -728,6 +733,7 @@ mod ops {
     }
 
     /// `default` is a value, or a function (possibly async) called only on a miss.
+    #[cfg(not(edgecache_memory_only))]
     pub async fn get_or_set(
         h: &Handle,
         key: &JsValue,
@@ -757,10 +763,7 @@ mod ops {
             };
             to_value(&produced, "value").map_err(Thrown::Js)
         };
-        #[cfg(not(edgecache_memory_only))]
         let result = stampede::get_or_set(h.cache(), key, compute, o, wait).await;
-        #[cfg(edgecache_memory_only)]
-        let result = h.cache().get_or_set_async(key, compute, o).await;
         match result {
             Ok(value) => h.finish(Ok(to_js(&value))),
             Err(Thrown::Cache(e)) => h.finish(Err(e)),
@@ -920,12 +923,88 @@ mod ops {
     }
 }
 
+#[cfg(edgecache_memory_only)]
+#[wasm_bindgen]
+extern "C" {
+    /// A Promise, seen only for its `then`.
+    type Thenable;
+    /// `promise.then(f)`, `f` made by `Closure::once_into_js`.
+    #[wasm_bindgen(method)]
+    fn then(this: &Thenable, f: &JsValue) -> JsValue;
+}
+
+/// The in-memory build's `getOrSet`: Django's `get_or_set` (API-4, [`Cache::plain_get_or_set`])
+/// without a Rust future. On a miss `default` is called if it is a function; a Promise it
+/// returns (`wait`: the Promise face) is answered with a Promise that stores its value when
+/// it settles ([`get_or_set_store`]); the synchronous face refuses it.
+#[cfg(edgecache_memory_only)]
+fn get_or_set_now(
+    h: &Handle,
+    key: &JsValue,
+    default: &JsValue,
+    t: &JsValue,
+    v: &JsValue,
+    wait: bool,
+) -> JsResult {
+    let key = to_key(key)?;
+    let o = opts(h, t, v)?;
+    match h.cache().get_raw(&key, o.version.as_ref()) {
+        Ok(Some(found)) => return h.finish(Ok(to_js(&found))),
+        Ok(None) => {}
+        Err(e) => return h.finish(Err(e)),
+    }
+    let produced = match default.dyn_ref::<Function>() {
+        Some(f) => f.call0(&JsValue::UNDEFINED),
+        None => Ok(default.clone()),
+    };
+    match produced {
+        Ok(produced) if produced.has_type::<Promise>() => {
+            if !wait {
+                return thrown(
+                    h,
+                    type_error(
+                        "getOrSet on the synchronous API needs a synchronous function".into(),
+                    ),
+                );
+            }
+            // The lookup's warnings now: the Promise may never settle.
+            let _ = h.finish(Ok(JsValue::UNDEFINED));
+            let h = h.clone();
+            let store =
+                Closure::once_into_js(move |value: JsValue| get_or_set_store(&h, &key, &value, &o));
+            Ok(produced.unchecked_ref::<Thenable>().then(&store))
+        }
+        Ok(produced) => get_or_set_store(h, &key, &produced, &o),
+        Err(error) => thrown(h, error),
+    }
+}
+
+/// `getOrSet`'s last steps once the default is known: `add` it and read back
+/// ([`Cache::get_or_set_store`]).
+#[cfg(edgecache_memory_only)]
+fn get_or_set_store(h: &Handle, key: &Key<'_>, produced: &JsValue, o: &Options) -> JsResult {
+    match to_value(produced, "value") {
+        Ok(value) => h.finish(h.cache().get_or_set_store(key, value, o).map(|v| to_js(&v))),
+        Err(error) => thrown(h, error),
+    }
+}
+
+/// An error thrown by the user's `getOrSet` function (or about its value): the operation's
+/// warnings are reported, then the error is rethrown as it is.
+#[cfg(edgecache_memory_only)]
+fn thrown(h: &Handle, error: JsValue) -> JsResult {
+    let _ = h.finish(Ok(JsValue::UNDEFINED));
+    Err(error)
+}
+
 /// An error from a user's `getOrSet` function, or the cache's own.
+#[cfg(not(edgecache_memory_only))]
 enum Thrown {
     Js(JsValue),
     Cache(CacheError),
 }
 
+#[cfg(not(edgecache_memory_only))]
 impl From<CacheError> for Thrown {
     fn from(error: CacheError) -> Self {
         Self::Cache(error)
@@ -1214,11 +1293,15 @@ impl Handle {
     pub fn call(&self, op: u8, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> JsResult {
         let h = self;
         match op {
-            3 => return self.run_sync(ops::get_or_set(h, &a, &b, &c, &d, false)),
+            3 => return get_or_set_now(h, &a, &b, &c, &d, false),
             4 => {
+                // Run in a microtask, as an `async` method would, after the caller's code.
                 let h = h.clone();
-                let future = async move { ops::get_or_set(&h, &a, &b, &c, &d, true).await };
-                return Ok(future_to_promise(future).into());
+                let run = Closure::once_into_js(move |_: JsValue| {
+                    get_or_set_now(&h, &a, &b, &c, &d, true)
+                });
+                let ready: JsValue = Promise::resolve(&JsValue::UNDEFINED).into();
+                return Ok(ready.unchecked_ref::<Thenable>().then(&run));
             }
             _ => {}
         }
