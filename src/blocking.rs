@@ -47,6 +47,7 @@ pub(crate) fn poll_once<T>(
 }
 
 /// Drives a future to completion with [`poll_once`].
+#[cfg(not(edgecache_memory_only))]
 macro_rules! ready {
     ($future:expr) => {
         poll_once($future)
@@ -134,6 +135,12 @@ impl Blocking<'_> {
         default: impl Into<Value>,
         options: Options,
     ) -> Result<Value, CacheError> {
+        #[cfg(edgecache_memory_only)]
+        {
+            let default = default.into();
+            self.get_or_set_with(key, || default, options)
+        }
+        #[cfg(not(edgecache_memory_only))]
         ready!(self.cache.get_or_set(key, default, options))
     }
     pub fn get_or_set_with<'k, F: FnOnce() -> Value>(
@@ -142,6 +149,17 @@ impl Blocking<'_> {
         compute: F,
         options: Options,
     ) -> Result<Value, CacheError> {
+        // The in-memory builds: API-4 as `Cache::plain_get_or_set`, its steps called directly
+        // (their rule methods are synchronous there), with no future.
+        #[cfg(edgecache_memory_only)]
+        {
+            let key = key.into();
+            match self.cache.get_raw(&key, options.version.as_ref())? {
+                Some(found) => Ok(found),
+                None => self.cache.get_or_set_store(&key, compute(), &options),
+            }
+        }
+        #[cfg(not(edgecache_memory_only))]
         ready!(self.cache.get_or_set_with(key, compute, options))
     }
     pub fn get_many<'k, K: Into<Key<'k>>>(
