@@ -361,15 +361,23 @@ fn build_cache(
         config.key_prefix.clone(),
         config.version.clone(),
     );
-    let ignore_exceptions = matches!(
-        config.backend,
-        BackendKind::Redis(_) | BackendKind::Memcached(_) | BackendKind::FileBased
-    ) && config.option("IGNORE_EXCEPTIONS")
-        == Some(&crate::value::Value::Bool(true));
-    let stampede = crate::stampede::StampedeConfig::from_options(&config.options);
-    Ok(Cache::new(config.alias.clone(), keys, backend)
-        .ignoring_exceptions(ignore_exceptions)
-        .with_stampede(stampede, default_timeout, clock.clone()))
+    let cache = Cache::new(config.alias.clone(), keys, backend);
+    // The in-memory builds stop here: their backends raise nothing to ignore, their settings
+    // refuse stampede protection's options, and they time no storage.
+    #[cfg(edgecache_memory_only)]
+    return Ok(cache);
+    #[cfg(not(edgecache_memory_only))]
+    {
+        let ignore_exceptions = matches!(
+            config.backend,
+            BackendKind::Redis(_) | BackendKind::Memcached(_) | BackendKind::FileBased
+        ) && config.option("IGNORE_EXCEPTIONS")
+            == Some(&crate::value::Value::Bool(true));
+        let stampede = crate::stampede::StampedeConfig::from_options(&config.options);
+        Ok(cache
+            .ignoring_exceptions(ignore_exceptions)
+            .with_stampede(stampede, default_timeout, clock.clone()))
+    }
 }
 
 #[cfg(edgecache_storage_backends)]
