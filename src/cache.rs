@@ -245,9 +245,10 @@ impl Cache {
         result: Result<T, CacheError>,
         fallback: T,
     ) -> Result<T, CacheError> {
+        // The in-memory builds ignore nothing (their settings never set it, build_cache).
         match result {
             Err(error @ (CacheError::Connection(_) | CacheError::RateLimited(_)))
-                if self.ignore_exceptions =>
+                if self.ignore_exceptions && !cfg!(edgecache_memory_only) =>
             {
                 self.ignored(&error);
                 Ok(fallback)
