@@ -374,9 +374,11 @@ fn build_cache(
         ) && config.option("IGNORE_EXCEPTIONS")
             == Some(&crate::value::Value::Bool(true));
         let stampede = crate::stampede::StampedeConfig::from_options(&config.options);
-        Ok(cache
-            .ignoring_exceptions(ignore_exceptions)
-            .with_stampede(stampede, default_timeout, clock.clone()))
+        Ok(cache.ignoring_exceptions(ignore_exceptions).with_stampede(
+            stampede,
+            default_timeout,
+            clock.clone(),
+        ))
     }
 }
 
