@@ -120,6 +120,26 @@ test('memory: getOrSet with an async function is Django\'s get, compute, add, ge
   assert.equal(calls, 2);
 });
 
+test('memory: getOrSet with a Promise: errors as thrown, value stored when it settles, after the caller\'s code', async () => {
+  const caches = createCaches({ default: { BACKEND: 'locmem' } });
+  const cache = caches.default;
+  const boom = new RangeError('boom');
+  await assert.rejects(cache.getOrSet('a', async () => { throw boom; }), (e) => e === boom);
+  assert.equal(cache.sync.get('a'), undefined);
+  await assert.rejects(cache.getOrSet('b', async () => Symbol('s')), /edgecache cannot store a symbol \(at value\)/);
+  assert.throws(() => cache.sync.getOrSet('c', async () => 1), /getOrSet on the synchronous API needs a synchronous function/);
+  const order = [];
+  const pending = cache.getOrSet('d', async () => { order.push('computed'); return 'new'; });
+  order.push('caller');
+  cache.sync.set('d', 'racer');
+  assert.equal(await pending, 'racer');
+  assert.deepEqual(order, ['caller']);
+  const slow = cache.getOrSet('e', () => new Promise((resolve) => setTimeout(() => resolve([1, { x: 2 }]), 5)));
+  assert.equal(cache.sync.get('e'), undefined);
+  assert.deepEqual(await slow, [1, { x: 2 }]);
+  assert.deepEqual(cache.sync.get('e'), [1, { x: 2 }]);
+});
+
 test('memory: a long-lived cache reuses freed memory (the size-class allocator)', async () => {
   // The entry's wasm instance: initSync on an initialised module hands back its exports.
   const { initSync } = await import('../../dist/memory/edgecache_core.js');
