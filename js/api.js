@@ -120,21 +120,63 @@ const NO_SLOT = 0xffffffff;
 const INCR = 0, DECR = 1, AINCR = 2, ADECR = 3, INCR_VERSION = 4, DECR_VERSION = 5;
 
 // The hits the sync get serves without calling the core (src/js/hot.rs): the core's ring
-// (`[count, slot, index, stamp, ...]`) and its count of map changes, seen through views
-// over the wasm memory. A view over a memory that has since grown is detached (length 0)
-// and is made again.
+// (`[count, generation, hit, hit, ...]`, a hit being one number, `slot * 2^32 + index`) and
+// its count of map changes, seen through views over the wasm memory. A view over a memory
+// that has since grown is detached (length 0) and is made again.
 let hotMemory, hotRingAt, hotRingHits, hotGenerationAt;
 let hotRing = new Float64Array(0);
 let hotGeneration = new Float64Array(0);
+// The count of hits at which the ring is full and is drained (hotRingHits - 1 before it).
+let hotRingLast = -1;
+// Slots below this make a hit number JavaScript carries exactly (below 2^53).
+const HOT_SLOTS = 2 ** 21;
 
 /** The views over the wasm memory, made again if it grew; the generation. */
 function generationNow() {
   if (hotGeneration.length === 0) {
     if (hotMemory === undefined) [hotMemory, hotRingAt, hotRingHits, hotGenerationAt] = hotLayout();
-    hotRing = new Float64Array(hotMemory.buffer, hotRingAt, 1 + 3 * hotRingHits);
+    hotRing = new Float64Array(hotMemory.buffer, hotRingAt, 2 + hotRingHits);
     hotGeneration = new Float64Array(hotMemory.buffer, hotGenerationAt, 1);
+    hotRingLast = hotRingHits - 1;
   }
   return hotGeneration[0];
+}
+
+/** A clock that never lets a memo hit skip the core (a user `clock`: the core reads it). */
+const noReading = () => NaN;
+
+/**
+ * A memoized sync get (`SyncCache`'s memo): the core's ticket for the entry the last full get
+ * of the key hit (`index`, `stamp`, and `hit`, the ring's number for it), what that get
+ * returned (`value`, copied by `copy` when it is a list or dict), and when the memo may
+ * answer without the core: while the change count is `generation` and the clock is before
+ * `liveUntil`. One class, every field set in one order, so that the get's reads of it stay
+ * monomorphic.
+ */
+class Memo {
+  constructor(slot, index, stamp, value, copy, plan, generation, liveUntil) {
+    this.hit = slot * 2 ** 32 + index;
+    this.index = index;
+    this.stamp = stamp;
+    this.value = value;
+    this.copy = copy;
+    this.plan = plan;
+    this.uses = COMPILE_AFTER;
+    this.generation = slot < HOT_SLOTS ? generation : NaN;
+    this.liveUntil = liveUntil;
+  }
+}
+
+/**
+ * What a memo hit returns: the memo's value, or a fresh deep copy of it (a list or dict).
+ * The compiled copier is called from a call site of its own: V8 keeps one target per call
+ * site, and a site that saw `planCopy` too would never inline the copier.
+ */
+function copyOf(memo) {
+  const copy = memo.copy;
+  if (copy === undefined) return memo.value;
+  if (copy !== planCopy) return copy(memo.value);
+  return planCopy(memo.value, memo);
 }
 
 /** Unix seconds, read on every call: the default clock (Django reads `time.time()` per call). */
@@ -213,43 +255,45 @@ class SyncCache {
   #slot;
   // The core's clock when it is the default one (`readClock`, or `coarseClock` with
   // `clockResolution`): `hitAt` gets the time read here, the same reading the core would
-  // make, which saves the core a call out to JavaScript. `undefined` with a user `clock`:
-  // `hitAt` gets NaN and the core calls the user's clock itself.
+  // make, which saves the core a call out to JavaScript. With a user `clock` it is
+  // `noReading`: `hitAt` gets NaN and the core calls the user's clock itself, and no memo
+  // hit skips the core (`#exact` false).
   #clock;
+  #exact;
   constructor(handle, clock) {
     this.#h = handle;
     this.#slot = handle.hot_slot;
-    this.#clock = clock;
+    this.#exact = clock !== undefined;
+    this.#clock = clock ?? noReading;
   }
+  // Kept small, so that V8 inlines it where it is called: the memo hit that skips the core
+  // (no map changed since the ticket was issued and the entry is live at the clock's
+  // reading, so the core would say yes) records the hit in the ring for the core to apply;
+  // everything else is `#getMore`.
   get(key, defaultValue, options) {
-    if (typeof key === 'string' && options === undefined) {
-      const memo = this.#memo.get(key);
-      if (memo !== undefined) {
-        const clock = this.#clock;
-        const now = clock === undefined ? NaN : clock();
-        // No map changed since the ticket was issued and the entry is live at `now`: the
-        // core would say yes; record the hit for it (a NaN `now` never passes).
-        if (memo.generation === hotGeneration[0] && now < memo.liveUntil) {
-          const ring = hotRing;
-          const count = ring[0];
-          const at = 1 + 3 * count;
-          ring[at] = this.#slot;
-          ring[at + 1] = memo.index;
-          ring[at + 2] = memo.stamp;
-          ring[0] = count + 1;
-          if (count + 1 === hotRingHits) hotDrain();
-        } else if (hitAt(this.#slot, memo.index, memo.stamp, now)) {
-          memo.generation = generationNow();
-        } else {
-          return this.#getStr(key, defaultValue, memo);
-        }
-        const copy = memo.copy;
-        return copy === undefined ? memo.value : copy(memo.value, memo);
-      }
-      return this.#getStr(key, defaultValue, memo);
+    const memo = typeof key === 'string' && options === undefined ? this.#memo.get(key) : undefined;
+    if (memo !== undefined && memo.generation === hotGeneration[0] && this.#clock() < memo.liveUntil) {
+      const ring = hotRing;
+      const count = ring[0];
+      if (count === 0) ring[1] = memo.generation;
+      ring[count + 2] = memo.hit;
+      ring[0] = count + 1;
+      if (count === hotRingLast) hotDrain();
+      return copyOf(memo);
     }
-    const found = this.#h.get(key, options?.version);
-    return found === undefined ? defaultValue : found;
+    return this.#getMore(key, defaultValue, options, memo);
+  }
+  // A memo's ticket check by the core (`hitAt`), the full hot path, or any other get.
+  #getMore(key, defaultValue, options, memo) {
+    if (typeof key !== 'string' || options !== undefined) {
+      const found = this.#h.get(key, options?.version);
+      return found === undefined ? defaultValue : found;
+    }
+    if (memo !== undefined && hitAt(this.#slot, memo.index, memo.stamp, this.#clock())) {
+      memo.generation = this.#exact ? generationNow() : NaN;
+      return copyOf(memo);
+    }
+    return this.#getStr(key, defaultValue, memo);
   }
   // The full hot path: a list or dict comes back as JSON text (one crossing, not one per field).
   #getStr(key, defaultValue, memo) {
@@ -268,9 +312,9 @@ class SyncCache {
       const plan = json ? copyPlan(value) : undefined;
       const copy = json ? planCopy : undefined;
       // The fast path needs the default clock (read here, not by the core).
-      const liveUntil = this.#clock === undefined ? -Infinity : h.ticket_live_until;
-      const generation = generationNow();
-      this.#memo.set(key, { index: h.ticket_index, stamp, value, copy, plan, uses: COMPILE_AFTER, generation, liveUntil });
+      const generation = this.#exact ? generationNow() : NaN;
+      const memoized = new Memo(this.#slot, h.ticket_index, stamp, value, copy, plan, generation, h.ticket_live_until);
+      this.#memo.set(key, memoized);
       // The memo keeps what was parsed: the caller gets a copy.
       return json ? copyJson(value, plan) : value;
     }

@@ -48,6 +48,9 @@ const SOURCE_LIMIT = 4096;
 export const COMPILE_AFTER = 64;
 // Compiled copiers kept, by the shape they copy (their source); the table starts over when full.
 const COPIER_LIMIT = 256;
+// Calls of a newly compiled copier before its first use (V8 gives a function its feedback
+// vector after about eight calls' worth of its bytecode).
+const WARM_CALLS = 32;
 const copiers = new Map();
 // Whether `new Function` may be used; set to false for good at its first `EvalError`
 // (Cloudflare Workers, pages whose Content-Security-Policy forbids `unsafe-eval`).
@@ -110,6 +113,11 @@ function compiledCopierOf(value) {
       codeGeneration = false;
       return undefined;
     }
+    // A few calls now, so that V8 has given the new function its feedback vector before
+    // optimized code first meets it: a caller optimized while the copier had none calls it
+    // without inlining it for good (about 30 % of an object get-hit; BENCHMARKS.md, npm,
+    // "Seventh cut").
+    for (let i = 0; i < WARM_CALLS; i++) copier(value);
     if (copiers.size >= COPIER_LIMIT) copiers.clear();
     copiers.set(source, copier);
   }

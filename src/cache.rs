@@ -491,10 +491,13 @@ impl Cache {
     }
 
     /// Hits already decided by [`Cache::hit_ticket`]'s rules without calling it (the npm
-    /// package's sync get, src/js/hot.rs), applied in order: promoted and counted.
-    pub fn apply_hits(&self, tickets: &[Ticket]) {
+    /// package's sync get, src/js/hot.rs), applied in order: promoted and counted. `indices`
+    /// are the [`Ticket::index`]es of the entries hit; the caller guarantees that no store
+    /// has changed since those tickets were issued (src/js/hot.rs checks the change count),
+    /// so each still names the entry its ticket read.
+    pub fn apply_hits(&self, indices: &[u32]) {
         if let Some(backend) = self.backend.in_memory() {
-            let applied = backend.apply_hits(tickets);
+            let applied = backend.apply_hits(indices);
             self.counters.hits.fetch_add(applied, Ordering::Relaxed);
         }
     }

@@ -761,7 +761,10 @@ mod ops {
             } else {
                 produced
             };
-            to_value(&produced, "value").map_err(Thrown::Js)
+            // The sync gets JavaScript made meanwhile are the core's before the add (hot.rs).
+            to_value(&produced, "value")
+                .map_err(Thrown::Js)
+                .inspect(|_| hot::drain())
         };
         let result = stampede::get_or_set(h.cache(), key, compute, o, wait).await;
         match result {

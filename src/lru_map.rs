@@ -249,6 +249,14 @@ impl<V> LruMap<V> {
             .map(|_| Slot(ticket.index))
     }
 
+    /// The entry at a ticket's `index`, without the stamp check of [`LruMap::redeem`]: only
+    /// for a caller that knows no map has changed since the ticket was issued (the npm
+    /// build's change count unchanged: src/js/hot.rs), so the index still names the entry that ticket read.
+    #[inline]
+    pub fn slot_at(&self, index: u32) -> Option<Slot> {
+        ((index as usize) < self.nodes.len()).then_some(Slot(index))
+    }
+
     /// The value of `key`, recency unchanged.
     pub fn peek(&self, key: KeyParts<'_>) -> Option<&V> {
         self.find(key).map(|slot| self.value(slot))

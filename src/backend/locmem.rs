@@ -248,14 +248,15 @@ impl InMemory for LocMemCache {
         }
     }
 
-    /// LM-2 for hits already decided (src/js/hot.rs): each redeemable ticket's entry moves
-    /// to the most-recent end, in order, under one lock.
-    fn apply_hits(&self, tickets: &[Ticket]) -> u64 {
+    /// LM-2 for hits already decided (src/js/hot.rs): each entry moves to the most-recent
+    /// end, in order, under one lock. `indices` are the tickets' node indices, read while the
+    /// store has not changed since (the caller's check); one past the end is skipped.
+    fn apply_hits(&self, indices: &[u32]) -> u64 {
         let mut state = self.store.state.lock();
         let entries = &mut state.entries;
         let mut applied = 0;
-        for &ticket in tickets {
-            if let Some(slot) = entries.redeem(ticket) {
+        for &index in indices {
+            if let Some(slot) = entries.slot_at(index) {
                 entries.promote(slot);
                 applied += 1;
             }
@@ -552,7 +553,7 @@ mod tests {
     }
 
     #[test]
-    fn recorded_hits_promote_in_order_and_count_while_their_tickets_hold() {
+    fn recorded_hits_promote_in_order_and_count() {
         let (caches, _) = caches("{}");
         let cache = caches.default_cache().unwrap();
         let blocking = cache.blocking().unwrap();
@@ -562,15 +563,14 @@ mod tests {
         let ticket = |key| cache.get_ticketed(key).unwrap().1.unwrap();
         let (a, b, c) = (ticket("a"), ticket("b"), ticket("c"));
         assert_eq!(a.live_until, 1_010.0, "LM-4: live until the expiry");
-        blocking.set("c", "again", Options::DEFAULT).unwrap(); // c's ticket lapses
-        cache.apply_hits(&[b, a, c, b]);
+        cache.apply_hits(&[b.index, a.index, c.index, b.index, 7]);
         let order: Vec<_> = blocking.inspect(Detail::Full).unwrap().entries;
         let keys: Vec<_> = order.iter().map(|e| e.key.as_str()).collect();
-        assert_eq!(keys, [":1:b", ":1:a", ":1:c"]);
+        assert_eq!(keys, [":1:b", ":1:c", ":1:a"]);
         assert_eq!(
             cache.stats().hits,
-            3 + 3,
-            "three gets, three redeemable hits"
+            3 + 4,
+            "three gets, four hits on entries (index 7 names none)"
         );
     }
 

@@ -154,12 +154,11 @@ pub trait InMemory {
     }
     /// Hits already made (by the npm package's sync get, src/js/hot.rs), applied in order
     /// as [`InMemory::hit_ticket`] would without its expiry check (each happened at its
-    /// time); the number of tickets that were still redeemable.
-    fn apply_hits(&self, tickets: &[Ticket]) -> u64 {
-        tickets
-            .iter()
-            .filter(|&&ticket| self.hit_ticket(ticket, Some(f64::NEG_INFINITY)))
-            .count() as u64
+    /// time): `indices` are the [`Ticket::index`]es of entries that have not changed since
+    /// their tickets were issued (the caller's check). The number applied; none for a
+    /// backend that gives no tickets.
+    fn apply_hits(&self, _indices: &[u32]) -> u64 {
+        0
     }
 }
 
@@ -280,8 +279,8 @@ impl InMemory for AnyBackend {
         self.in_memory().is_some_and(|b| b.hit_ticket(ticket, now))
     }
 
-    fn apply_hits(&self, tickets: &[Ticket]) -> u64 {
-        self.in_memory().map_or(0, |b| b.apply_hits(tickets))
+    fn apply_hits(&self, indices: &[u32]) -> u64 {
+        self.in_memory().map_or(0, |b| b.apply_hits(indices))
     }
 }
 

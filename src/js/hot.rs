@@ -3,8 +3,8 @@
 //!
 //! While no map has changed since a ticket was issued ([`GENERATION`], read by JavaScript
 //! from the wasm memory) and the entry's `live_until` is still ahead, `hit_at` would say
-//! yes; the JavaScript layer then answers at once and writes the hit (slot, index, stamp)
-//! into [`RING`] instead. [`drain`] applies the recorded hits in order, each as `hit_at`
+//! yes; the JavaScript layer then answers at once and writes the hit (slot and index, one
+//! number) into [`RING`] instead. [`drain`] applies the recorded hits in order, each as `hit_at`
 //! would have (the core's promotion and hit counter, without the expiry check: the hit
 //! happened at its time), before anything else can observe or change a store: at every
 //! handle's operation (src/js.rs, `Handle::cache`), the HTTP layer's (src/js/http.rs),
@@ -22,6 +22,7 @@ use crate::lru_map::GENERATION;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::cell::{RefCell, UnsafeCell};
+use core::sync::atomic::Ordering::Relaxed;
 use wasm_bindgen::prelude::*;
 
 /// An alias by its position in the caches that hold it.
@@ -110,14 +111,18 @@ pub fn hit_at(slot: u32, index: u32, stamp: f64, now: f64) -> bool {
 /// Hits the ring holds before JavaScript calls [`hot_drain`].
 const RING_HITS: usize = 128;
 
-/// `[count, slot, index, stamp, slot, index, stamp, ...]`: the hits served without `hit_at`,
-/// in order, written by the JavaScript layer into the wasm memory.
-struct Ring(UnsafeCell<[f64; 1 + 3 * RING_HITS]>);
+/// `[count, generation, hit, hit, ...]`: the hits served without `hit_at`, in order, written
+/// by the JavaScript layer into the wasm memory. A hit is one number, `slot * 2^32 + index`
+/// (the alias's slot and the ticket's node index); `generation` is [`GENERATION`] when the
+/// first of them was recorded. No stamp: JavaScript records a hit only while no map has
+/// changed since its ticket was issued, so while [`GENERATION`] still equals `generation`,
+/// every index still names the entry its ticket read.
+struct Ring(UnsafeCell<[f64; 2 + RING_HITS]>);
 
 // SAFETY: as for `Slots`: one thread; JavaScript writes it only between calls into the core.
 unsafe impl Sync for Ring {}
 
-static RING: Ring = Ring(UnsafeCell::new([0.0; 1 + 3 * RING_HITS]));
+static RING: Ring = Ring(UnsafeCell::new([0.0; 2 + RING_HITS]));
 
 /// Applies the hits recorded in [`RING`], oldest first, as `hit_at` would (promotion and hit
 /// counter, by the core's `Cache::apply_hits`) without their expiry check, and empties it.
@@ -132,31 +137,30 @@ pub(super) fn drain() {
         return;
     };
     ring[0] = 0.0;
-    let none = Ticket {
-        index: 0,
-        stamp: 0,
-        live_until: f64::INFINITY,
-    };
-    let mut tickets = [none; RING_HITS];
-    let hits = &ring[1..1 + 3 * count.min(RING_HITS)];
+    // Every operation drains before it changes a map, so the count is the one the hits were
+    // recorded under. Should a map have changed without a drain first (a bug), an index
+    // might name another entry by now: the hits are dropped rather than misapplied.
+    if ring[1] != f64::from_bits(GENERATION.load(Relaxed)) {
+        return;
+    }
+    let mut indices = [0u32; RING_HITS];
+    let hits = &ring[2..2 + count.min(RING_HITS)];
     // One run of hits on one slot at a time: one lookup, one lock of its store.
     let mut at = 0;
     while at < hits.len() {
-        let slot = hits[at];
+        let slot = (hits[at] as u64) >> 32;
         let mut run = 0;
-        while at < hits.len() && hits[at] == slot {
-            tickets[run] = Ticket {
-                index: hits[at + 1] as u32,
-                stamp: hits[at + 2] as u64,
-                live_until: f64::INFINITY,
-            };
+        while let Some(&hit) = hits.get(at)
+            && (hit as u64) >> 32 == slot
+        {
+            indices[run] = hit as u64 as u32;
             run += 1;
-            at += 3;
+            at += 1;
         }
         if let Some(Some((caches, position))) = slots.get(slot as usize)
             && let Ok(cache) = caches.get_at(*position)
         {
-            cache.apply_hits(&tickets[..run]);
+            cache.apply_hits(&indices[..run]);
         }
     }
 }

@@ -127,6 +127,8 @@ impl Session {
         let sql = self.sql.clone();
         let count = self.count.clone();
         future_to_promise(async move {
+            // The sync gets of `createCaches` aliases are the core's before the maps change.
+            super::hot::drain();
             let index = count.get();
             count.set(index + 1);
             let keys: Array = replay::op_keys(&caches, &op)

@@ -33,7 +33,11 @@ impl Sleep for TimerSleep {
                     &JsValue::from_f64(seconds * 1000.0),
                 );
             });
-            JsFuture::from(promise).await.is_ok()
+            // The sync gets JavaScript made meanwhile are the core's before it goes on (hot.rs).
+            JsFuture::from(promise)
+                .await
+                .inspect(|_| super::hot::drain())
+                .is_ok()
         }
     }
 }

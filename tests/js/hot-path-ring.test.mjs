@@ -128,6 +128,60 @@ for (const [entry, create] of [['edgecache', createCaches], ['edgecache/memory',
     assert.deepEqual([sync.inspect().stats.hits, sync.inspect().stats.misses], [3, 1]);
   });
 
+  test(`hits of two aliases interleaved: each counted on its own alias, in one order (${entry})`, () => {
+    const { sync, twin } = setup(create);
+    for (const k of ['a', 'b', 'c']) sync.set(k, k);
+    for (const k of ['a', 'b', 'c']) assert.equal(twin.get(k), k); // twin's memos
+    for (const k of ['a', 'b', 'c']) assert.equal(sync.get(k), k); // sync's memos
+    // Fast hits, alternating between the aliases' slots, fewer than a ring holds.
+    const order = [[twin, 'a'], [sync, 'c'], [twin, 'b'], [twin, 'b'], [sync, 'a'], [twin, 'c'], [sync, 'b']];
+    for (const [alias, k] of order) assert.equal(alias.get(k), k);
+    assert.deepEqual(keys(sync), [':1:b', ':1:c', ':1:a']);
+    assert.equal(hits(sync), 3 + 3, 'sync: three full gets, three fast hits');
+    assert.equal(hits(twin), 3 + 4, 'twin: three full gets, four fast hits');
+  });
+
+  test(`an index the map reused after a delete and an insert never takes an old hit (${entry})`, () => {
+    const { sync } = setup(create);
+    for (const k of ['a', 'b', 'c']) sync.set(k, `${k}1`); // nodes 0, 1, 2
+    for (const k of ['a', 'b', 'c']) assert.equal(sync.get(k), `${k}1`); // memos: a@0 b@1 c@2
+    sync.delete('a'); // the last node (c) moves into node 0
+    sync.set('d', 'd1'); // d takes node 2, c's old index
+    // c's memo still names node 2, now d's: the change count voids it, the core's ticket
+    // check refuses it, and the full get promotes c itself.
+    for (let i = 0; i < 3; i += 1) assert.equal(sync.get('c'), 'c1');
+    for (let i = 0; i < 3; i += 1) assert.equal(sync.get('b'), 'b1');
+    assert.deepEqual(keys(sync), [':1:b', ':1:c', ':1:d']);
+    assert.equal(hits(sync), 3 + 6);
+    assert.equal(sync.get('a', 'gone'), 'gone');
+  });
+
+  test(`hits made inside getOrSet's function are applied before its add culls (${entry})`, async () => {
+    const { sync, caches } = setup(create, { OPTIONS: { MAX_ENTRIES: 2, CULL_FREQUENCY: 2 } });
+    sync.set('a', 'A');
+    sync.set('b', 'B');
+    sync.get('a');
+    sync.get('b'); // full gets: b is the most recent
+    const read = () => {
+      assert.equal(sync.get('a'), 'A'); // served without the core: a becomes the most recent
+      assert.equal(sync.get('a'), 'A');
+      return 'N';
+    };
+    assert.equal(sync.getOrSet('n', read), 'N'); // its add culls one of two: the least recent, b
+    assert.deepEqual(sync.inspect().lastCull.removed, [':1:b']);
+    assert.equal(hits(sync), 2 + 2 + 1, 'two full gets, two in the function, the read-back get');
+    // The Promise face, whose function's Promise the core awaits before the add.
+    sync.get('a');
+    sync.get('n');
+    await caches.default.getOrSet('m', async () => {
+      await null;
+      read();
+      return 'M';
+    });
+    assert.deepEqual(sync.inspect().lastCull.removed, [':1:n']);
+    assert.deepEqual(keys(sync), [':1:m', ':1:a']);
+  });
+
   test(`memory growth between fast hits (${entry})`, () => {
     const { sync } = setup(create, { OPTIONS: { MAX_ENTRIES: 10_000 } });
     sync.set('a', 'A');
@@ -167,4 +221,17 @@ test('hits served without the core are applied before the HTTP layer stores (its
   assert.equal(stored.length, 2);
   assert.ok(stored.includes(':1:a'), `a was read last, so it stays: ${stored}`);
   assert.ok(!stored.includes(':1:b'), `b was the least recent, so it goes: ${stored}`);
+});
+
+test('hits served without the core are applied before a console session changes its own store', async () => {
+  const { createSession } = await import('edgecache');
+  const { sync } = setup(createCaches);
+  sync.set('x', 1);
+  sync.get('x'); // full get: the memo
+  const session = createSession({ default: { BACKEND: 'locmem' } });
+  for (let i = 0; i < 5; i += 1) assert.equal(sync.get('x'), 1); // recorded in the ring
+  await session.runLine('set k v'); // another map changes: the change count moves
+  assert.equal(hits(sync), 1 + 5, 'no recorded hit is lost');
+  assert.equal(sync.get('x'), 1);
+  assert.equal(hits(sync), 1 + 5 + 1);
 });
