@@ -12,9 +12,7 @@
 //! - nodes live in one `Vec`, linked by index, so a hit moves no memory and an update of an
 //!   existing key allocates nothing;
 //! - the hash index is a half-full array of words ([`crate::hash_index`]), where a miss (most
-//!   locmem `get`s on a full store) costs a couple of compares;
-//! - natively, a [`MissProbe`] decides that usual miss without the map's lock, from what the
-//!   index publishes (its tag bytes, the hash's seed and anchor) under a version word.
+//!   locmem `get`s on a full store) costs a couple of compares.
 //!
 //! This file holds no Django rule; `backend/locmem.rs` decides what to look up and remove.
 
@@ -23,8 +21,6 @@ use crate::key::FullKey as KeyParts;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
-#[cfg(not(target_family = "wasm"))]
-use {crate::hash_index::Published, alloc::sync::Arc};
 
 /// "No node" in the links.
 const NIL: u32 = u32::MAX;
@@ -106,7 +102,7 @@ impl<V> Default for LruMap<V> {
 impl<V> LruMap<V> {
     /// An empty map.
     pub fn new() -> Self {
-        let map = Self {
+        Self {
             table: HashIndex::new(),
             nodes: Vec::new(),
             front: NIL,
@@ -115,31 +111,7 @@ impl<V> LruMap<V> {
             anchor: String::new(),
             anchor_word: 0,
             stamp: 0,
-        };
-        map.publish_hash_parameters();
-        map
-    }
-
-    /// Publishes the seed and the anchor for [`MissProbe`]s (native builds).
-    #[inline]
-    fn publish_hash_parameters(&self) {
-        // A reader checks an anchor of at most eight bytes by its word (as `hash` does).
-        #[cfg(not(target_family = "wasm"))]
-        self.table.publish_hash_parameters(
-            self.seed,
-            if self.anchor.len() <= 8 {
-                self.anchor.len()
-            } else {
-                usize::MAX
-            },
-            self.anchor_word,
-        );
-    }
-
-    /// A reader of this map that decides most misses without its lock (see [`MissProbe`]).
-    #[cfg(not(target_family = "wasm"))]
-    pub fn miss_probe(&self) -> MissProbe {
-        MissProbe(self.table.published())
+        }
     }
 
     /// The number of entries.
@@ -208,7 +180,6 @@ impl<V> LruMap<V> {
         if self.nodes.is_empty() && head != self.anchor {
             self.anchor = head.into();
             self.anchor_word = KeyParts::word_of(head);
-            self.publish_hash_parameters();
         }
     }
 
@@ -424,36 +395,6 @@ impl<V> LruMap<V> {
             old => self.nodes[old as usize].prev = index,
         }
         self.front = index;
-    }
-}
-
-/// Decides, without the map's lock, that a key is not in the map: the common locmem miss
-/// (a store of `MAX_ENTRIES` keys in a larger key space), which then costs no locked
-/// instruction. It hashes the key as the map does and reads the index's tag bytes under the
-/// index's version word ([`Published`]); it is sure only when the key's head is the map's
-/// anchor (of at most eight bytes), no byte of its probe matches, and no write happened
-/// meanwhile. Any other case (a matching byte, a hit among them) is left to the lock.
-#[cfg(not(target_family = "wasm"))]
-pub struct MissProbe(Arc<Published>);
-
-#[cfg(not(target_family = "wasm"))]
-impl MissProbe {
-    /// Whether `key` was not in the map at some instant during this call; `false` when
-    /// that cannot be told without the lock.
-    #[inline(always)]
-    pub fn surely_absent(&self, key: KeyParts<'_>) -> bool {
-        let published = &*self.0;
-        let Some(version) = published.read_begin() else {
-            return false;
-        };
-        let (seed, anchor_len, anchor_word) = published.hash_parameters();
-        let (head, tail) = key.parts();
-        // `LruMap::hash` of a key whose head is the anchor (a long anchor's length is
-        // `usize::MAX` here, so never equal).
-        if head.len() != anchor_len || key.head_word() != anchor_word {
-            return false;
-        }
-        published.no_candidate(hash_bytes(seed, tail.as_bytes())) && published.read_end(version)
     }
 }
 
@@ -708,49 +649,6 @@ mod tests {
         map.insert(KeyParts::whole(":1:9"), 9);
         assert_eq!(map.redeem(moved), None, "removed, its index reused");
         assert!(map.redeem(Ticket { index: 99, ..moved }).is_none());
-    }
-
-    #[cfg(not(target_family = "wasm"))]
-    #[test]
-    fn a_miss_probe_is_sure_only_of_keys_the_map_does_not_hold() {
-        let mut map = LruMap::new();
-        let probe = map.miss_probe();
-        assert!(
-            !probe.surely_absent(KeyParts::new(":1:", "a")),
-            "no anchor yet"
-        );
-        for n in 0..100 {
-            map.insert(KeyParts::new(":1:", &format!("k{n}")), n);
-        }
-        let mut sure = 0;
-        for n in 0..1000 {
-            let key = format!("k{n}");
-            let absent = probe.surely_absent(KeyParts::new(":1:", &key));
-            assert!(!(absent && n < 100), "{key} is there");
-            sure += usize::from(absent);
-        }
-        // Seven-bit tags in a half-full table: most of the 900 absent keys are sure.
-        assert!(sure > 700, "{sure}");
-        // The anchor is checked by length and word; other heads go to the lock.
-        assert!(!probe.surely_absent(KeyParts::new(":2:", "k500")));
-        assert!(!probe.surely_absent(KeyParts::whole(":1:k500")));
-        assert!(probe.surely_absent(KeyParts::new(":1", ":k500")) == false);
-        // A new anchor (the map emptied) is published with the first key after it.
-        map.clear();
-        map.insert(KeyParts::new("p:2:", "x"), 0);
-        assert!(!probe.surely_absent(KeyParts::new("p:2:", "x")));
-        assert!(
-            !probe.surely_absent(KeyParts::new(":1:", "y")),
-            "not the anchor"
-        );
-        let sure = (0..50)
-            .filter(|n| probe.surely_absent(KeyParts::new("p:2:", &format!("y{n}"))))
-            .count();
-        assert!(sure > 30, "{sure}");
-        // An anchor longer than eight bytes: every lookup takes the lock.
-        map.clear();
-        map.insert(KeyParts::new("a-long-prefix:1:", "x"), 0);
-        assert!(!probe.surely_absent(KeyParts::new("a-long-prefix:1:", "y")));
     }
 
     #[test]

@@ -6,8 +6,6 @@ use crate::error::CacheError;
 use crate::expiry::{Timeout, generic_expiry};
 use crate::inspect::{CullReason, CullReport, Detail, EntryOrder, EntryView, Inspection, Stats};
 use crate::key::FullKey;
-#[cfg(not(target_family = "wasm"))]
-use crate::lru_map::MissProbe;
 use crate::lru_map::{LruMap, Ticket};
 use crate::python;
 use crate::sync::ShortMutex;
@@ -40,20 +38,14 @@ struct StoreState {
 /// One locmem store: what every cache naming the same `LOCATION` shares (LM-1).
 pub struct LocMemStore {
     state: ShortMutex<StoreState>,
-    /// Decides most `get` misses without the lock (native builds; wasm has one thread).
-    #[cfg(not(target_family = "wasm"))]
-    miss_probe: MissProbe,
 }
 
 impl LocMemStore {
     /// An empty store.
     pub fn new() -> Self {
-        let entries = LruMap::new();
         Self {
-            #[cfg(not(target_family = "wasm"))]
-            miss_probe: entries.miss_probe(),
             state: ShortMutex::new(StoreState {
-                entries,
+                entries: LruMap::new(),
                 last_cull: None,
                 culled: 0,
             }),
@@ -197,12 +189,6 @@ impl LocMemCache {
     #[cfg_attr(not(target_family = "wasm"), inline(always))]
     #[cfg_attr(target_family = "wasm", inline)]
     fn get_live(&self, key: FullKey<'_>) -> Option<(Value, Ticket)> {
-        // Natively a key that is certainly absent (most misses) is answered without the
-        // lock: the same `None` as below, with nothing to remove and no clock to read.
-        #[cfg(not(target_family = "wasm"))]
-        if self.store.miss_probe.surely_absent(key) {
-            return None;
-        }
         let mut state = self.store.state.lock();
         let entries = &mut state.entries;
         let slot = entries.find(key)?;
@@ -585,92 +571,6 @@ mod tests {
             cache.stats().hits,
             3 + 3,
             "three gets, three redeemable hits"
-        );
-    }
-
-    /// Gets without the lock (natively) racing sets, deletes, culls and the index's growth
-    /// on one store: a key present throughout is never reported missing, a key never
-    /// stored never found, and the hit and miss counters add up to what the threads saw.
-    #[cfg(all(edgecache_std, not(target_family = "wasm")))]
-    #[test]
-    fn gets_racing_writes_never_miss_a_key_that_stays() {
-        use std::sync::atomic::{AtomicBool, Ordering};
-        use std::time::{Duration, Instant};
-        // A cull removes 10 of 40: the permanent keys, promoted by the writer before each
-        // set (and by the readers' hits; readers promote nothing else), are never among them.
-        let (caches, _) = caches("{'MAX_ENTRIES': 40, 'CULL_FREQUENCY': 4}");
-        let cache = caches.default_cache().unwrap();
-        let blocking = cache.blocking().unwrap();
-        let permanent: Vec<_> = (0..8).map(|n| alloc::format!("stay{n}")).collect();
-        for key in &permanent {
-            blocking.set(key.as_str(), 1, Options::DEFAULT).unwrap();
-        }
-        let stop = AtomicBool::new(false);
-        let (hits, misses) = std::thread::scope(|scope| {
-            let readers: Vec<_> = (0..2u64)
-                .map(|reader| {
-                    let (permanent, stop) = (&permanent, &stop);
-                    scope.spawn(move || {
-                        let (mut hits, mut misses, mut n) = (0u64, 0u64, reader);
-                        while !stop.load(Ordering::Relaxed) {
-                            n += 1;
-                            let key = &permanent[(n % 8) as usize];
-                            let found = blocking.get(key.as_str(), Options::DEFAULT).unwrap();
-                            assert!(found.is_some(), "{key} reported missing");
-                            hits += 1;
-                            for m in 0..4 {
-                                let absent = alloc::format!("never{reader}-{}", n * 4 + m);
-                                assert_eq!(
-                                    blocking.get(absent.as_str(), Options::DEFAULT),
-                                    Ok(None)
-                                );
-                                misses += 1;
-                            }
-                        }
-                        (hits, misses)
-                    })
-                })
-                .collect();
-            let (mut hits, mut misses) = (0u64, 0u64);
-            let mut state = 0x2545_F491_4F6C_DD1Du64;
-            let started = Instant::now();
-            let mut writes = 0;
-            while writes < 20_000 && started.elapsed() < Duration::from_millis(300) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                let key = alloc::format!("churn{}", state % 200);
-                if state % 4 == 0 {
-                    blocking.delete(key.as_str(), Options::DEFAULT).unwrap();
-                } else {
-                    for stay in &permanent {
-                        assert!(
-                            blocking
-                                .get(stay.as_str(), Options::DEFAULT)
-                                .unwrap()
-                                .is_some()
-                        );
-                        hits += 1;
-                    }
-                    blocking
-                        .set(key.as_str(), writes, Options::DEFAULT)
-                        .unwrap();
-                }
-                writes += 1;
-            }
-            stop.store(true, Ordering::Relaxed);
-            for reader in readers {
-                let (reader_hits, reader_misses) = reader.join().unwrap();
-                hits += reader_hits;
-                misses += reader_misses;
-            }
-            (hits, misses)
-        });
-        let stats = cache.stats();
-        assert_eq!((stats.hits, stats.misses), (hits, misses));
-        assert!(
-            blocking.inspect(Detail::Count).unwrap().stats.culled > 0,
-            "the writes culled"
         );
     }
 
