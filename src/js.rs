@@ -694,7 +694,6 @@ fn opts(h: &Handle, timeout: &JsValue, version: &JsValue) -> Result<Options, JsV
 mod ops {
     use super::*;
 
-    #[cfg(not(edgecache_memory_only))]
     pub async fn get(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
         let key = to_key(key)?;
         let o = opts(h, &JsValue::UNDEFINED, version)?;
@@ -702,7 +701,6 @@ mod ops {
         h.finish(found.map(|f| f.as_ref().map_or(JsValue::UNDEFINED, to_js)))
     }
 
-    #[cfg(not(edgecache_memory_only))]
     pub async fn set(
         h: &Handle,
         key: &JsValue,
@@ -717,7 +715,6 @@ mod ops {
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    #[cfg(not(edgecache_memory_only))]
     pub async fn add(
         h: &Handle,
         key: &JsValue,
@@ -733,7 +730,6 @@ mod ops {
     }
 
     /// `default` is a value, or a function (possibly async) called only on a miss.
-    #[cfg(not(edgecache_memory_only))]
     pub async fn get_or_set(
         h: &Handle,
         key: &JsValue,
@@ -777,7 +773,6 @@ mod ops {
         }
     }
 
-    #[cfg(not(edgecache_memory_only))]
     pub async fn get_many(h: &Handle, keys: &JsValue, version: &JsValue, twin: bool) -> JsResult {
         let keys = to_keys(keys)?;
         let o = opts(h, &JsValue::UNDEFINED, version)?;
@@ -789,7 +784,6 @@ mod ops {
         h.finish(found.map(|pairs| to_js(&Value::Dict(pairs))))
     }
 
-    #[cfg(not(edgecache_memory_only))]
     pub async fn set_many(h: &Handle, data: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
         let data = to_pairs(data)?;
         let o = opts(h, t, v)?;
@@ -797,7 +791,6 @@ mod ops {
         h.finish(failed.map(|keys| to_js(&Value::List(keys))))
     }
 
-    #[cfg(not(edgecache_memory_only))]
     pub async fn delete(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
         let key = to_key(key)?;
         let o = opts(h, &JsValue::UNDEFINED, version)?;
@@ -805,7 +798,6 @@ mod ops {
         h.finish(removed.map(JsValue::from_bool))
     }
 
-    #[cfg(not(edgecache_memory_only))]
     pub async fn delete_many(
         h: &Handle,
         keys: &JsValue,
@@ -822,7 +814,6 @@ mod ops {
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    #[cfg(not(edgecache_memory_only))]
     pub async fn has_key(h: &Handle, key: &JsValue, version: &JsValue, twin: bool) -> JsResult {
         let key = to_key(key)?;
         let o = opts(h, &JsValue::UNDEFINED, version)?;
@@ -834,7 +825,6 @@ mod ops {
         h.finish(found.map(JsValue::from_bool))
     }
 
-    #[cfg(not(edgecache_memory_only))]
     /// `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
     pub async fn incr(
         h: &Handle,
@@ -861,7 +851,6 @@ mod ops {
         h.finish(result.map(|value| to_js(&value)))
     }
 
-    #[cfg(not(edgecache_memory_only))]
     pub async fn touch(h: &Handle, key: &JsValue, t: &JsValue, v: &JsValue) -> JsResult {
         let key = to_key(key)?;
         let o = opts(h, t, v)?;
@@ -869,19 +858,16 @@ mod ops {
         h.finish(touched.map(JsValue::from_bool))
     }
 
-    #[cfg(not(edgecache_memory_only))]
     pub async fn clear(h: &Handle) -> JsResult {
         let done = h.cache().clear().await;
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    #[cfg(not(edgecache_memory_only))]
     pub async fn close(h: &Handle) -> JsResult {
         let done = h.cache().close().await;
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    #[cfg(not(edgecache_memory_only))]
     pub async fn inspect(h: &Handle, count_only: bool) -> JsResult {
         let detail = if count_only {
             Detail::Count
@@ -893,7 +879,6 @@ mod ops {
     }
 
     /// Django's `make_key`.
-    #[cfg(not(edgecache_memory_only))]
     pub fn make_key(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
         let key = to_key(key)?;
         let version = opts(h, &JsValue::UNDEFINED, version)?.version;
@@ -902,7 +887,6 @@ mod ops {
     }
 
     /// Django's `make_and_validate_key`.
-    #[cfg(not(edgecache_memory_only))]
     pub fn make_and_validate_key(h: &Handle, key: &JsValue, version: &JsValue) -> JsResult {
         let key = to_key(key)?;
         let version = opts(h, &JsValue::UNDEFINED, version)?.version;
@@ -911,7 +895,6 @@ mod ops {
     }
 
     /// Django's `validate_key` (on a full key).
-    #[cfg(not(edgecache_memory_only))]
     pub fn validate_key(h: &Handle, key: &JsValue) -> JsResult {
         let key = to_value(key, "key")?;
         let checked = h.cache().validate_key(&key);
@@ -919,7 +902,6 @@ mod ops {
     }
 
     /// Django's `get_backend_timeout`.
-    #[cfg(not(edgecache_memory_only))]
     pub fn get_backend_timeout(h: &Handle, timeout: &JsValue) -> JsResult {
         let result = to_timeout(timeout).map(|t| to_js(&h.cache().get_backend_timeout(t)));
         h.finish(result)
