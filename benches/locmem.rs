@@ -13,15 +13,10 @@
 //! `EDGECACHE_BENCH_VERBOSE` (one line per pair: both rounds' times, their page faults,
 //! preemptions and CPU).
 //!
-//! `EDGECACHE_BENCH_MIX` splits the workload by operation, both sides alike: `mixed` (the
-//! default, the 90 % get / 10 % set from an empty cache), `get` (gets only), `set`
-//! (sets only), `hit` (gets of keys present) and `miss` (gets of keys absent). All but `mixed`
-//! first fill each round's cache, untimed, with `PREFILL` operations of the mixed workload;
-//! the key sequence is then the same xorshift one (`get`, `set`), or that sequence with only
-//! the keys that side holds after the fill (`hit`) or does not hold (`miss`), read from a list
-//! made once per side (gets do not change which keys a cache holds).
+//! `benches/locmem_split.rs` times the same workload one kind of operation at a time (gets,
+//! sets, hits, misses).
 
-use edgecache::{Blocking, Caches, ManualClock, Options, Value};
+use edgecache::{Caches, ManualClock, Options, Value};
 use lru::LruCache;
 use std::hint::black_box;
 use std::num::NonZeroUsize;
@@ -35,51 +30,6 @@ const MAX_ENTRIES: usize = 1_000;
 const OPS: u64 = 500_000;
 /// Pairs of timed rounds (one of each side); `EDGECACHE_BENCH_PAIRS` overrides it.
 const PAIRS: usize = 61;
-/// Mixed operations that fill a cache, untimed, before a round of any other mix.
-const PREFILL: u64 = 100_000;
-
-/// `EDGECACHE_BENCH_MIX`: which operations a timed round makes.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Mix {
-    /// 90 % get / 10 % set, from an empty cache (the workload).
-    Mixed,
-    /// Gets only, on a filled cache.
-    Get,
-    /// Sets only, on a filled cache.
-    Set,
-    /// Gets of keys the filled cache holds.
-    Hit,
-    /// Gets of keys the filled cache does not hold.
-    Miss,
-}
-
-impl Mix {
-    fn from_env() -> Self {
-        match std::env::var("EDGECACHE_BENCH_MIX").as_deref() {
-            Ok("get") => Mix::Get,
-            Ok("set") => Mix::Set,
-            Ok("hit") => Mix::Hit,
-            Ok("miss") => Mix::Miss,
-            Ok("mixed") | Err(_) => Mix::Mixed,
-            Ok(other) => panic!("EDGECACHE_BENCH_MIX={other}: mixed, get, set, hit or miss"),
-        }
-    }
-}
-
-/// Kinds of timed loop (const parameters of the loops, so the default one is compiled as
-/// it was before the split).
-const MIXED: u8 = 0;
-const GETS: u8 = 1;
-const SETS: u8 = 2;
-const LISTED: u8 = 3;
-
-/// What a round works on: the keys, the mix, and per side the key indices of `hit` / `miss`.
-struct Work {
-    keys: Vec<String>,
-    mix: Mix,
-    edgecache_list: Vec<u32>,
-    raw_lru_list: Vec<u32>,
-}
 
 /// xorshift64: the same key sequence as the Python side.
 struct Sequence(u64);
@@ -155,37 +105,24 @@ fn schedstat_ns() -> u64 {
         .unwrap_or(0)
 }
 
-fn edgecache_cache(clock: Arc<ManualClock>) -> Caches {
+fn run_edgecache(keys: &[String], ops: u64) -> f64 {
+    let clock = Arc::new(ManualClock::new(ManualClock::ORACLE_START));
     let settings = format!(
         "{{'default': {{'BACKEND': 'locmem', 'LOCATION': 'bench', 'OPTIONS': {{'MAX_ENTRIES': {MAX_ENTRIES}}}}}}}"
     );
-    Caches::from_text(&settings, clock).expect("settings")
-}
-
-/// The timed loop on edgecache: `ops` operations of kind `KIND`.
-#[inline(never)]
-fn edgecache_ops<const KIND: u8>(cache: &Blocking<'_>, keys: &[String], ops: u64, list: &[u32]) {
-    if KIND == LISTED {
-        for &index in &list[..ops as usize] {
-            black_box(
-                cache
-                    .get(keys[index as usize].as_str(), Options::DEFAULT)
-                    .expect("get"),
-            );
-        }
-        return;
-    }
+    let caches = Caches::from_text(&settings, clock).expect("settings");
+    let cache = caches
+        .default_cache()
+        .expect("default")
+        .blocking()
+        .expect("in-memory");
+    let started = Timer::start();
     for (n, state) in Sequence(0x9E37_79B9_7F4A_7C15)
         .take(ops as usize)
         .enumerate()
     {
         let key = keys[(state % KEYS) as usize].as_str();
-        let is_set = match KIND {
-            MIXED => state % 10 == 0,
-            GETS => false,
-            _ => true,
-        };
-        if is_set {
+        if state % 10 == 0 {
             cache
                 .set(key, Value::Int(n as i128), Options::DEFAULT)
                 .expect("set");
@@ -193,112 +130,25 @@ fn edgecache_ops<const KIND: u8>(cache: &Blocking<'_>, keys: &[String], ops: u64
             black_box(cache.get(key, Options::DEFAULT).expect("get"));
         }
     }
-}
-
-fn run_edgecache(work: &Work, ops: u64) -> f64 {
-    let clock = Arc::new(ManualClock::new(ManualClock::ORACLE_START));
-    let caches = edgecache_cache(clock);
-    let cache = caches
-        .default_cache()
-        .expect("default")
-        .blocking()
-        .expect("in-memory");
-    let keys = work.keys.as_slice();
-    if work.mix != Mix::Mixed {
-        edgecache_ops::<MIXED>(&cache, keys, PREFILL, &[]);
-    }
-    let started = Timer::start();
-    match work.mix {
-        Mix::Mixed => edgecache_ops::<MIXED>(&cache, keys, ops, &[]),
-        Mix::Get => edgecache_ops::<GETS>(&cache, keys, ops, &[]),
-        Mix::Set => edgecache_ops::<SETS>(&cache, keys, ops, &[]),
-        Mix::Hit | Mix::Miss => edgecache_ops::<LISTED>(&cache, keys, ops, &work.edgecache_list),
-    }
     ops as f64 / started.elapsed().as_secs_f64()
 }
 
-/// Which keys edgecache's cache holds after the fill.
-fn edgecache_holds(keys: &[String]) -> Vec<bool> {
-    let caches = edgecache_cache(Arc::new(ManualClock::new(ManualClock::ORACLE_START)));
-    let cache = caches.default_cache().expect("default");
-    let cache = cache.blocking().expect("in-memory");
-    edgecache_ops::<MIXED>(&cache, keys, PREFILL, &[]);
-    keys.iter()
-        .map(|key| {
-            cache
-                .get(key.as_str(), Options::DEFAULT)
-                .expect("get")
-                .is_some()
-        })
-        .collect()
-}
-
-/// The timed loop on the raw `lru` crate: `ops` operations of kind `KIND`.
-#[inline(never)]
-fn raw_lru_ops<const KIND: u8>(
-    lru: &mut LruCache<String, Value>,
-    keys: &[String],
-    ops: u64,
-    list: &[u32],
-) {
-    if KIND == LISTED {
-        for &index in &list[..ops as usize] {
-            black_box(lru.get(keys[index as usize].as_str()).cloned());
-        }
-        return;
-    }
+fn run_raw_lru(keys: &[String], ops: u64) -> f64 {
+    let mut lru: LruCache<String, Value> =
+        LruCache::new(NonZeroUsize::new(MAX_ENTRIES).expect("non-zero"));
+    let started = Timer::start();
     for (n, state) in Sequence(0x9E37_79B9_7F4A_7C15)
         .take(ops as usize)
         .enumerate()
     {
         let key = &keys[(state % KEYS) as usize];
-        let is_set = match KIND {
-            MIXED => state % 10 == 0,
-            GETS => false,
-            _ => true,
-        };
-        if is_set {
+        if state % 10 == 0 {
             lru.put(key.clone(), Value::Int(n as i128));
         } else {
             black_box(lru.get(key.as_str()).cloned());
         }
     }
-}
-
-fn raw_lru_cache() -> LruCache<String, Value> {
-    LruCache::new(NonZeroUsize::new(MAX_ENTRIES).expect("non-zero"))
-}
-
-fn run_raw_lru(work: &Work, ops: u64) -> f64 {
-    let mut lru = raw_lru_cache();
-    let keys = work.keys.as_slice();
-    if work.mix != Mix::Mixed {
-        raw_lru_ops::<MIXED>(&mut lru, keys, PREFILL, &[]);
-    }
-    let started = Timer::start();
-    match work.mix {
-        Mix::Mixed => raw_lru_ops::<MIXED>(&mut lru, keys, ops, &[]),
-        Mix::Get => raw_lru_ops::<GETS>(&mut lru, keys, ops, &[]),
-        Mix::Set => raw_lru_ops::<SETS>(&mut lru, keys, ops, &[]),
-        Mix::Hit | Mix::Miss => raw_lru_ops::<LISTED>(&mut lru, keys, ops, &work.raw_lru_list),
-    }
     ops as f64 / started.elapsed().as_secs_f64()
-}
-
-/// Which keys the raw `lru` crate holds after the fill.
-fn raw_lru_holds(keys: &[String]) -> Vec<bool> {
-    let mut lru = raw_lru_cache();
-    raw_lru_ops::<MIXED>(&mut lru, keys, PREFILL, &[]);
-    keys.iter().map(|key| lru.contains(key.as_str())).collect()
-}
-
-/// The first `ops` keys of the sequence that `holds` says are held (`held`) or not.
-fn listed(holds: &[bool], held: bool, ops: u64) -> Vec<u32> {
-    Sequence(0x9E37_79B9_7F4A_7C15)
-        .map(|state| (state % KEYS) as u32)
-        .filter(|&index| holds[index as usize] == held)
-        .take(ops as usize)
-        .collect()
 }
 
 fn run_django(ops: u64) -> Result<f64, String> {
@@ -387,9 +237,9 @@ fn pin_to_current_cpu() -> Result<i32, String> {
 }
 
 /// One timed round of `run` (ops/s) with the faults and preemptions it saw.
-fn round(run: fn(&Work, u64) -> f64, work: &Work, ops: u64) -> (f64, ThreadState) {
+fn round(run: fn(&[String], u64) -> f64, keys: &[String], ops: u64) -> (f64, ThreadState) {
     let before = ThreadState::now();
-    let ops = run(work, ops);
+    let ops = run(keys, ops);
     let after = ThreadState::now();
     (
         ops,
@@ -423,41 +273,20 @@ fn main() {
         pin_to_current_cpu()
     };
     let keys = keys();
-    let mix = Mix::from_env();
-    let (edgecache_list, raw_lru_list) = match mix {
-        Mix::Hit | Mix::Miss => {
-            let held = mix == Mix::Hit;
-            let (edgecache, raw_lru) = (edgecache_holds(&keys), raw_lru_holds(&keys));
-            let count = |holds: &[bool]| holds.iter().filter(|&&held| held).count();
-            println!(
-                "after the fill: edgecache holds {} keys, raw lru {}",
-                count(&edgecache),
-                count(&raw_lru)
-            );
-            (listed(&edgecache, held, ops), listed(&raw_lru, held, ops))
-        }
-        _ => (Vec::new(), Vec::new()),
-    };
-    let work = Work {
-        keys,
-        mix,
-        edgecache_list,
-        raw_lru_list,
-    };
     // One untimed round of each first: both sides' code, keys and allocator pages warm.
-    run_edgecache(&work, ops);
-    run_raw_lru(&work, ops);
+    run_edgecache(&keys, ops);
+    run_raw_lru(&keys, ops);
     // Pairs of rounds, the order swapped in every other pair, so a drift of the machine's
     // speed (other processes, the shared L3) falls on both sides alike; each pair's ratio
     // compares two rounds run next to each other.
     let (mut edgecache, mut raw_lru, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for pair in 0..pairs {
         let (e, r) = if pair % 2 == 0 {
-            let e = round(run_edgecache, &work, ops);
-            (e, round(run_raw_lru, &work, ops))
+            let e = round(run_edgecache, &keys, ops);
+            (e, round(run_raw_lru, &keys, ops))
         } else {
-            let r = round(run_raw_lru, &work, ops);
-            (round(run_edgecache, &work, ops), r)
+            let r = round(run_raw_lru, &keys, ops);
+            (round(run_edgecache, &keys, ops), r)
         };
         if verbose {
             let ms = |rate: f64| ops as f64 / rate * 1e3;
@@ -481,12 +310,8 @@ fn main() {
         raw_lru.push(r.0);
         ratios.push(r.0 / e.0);
     }
-    let workload = match mix {
-        Mix::Mixed => "90% get / 10% set".into(),
-        other => format!("{other:?} only (EDGECACHE_BENCH_MIX), after {PREFILL} mixed ops untimed"),
-    };
     println!(
-        "workload: {workload}, {KEYS} keys, MAX_ENTRIES {MAX_ENTRIES}, {ops} ops a round, {pairs} pairs of rounds"
+        "workload: 90% get / 10% set, {KEYS} keys, MAX_ENTRIES {MAX_ENTRIES}, {ops} ops a round, {pairs} pairs of rounds"
     );
     let clock = match Timer::start() {
         Timer::Cpu(_) => "thread CPU time (CLOCK_THREAD_CPUTIME_ID)",
@@ -510,9 +335,6 @@ fn main() {
         quantile(&ratios, 0.0),
         quantile(&ratios, 1.0),
     );
-    if mix != Mix::Mixed {
-        return; // Django's side runs the mix only
-    }
     match run_django(200_000) {
         Ok(django) => {
             println!("django LocMemCache {django:>14.0} ops/s");
