@@ -146,6 +146,42 @@ impl<V> LruMap<V> {
         }
     }
 
+    /// Whether `key`'s head is the anchor (so its hash is [`tail_hash`] of its tail), as
+    /// [`LruMap::hash`] decides it (native).
+    #[cfg(not(target_family = "wasm"))]
+    #[inline(always)]
+    fn is_anchor(&self, key: KeyParts<'_>) -> bool {
+        let head = key.parts().0;
+        head.len() == self.anchor.len()
+            && if head.len() <= 8 {
+                key.head_word() == self.anchor_word
+            } else {
+                head == self.anchor
+            }
+    }
+
+    /// The seed of this map's hash, the same for the map's whole life: [`tail_hash`] with it
+    /// gives a key's hash before the map is at hand (e.g. before its lock is taken; native).
+    #[cfg(not(target_family = "wasm"))]
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// [`LruMap::find`] given `tail_hash`, [`tail_hash`] of the key's tail under this map's
+    /// [`LruMap::seed`]: the key's hash when its head is the anchor (the usual case), else
+    /// the map hashes the key itself.
+    #[cfg(not(target_family = "wasm"))]
+    #[inline(always)]
+    pub fn find_with_tail_hash(&self, key: KeyParts<'_>, tail_hash: u64) -> Option<Slot> {
+        let hash = if self.is_anchor(key) {
+            tail_hash
+        } else {
+            let (head, tail) = key.parts();
+            self.hash_split(head.as_bytes(), tail.as_bytes())
+        };
+        self.find_hashed(key, hash)
+    }
+
     /// [`LruMap::hash`] of a key whose head is not the anchor.
     #[cold]
     fn hash_split(&self, head: &[u8], tail: &[u8]) -> u64 {
@@ -471,6 +507,14 @@ pub(crate) fn cover_word(bytes: &[u8]) -> u64 {
     }
 }
 
+/// The hash of a key whose head is a map's anchor, from the key's tail and the map's
+/// [`LruMap::seed`] alone ([`LruMap::find_with_tail_hash`]).
+#[cfg(not(target_family = "wasm"))]
+#[inline(always)]
+pub fn tail_hash(seed: u64, tail: &str) -> u64 {
+    hash_bytes(seed, tail.as_bytes())
+}
+
 /// Seeds the hash of keys that do not start with the anchor, so they spread apart from the
 /// anchored keys' (which are hashed without their first bytes).
 const UNANCHORED: u64 = 0x4528_21E6_38D0_1377;
@@ -585,6 +629,43 @@ mod tests {
                 map.hash(KeyParts::whole("a")),
                 map.hash(KeyParts::whole("a\0"))
             );
+        }
+    }
+
+    #[cfg(not(target_family = "wasm"))]
+    #[test]
+    fn a_tail_hash_made_outside_the_map_finds_what_find_finds() {
+        for anchor in [":1:", "prefix:12:", "a-longer-prefix:12:"] {
+            let mut map = LruMap::new();
+            for n in 0..50 {
+                map.insert(KeyParts::new(anchor, &format!("k{n}")), n);
+            }
+            map.insert(KeyParts::new("other:1:", "k1"), 99);
+            let seed = map.seed();
+            for (head, tail) in [
+                (anchor, "k7"),
+                (anchor, "k70"),
+                ("other:1:", "k1"),
+                ("other:1:", "k2"),
+                ("", "k1"),
+            ] {
+                let key = KeyParts::new(head, tail);
+                // Whatever the head, the tail's hash is only used when the head is the anchor.
+                assert_eq!(
+                    map.find_with_tail_hash(key, tail_hash(seed, tail)),
+                    map.find(key),
+                    "{head:?} + {tail:?} under {anchor:?}"
+                );
+            }
+            let full = format!("{anchor}k7");
+            assert_eq!(
+                map.find_with_tail_hash(KeyParts::whole(&full), tail_hash(seed, &full)),
+                map.find(KeyParts::new(anchor, "k7")),
+                "a whole key that starts with the anchor"
+            );
+            assert_eq!(map.seed(), seed, "the seed stays");
+            map.clear();
+            assert_eq!(map.seed(), seed, "the seed stays after a clear");
         }
     }
 

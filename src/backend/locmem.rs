@@ -38,14 +38,22 @@ struct StoreState {
 /// One locmem store: what every cache naming the same `LOCATION` shares (LM-1).
 pub struct LocMemStore {
     state: ShortMutex<StoreState>,
+    /// The map's hash seed (fixed for its life), read without the lock: a `get` hashes its
+    /// key before taking the lock, so the hash's work overlaps the lock's atomic instead of
+    /// following it (native only).
+    #[cfg(not(target_family = "wasm"))]
+    seed: u64,
 }
 
 impl LocMemStore {
     /// An empty store.
     pub fn new() -> Self {
+        let entries = LruMap::new();
         Self {
+            #[cfg(not(target_family = "wasm"))]
+            seed: entries.seed(),
             state: ShortMutex::new(StoreState {
-                entries: LruMap::new(),
+                entries,
                 last_cull: None,
                 culled: 0,
             }),
@@ -189,8 +197,16 @@ impl LocMemCache {
     #[cfg_attr(not(target_family = "wasm"), inline(always))]
     #[cfg_attr(target_family = "wasm", inline)]
     fn get_live(&self, key: FullKey<'_>) -> Option<(Value, Ticket)> {
+        // Natively the key is hashed before the lock is taken (the usual head is the map's
+        // anchor, whose hash is the tail's); the lock's atomic then waits for the key's bytes
+        // with the hash already under way.
+        #[cfg(not(target_family = "wasm"))]
+        let tail_hash = crate::lru_map::tail_hash(self.store.seed, key.parts().1);
         let mut state = self.store.state.lock();
         let entries = &mut state.entries;
+        #[cfg(not(target_family = "wasm"))]
+        let slot = entries.find_with_tail_hash(key, tail_hash)?;
+        #[cfg(target_family = "wasm")]
         let slot = entries.find(key)?;
         // The clock is read only for a key that is there (a miss, most `get`s on a full
         // store, needs no time), under the lock as in Django's `get`.
