@@ -701,6 +701,17 @@ mod ops {
         h.finish(found.map(|f| f.as_ref().map_or(JsValue::UNDEFINED, to_js)))
     }
 
+    /// `set`'s and `add`'s arguments, decoded in the order Django reads them.
+    fn entry(
+        h: &Handle,
+        key: &JsValue,
+        value: &JsValue,
+        t: &JsValue,
+        v: &JsValue,
+    ) -> Result<(Key<'static>, Value, Options), JsValue> {
+        Ok((to_key(key)?, to_value(value, "value")?, opts(h, t, v)?))
+    }
+
     pub async fn set(
         h: &Handle,
         key: &JsValue,
@@ -708,9 +719,7 @@ mod ops {
         t: &JsValue,
         v: &JsValue,
     ) -> JsResult {
-        let key = to_key(key)?;
-        let value = to_value(value, "value")?;
-        let o = opts(h, t, v)?;
+        let (key, value, o) = entry(h, key, value, t, v)?;
         let done = h.cache().set(key, value, o).await;
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
@@ -722,9 +731,7 @@ mod ops {
         t: &JsValue,
         v: &JsValue,
     ) -> JsResult {
-        let key = to_key(key)?;
-        let value = to_value(value, "value")?;
-        let o = opts(h, t, v)?;
+        let (key, value, o) = entry(h, key, value, t, v)?;
         let added = h.cache().add(key, value, o).await;
         h.finish(added.map(JsValue::from_bool))
     }
