@@ -362,6 +362,55 @@ fn to_timeout(js: &JsValue) -> Result<Timeout, CacheError> {
     Timeout::from_value(&value)
 }
 
+/// What a raw argument is, for an error about it: its type, or its constructor's name.
+fn describe_arg(js: &JsValue) -> String {
+    let kind = if js.as_f64().is_some() {
+        "a number out of range"
+    } else if js.as_string().is_some() {
+        "a string"
+    } else if js.as_bool().is_some() {
+        "a boolean"
+    } else if js.is_null() {
+        "null"
+    } else if js.is_bigint() {
+        "a bigint"
+    } else {
+        return describe(js);
+    };
+    kind.into()
+}
+
+/// `js` as an integer from 0 to `below - 1`, if it is a number that is one.
+fn small_int(js: &JsValue, below: usize) -> Option<u8> {
+    let x = js.as_f64()?;
+    (x >= 0.0 && x < below as f64 && x == (x as u8) as f64).then_some(x as u8)
+}
+
+/// A flag of the raw exports (`twin`, `count_only`): a boolean, or `undefined` for false.
+fn to_flag(js: &JsValue, name: &str) -> Result<bool, JsValue> {
+    if js.is_undefined() {
+        return Ok(false);
+    }
+    js.as_bool()
+        .ok_or_else(|| bad_arg(&cat(&[name, " must be a boolean"]), js))
+}
+
+/// `incr`'s `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
+fn to_which(js: &JsValue) -> Result<u8, JsValue> {
+    small_int(js, 6).ok_or_else(|| {
+        bad_arg(
+            "incr's which must be an integer from 0 to 5 (incr, decr, aincr, adecr, \
+             incr_version, decr_version)",
+            js,
+        )
+    })
+}
+
+/// The `TypeError` for a raw argument: `edgecache: <what it must be>, not <what it is>`.
+fn bad_arg(must: &str, js: &JsValue) -> JsValue {
+    type_error(cat(&["edgecache: ", must, ", not ", &describe_arg(js)]))
+}
+
 // ----- the caches -----
 
 struct Hooks {
@@ -782,7 +831,13 @@ mod ops {
         }
     }
 
-    pub async fn get_many(h: &Handle, keys: &JsValue, version: &JsValue, twin: bool) -> JsResult {
+    pub async fn get_many(
+        h: &Handle,
+        keys: &JsValue,
+        version: &JsValue,
+        twin: &JsValue,
+    ) -> JsResult {
+        let twin = to_flag(twin, "twin")?;
         let keys = to_keys(keys)?;
         let o = opts(h, &JsValue::UNDEFINED, version)?;
         let found = if twin {
@@ -811,8 +866,9 @@ mod ops {
         h: &Handle,
         keys: &JsValue,
         version: &JsValue,
-        twin: bool,
+        twin: &JsValue,
     ) -> JsResult {
+        let twin = to_flag(twin, "twin")?;
         let keys = to_keys(keys)?;
         let o = opts(h, &JsValue::UNDEFINED, version)?;
         let done = if twin {
@@ -823,7 +879,8 @@ mod ops {
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    pub async fn has_key(h: &Handle, key: &JsValue, version: &JsValue, twin: bool) -> JsResult {
+    pub async fn has_key(h: &Handle, key: &JsValue, version: &JsValue, twin: &JsValue) -> JsResult {
+        let twin = to_flag(twin, "twin")?;
         let key = to_key(key)?;
         let o = opts(h, &JsValue::UNDEFINED, version)?;
         let found = if twin {
@@ -837,11 +894,12 @@ mod ops {
     /// `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
     pub async fn incr(
         h: &Handle,
-        which: u8,
+        which: &JsValue,
         key: &JsValue,
         delta: &JsValue,
         v: &JsValue,
     ) -> JsResult {
+        let which = to_which(which)?;
         let key = to_key(key)?;
         let delta = if delta.is_undefined() {
             Value::Int(1)
@@ -877,8 +935,8 @@ mod ops {
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    pub async fn inspect(h: &Handle, count_only: bool) -> JsResult {
-        let detail = if count_only {
+    pub async fn inspect(h: &Handle, count_only: &JsValue) -> JsResult {
+        let detail = if to_flag(count_only, "count_only")? {
             Detail::Count
         } else {
             Detail::Full
@@ -1102,38 +1160,6 @@ faces! {
     get_or_set: get_or_set / get_or_set_async (key: JsValue, default: JsValue, timeout: JsValue, version: JsValue);
 }
 
-/// How a face passes an argument on to `ops`: a JavaScript value by reference, a flag or an
-/// operation number by value.
-#[cfg(not(edgecache_memory_only))]
-trait Arg<'a> {
-    type Out;
-    fn arg(&'a self) -> Self::Out;
-}
-
-#[cfg(not(edgecache_memory_only))]
-impl<'a> Arg<'a> for JsValue {
-    type Out = &'a JsValue;
-    fn arg(&'a self) -> &'a JsValue {
-        self
-    }
-}
-
-#[cfg(not(edgecache_memory_only))]
-impl Arg<'_> for u8 {
-    type Out = u8;
-    fn arg(&self) -> u8 {
-        *self
-    }
-}
-
-#[cfg(not(edgecache_memory_only))]
-impl Arg<'_> for bool {
-    type Out = bool;
-    fn arg(&self) -> bool {
-        *self
-    }
-}
-
 macro_rules! plain_faces {
     ($($op:ident: $sync:ident / $promise:ident ($($arg:ident: $ty:ty),*);)*) => {
         #[wasm_bindgen]
@@ -1143,7 +1169,7 @@ macro_rules! plain_faces {
                 #[allow(missing_docs)]
                 #[cfg(not(edgecache_memory_only))]
                 pub fn $sync(&self, $($arg: $ty),*) -> JsResult {
-                    self.run_sync(ops::$op(self, $($arg.arg()),*))
+                    self.run_sync(ops::$op(self, $(&$arg),*))
                 }
                 // Not in the in-memory build: its caches answer at once and js/api.js
                 // calls only their synchronous face.
@@ -1151,7 +1177,7 @@ macro_rules! plain_faces {
                 #[cfg(not(edgecache_memory_only))]
                 pub fn $promise(&self, $($arg: $ty),*) -> Promise {
                     let h = self.clone();
-                    future_to_promise(async move { ops::$op(&h, $($arg.arg()),*).await })
+                    future_to_promise(async move { ops::$op(&h, $(&$arg),*).await })
                 }
             )*
         }
@@ -1164,12 +1190,12 @@ plain_faces! {
     add: add / add_async (key: JsValue, value: JsValue, timeout: JsValue, version: JsValue);
     set_many: set_many / set_many_async (data: JsValue, timeout: JsValue, version: JsValue);
     delete: delete / delete_async (key: JsValue, version: JsValue);
-    incr: incr / incr_async (which: u8, key: JsValue, delta: JsValue, version: JsValue);
+    incr: incr / incr_async (which: JsValue, key: JsValue, delta: JsValue, version: JsValue);
     touch: touch / touch_async (key: JsValue, timeout: JsValue, version: JsValue);
-    get_many: get_many / get_many_async (keys: JsValue, version: JsValue, twin: bool);
-    delete_many: delete_many / delete_many_async (keys: JsValue, version: JsValue, twin: bool);
-    has_key: has_key / has_key_async (key: JsValue, version: JsValue, twin: bool);
-    inspect: inspect / inspect_async (count_only: bool);
+    get_many: get_many / get_many_async (keys: JsValue, version: JsValue, twin: JsValue);
+    delete_many: delete_many / delete_many_async (keys: JsValue, version: JsValue, twin: JsValue);
+    has_key: has_key / has_key_async (key: JsValue, version: JsValue, twin: JsValue);
+    inspect: inspect / inspect_async (count_only: JsValue);
     clear: clear / clear_async ();
     close: close / close_async ();
 }

@@ -135,9 +135,17 @@ impl Handle {
     /// keeps the in-memory wasm small: each export brings its own glue (BENCHMARKS.md, "The
     /// in-memory build").
     ///
-    /// `op` is the operation's place in js/api.js's `OPS`; anything else is a `TypeError`.
-    pub fn call(&self, op: u8, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> JsResult {
+    /// `op` is the operation's place in js/api.js's `OPS`; anything else (another number, a
+    /// string, ...) is a `TypeError`. The arguments are decoded as the full build's methods
+    /// decode them: the same value is stored, and the same bad one is the same error.
+    pub fn call(&self, op: JsValue, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> JsResult {
         let h = self;
+        let Some(op) = small_int(&op, OP_COUNT) else {
+            return Err(bad_arg(
+                "call's op must be an integer from 0 to 18 (js/api.js's OPS)",
+                &op,
+            ));
+        };
         match op {
             GET_OR_SET => return get_or_set_now(h, &a, &b, &c, &d, false),
             GET_OR_SET_ASYNC => {
@@ -151,8 +159,14 @@ impl Handle {
             }
             _ => {}
         }
-        let Some(&[key_kind, value_at, timeout_at, version_at]) = CALLS.get(usize::from(op)) else {
-            return Err(type_error("unknown edgecache operation".into()));
+        let [key_kind, value_at, timeout_at, version_at] = CALLS[usize::from(op)];
+        // The flags and incr's `which` first, as the full build's operations read them.
+        let which = if op == INCR { to_which(&a)? } else { 0 };
+        // Django's async twin (getMany, deleteMany, hasKey), or inspect's count only.
+        let flag = match op {
+            GET_MANY | DELETE_MANY | HAS_KEY => to_flag(&c, "twin")?,
+            INSPECT => to_flag(&a, "count_only")?,
+            _ => false,
         };
         // Each operation's arguments, decoded in the order its full-build method decodes
         // them (key or keys, value or delta, version, timeout), so the same argument is
@@ -175,7 +189,6 @@ impl Handle {
             _ => to_value(&b, "value")?,
         };
         let o = opts(h, arg(timeout_at), arg(version_at))?;
-        let twin = c.is_truthy();
         let cache = h.cache();
         let at_once = cache.at_once();
         // `None`: `undefined` (a miss, or an operation that returns nothing).
@@ -185,15 +198,15 @@ impl Handle {
             ADD => at_once
                 .add(Key::from(&key), value, o)
                 .map(|b| Some(Value::Bool(b))),
-            GET_MANY if twin => at_once.aget_many(keys, o).map(|d| Some(Value::Dict(d))),
+            GET_MANY if flag => at_once.aget_many(keys, o).map(|d| Some(Value::Dict(d))),
             GET_MANY => at_once.get_many(keys, o).map(|d| Some(Value::Dict(d))),
             SET_MANY => at_once.set_many(pairs, o).map(|l| Some(Value::List(l))),
             DELETE => at_once
                 .delete(Key::from(&key), o)
                 .map(|b| Some(Value::Bool(b))),
-            DELETE_MANY if twin => at_once.adelete_many(keys, o).map(|()| None),
+            DELETE_MANY if flag => at_once.adelete_many(keys, o).map(|()| None),
             DELETE_MANY => at_once.delete_many(keys, o).map(|()| None),
-            HAS_KEY if twin => at_once
+            HAS_KEY if flag => at_once
                 .ahas_key(Key::from(&key), o)
                 .map(|b| Some(Value::Bool(b))),
             HAS_KEY => at_once
@@ -201,7 +214,7 @@ impl Handle {
                 .map(|b| Some(Value::Bool(b))),
             INCR => {
                 let key = Key::from(&key);
-                match a.as_f64().unwrap_or(0.0) as u8 {
+                match which {
                     0 => at_once.incr(key, value, o),
                     1 => at_once.decr(key, value, o),
                     2 => at_once.aincr(key, value, o),
@@ -217,11 +230,7 @@ impl Handle {
             CLEAR => at_once.clear().map(|()| None),
             CLOSE => at_once.close().map(|()| None),
             INSPECT => {
-                let detail = if a.is_truthy() {
-                    Detail::Count
-                } else {
-                    Detail::Full
-                };
+                let detail = if flag { Detail::Count } else { Detail::Full };
                 let inspection = at_once.inspect(detail);
                 return h.finish(inspection.map(|i| inspection_js(&i)));
             }
