@@ -824,10 +824,7 @@ mod ops {
         match result {
             Ok(value) => h.finish(Ok(to_js(&value))),
             Err(Thrown::Cache(e)) => h.finish(Err(e)),
-            Err(Thrown::Js(js)) => {
-                let _ = h.finish(Ok(JsValue::UNDEFINED));
-                Err(js)
-            }
+            Err(Thrown::Js(js)) => thrown(h, js),
         }
     }
 
@@ -1042,8 +1039,7 @@ fn get_or_set_store(h: &Handle, key: &Key<'_>, produced: &JsValue, o: &Options) 
 }
 
 /// An error thrown by the user's `getOrSet` function (or about its value): the operation's
-/// warnings are reported, then the error is rethrown as it is.
-#[cfg(edgecache_memory_only)]
+/// warnings are reported, then the error is rethrown as it is. Both builds' `getOrSet`.
 fn thrown(h: &Handle, error: JsValue) -> JsResult {
     let _ = h.finish(Ok(JsValue::UNDEFINED));
     Err(error)
