@@ -828,15 +828,19 @@ mod ops {
         }
     }
 
-    pub async fn get_many(
+    /// `getMany`'s and `deleteMany`'s arguments: the twin flag, the keys, the version.
+    fn many(
         h: &Handle,
         keys: &JsValue,
         version: &JsValue,
         twin: &JsValue,
-    ) -> JsResult {
+    ) -> Result<(Vec<Value>, Options, bool), JsValue> {
         let twin = to_flag(twin, "twin")?;
-        let keys = to_keys(keys)?;
-        let o = opts(h, &JsValue::UNDEFINED, version)?;
+        Ok((to_keys(keys)?, opts(h, &JsValue::UNDEFINED, version)?, twin))
+    }
+
+    pub async fn get_many(h: &Handle, k: &JsValue, v: &JsValue, twin: &JsValue) -> JsResult {
+        let (keys, o, twin) = many(h, k, v, twin)?;
         let found = if twin {
             h.cache().aget_many(keys, o).await
         } else {
@@ -859,15 +863,8 @@ mod ops {
         h.finish(removed.map(JsValue::from_bool))
     }
 
-    pub async fn delete_many(
-        h: &Handle,
-        keys: &JsValue,
-        version: &JsValue,
-        twin: &JsValue,
-    ) -> JsResult {
-        let twin = to_flag(twin, "twin")?;
-        let keys = to_keys(keys)?;
-        let o = opts(h, &JsValue::UNDEFINED, version)?;
+    pub async fn delete_many(h: &Handle, k: &JsValue, v: &JsValue, twin: &JsValue) -> JsResult {
+        let (keys, o, twin) = many(h, k, v, twin)?;
         let done = if twin {
             h.cache().adelete_many(keys, o).await
         } else {
