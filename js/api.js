@@ -21,13 +21,15 @@ const {
 } = wasm;
 
 // The in-memory build exports one `call(op, a, b, c, d)` for the cache operations instead of
-// one method each (a smaller wasm); its handles get the full build's method names over it,
-// in the order of `op`'s numbers (src/js.rs, `Handle::call`).
+// one method each (a smaller wasm); its handles get the full build's method names over it.
+// An operation's number is its place in OPS, written only here: src/js/call.rs reads this
+// list from this file when it compiles and takes its numbers from it (an operation missing
+// from the list, or a name it does not know, fails that build).
+const OPS = ['get', 'set', 'add', 'get_or_set', 'get_or_set_async', 'get_many', 'set_many', 'delete',
+  'delete_many', 'has_key', 'incr', 'touch', 'clear', 'close', 'inspect', 'make_key',
+  'make_and_validate_key', 'validate_key', 'get_backend_timeout'];
 if (wasm.Handle.prototype.call) {
-  const names = ['get', 'set', 'add', 'get_or_set', 'get_or_set_async', 'get_many', 'set_many', 'delete',
-    'delete_many', 'has_key', 'incr', 'touch', 'clear', 'close', 'inspect', 'make_key',
-    'make_and_validate_key', 'validate_key', 'get_backend_timeout'];
-  names.forEach((name, op) => {
+  OPS.forEach((name, op) => {
     wasm.Handle.prototype[name] = function (a, b, c, d) {
       return this.call(op, a, b, c, d);
     };

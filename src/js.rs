@@ -51,6 +51,8 @@ use wasm_bindgen::prelude::*;
 #[cfg(not(edgecache_memory_only))]
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
+#[cfg(edgecache_memory_only)]
+mod call;
 #[cfg(not(edgecache_memory_only))]
 mod extras;
 #[cfg(not(edgecache_memory_only))]
@@ -358,6 +360,55 @@ fn to_timeout(js: &JsValue) -> Result<Timeout, CacheError> {
         CacheError::Type("unsupported operand type(s) for +: 'float' and 'object'".into())
     })?;
     Timeout::from_value(&value)
+}
+
+/// What a raw argument is, for an error about it: its type, or its constructor's name.
+fn describe_arg(js: &JsValue) -> String {
+    let kind = if js.as_f64().is_some() {
+        "a number out of range"
+    } else if js.as_string().is_some() {
+        "a string"
+    } else if js.as_bool().is_some() {
+        "a boolean"
+    } else if js.is_null() {
+        "null"
+    } else if js.is_bigint() {
+        "a bigint"
+    } else {
+        return describe(js);
+    };
+    kind.into()
+}
+
+/// `js` as an integer from 0 to `below - 1`, if it is a number that is one.
+fn small_int(js: &JsValue, below: usize) -> Option<u8> {
+    let x = js.as_f64()?;
+    (x >= 0.0 && x < below as f64 && x == (x as u8) as f64).then_some(x as u8)
+}
+
+/// A flag of the raw exports (`twin`, `count_only`): a boolean, or `undefined` for false.
+fn to_flag(js: &JsValue, name: &str) -> Result<bool, JsValue> {
+    if js.is_undefined() {
+        return Ok(false);
+    }
+    js.as_bool()
+        .ok_or_else(|| bad_arg(&cat(&[name, " must be a boolean"]), js))
+}
+
+/// `incr`'s `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
+fn to_which(js: &JsValue) -> Result<u8, JsValue> {
+    small_int(js, 6).ok_or_else(|| {
+        bad_arg(
+            "incr's which must be an integer from 0 to 5 (incr, decr, aincr, adecr, \
+             incr_version, decr_version)",
+            js,
+        )
+    })
+}
+
+/// The `TypeError` for a raw argument: `edgecache: <what it must be>, not <what it is>`.
+fn bad_arg(must: &str, js: &JsValue) -> JsValue {
+    type_error(cat(&["edgecache: ", must, ", not ", &describe_arg(js)]))
 }
 
 // ----- the caches -----
@@ -701,6 +752,17 @@ mod ops {
         h.finish(found.map(|f| f.as_ref().map_or(JsValue::UNDEFINED, to_js)))
     }
 
+    /// `set`'s and `add`'s arguments, decoded in the order Django reads them.
+    fn entry(
+        h: &Handle,
+        key: &JsValue,
+        value: &JsValue,
+        t: &JsValue,
+        v: &JsValue,
+    ) -> Result<(Key<'static>, Value, Options), JsValue> {
+        Ok((to_key(key)?, to_value(value, "value")?, opts(h, t, v)?))
+    }
+
     pub async fn set(
         h: &Handle,
         key: &JsValue,
@@ -708,9 +770,7 @@ mod ops {
         t: &JsValue,
         v: &JsValue,
     ) -> JsResult {
-        let key = to_key(key)?;
-        let value = to_value(value, "value")?;
-        let o = opts(h, t, v)?;
+        let (key, value, o) = entry(h, key, value, t, v)?;
         let done = h.cache().set(key, value, o).await;
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
@@ -722,9 +782,7 @@ mod ops {
         t: &JsValue,
         v: &JsValue,
     ) -> JsResult {
-        let key = to_key(key)?;
-        let value = to_value(value, "value")?;
-        let o = opts(h, t, v)?;
+        let (key, value, o) = entry(h, key, value, t, v)?;
         let added = h.cache().add(key, value, o).await;
         h.finish(added.map(JsValue::from_bool))
     }
@@ -766,16 +824,23 @@ mod ops {
         match result {
             Ok(value) => h.finish(Ok(to_js(&value))),
             Err(Thrown::Cache(e)) => h.finish(Err(e)),
-            Err(Thrown::Js(js)) => {
-                let _ = h.finish(Ok(JsValue::UNDEFINED));
-                Err(js)
-            }
+            Err(Thrown::Js(js)) => thrown(h, js),
         }
     }
 
-    pub async fn get_many(h: &Handle, keys: &JsValue, version: &JsValue, twin: bool) -> JsResult {
-        let keys = to_keys(keys)?;
-        let o = opts(h, &JsValue::UNDEFINED, version)?;
+    /// `getMany`'s and `deleteMany`'s arguments: the twin flag, the keys, the version.
+    fn many(
+        h: &Handle,
+        keys: &JsValue,
+        version: &JsValue,
+        twin: &JsValue,
+    ) -> Result<(Vec<Value>, Options, bool), JsValue> {
+        let twin = to_flag(twin, "twin")?;
+        Ok((to_keys(keys)?, opts(h, &JsValue::UNDEFINED, version)?, twin))
+    }
+
+    pub async fn get_many(h: &Handle, k: &JsValue, v: &JsValue, twin: &JsValue) -> JsResult {
+        let (keys, o, twin) = many(h, k, v, twin)?;
         let found = if twin {
             h.cache().aget_many(keys, o).await
         } else {
@@ -798,14 +863,8 @@ mod ops {
         h.finish(removed.map(JsValue::from_bool))
     }
 
-    pub async fn delete_many(
-        h: &Handle,
-        keys: &JsValue,
-        version: &JsValue,
-        twin: bool,
-    ) -> JsResult {
-        let keys = to_keys(keys)?;
-        let o = opts(h, &JsValue::UNDEFINED, version)?;
+    pub async fn delete_many(h: &Handle, k: &JsValue, v: &JsValue, twin: &JsValue) -> JsResult {
+        let (keys, o, twin) = many(h, k, v, twin)?;
         let done = if twin {
             h.cache().adelete_many(keys, o).await
         } else {
@@ -814,7 +873,8 @@ mod ops {
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    pub async fn has_key(h: &Handle, key: &JsValue, version: &JsValue, twin: bool) -> JsResult {
+    pub async fn has_key(h: &Handle, key: &JsValue, version: &JsValue, twin: &JsValue) -> JsResult {
+        let twin = to_flag(twin, "twin")?;
         let key = to_key(key)?;
         let o = opts(h, &JsValue::UNDEFINED, version)?;
         let found = if twin {
@@ -828,11 +888,12 @@ mod ops {
     /// `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
     pub async fn incr(
         h: &Handle,
-        which: u8,
+        which: &JsValue,
         key: &JsValue,
         delta: &JsValue,
         v: &JsValue,
     ) -> JsResult {
+        let which = to_which(which)?;
         let key = to_key(key)?;
         let delta = if delta.is_undefined() {
             Value::Int(1)
@@ -868,8 +929,8 @@ mod ops {
         h.finish(done.map(|()| JsValue::UNDEFINED))
     }
 
-    pub async fn inspect(h: &Handle, count_only: bool) -> JsResult {
-        let detail = if count_only {
+    pub async fn inspect(h: &Handle, count_only: &JsValue) -> JsResult {
+        let detail = if to_flag(count_only, "count_only")? {
             Detail::Count
         } else {
             Detail::Full
@@ -975,8 +1036,7 @@ fn get_or_set_store(h: &Handle, key: &Key<'_>, produced: &JsValue, o: &Options) 
 }
 
 /// An error thrown by the user's `getOrSet` function (or about its value): the operation's
-/// warnings are reported, then the error is rethrown as it is.
-#[cfg(edgecache_memory_only)]
+/// warnings are reported, then the error is rethrown as it is. Both builds' `getOrSet`.
 fn thrown(h: &Handle, error: JsValue) -> JsResult {
     let _ = h.finish(Ok(JsValue::UNDEFINED));
     Err(error)
@@ -1093,38 +1153,6 @@ faces! {
     get_or_set: get_or_set / get_or_set_async (key: JsValue, default: JsValue, timeout: JsValue, version: JsValue);
 }
 
-/// How a face passes an argument on to `ops`: a JavaScript value by reference, a flag or an
-/// operation number by value.
-#[cfg(not(edgecache_memory_only))]
-trait Arg<'a> {
-    type Out;
-    fn arg(&'a self) -> Self::Out;
-}
-
-#[cfg(not(edgecache_memory_only))]
-impl<'a> Arg<'a> for JsValue {
-    type Out = &'a JsValue;
-    fn arg(&'a self) -> &'a JsValue {
-        self
-    }
-}
-
-#[cfg(not(edgecache_memory_only))]
-impl Arg<'_> for u8 {
-    type Out = u8;
-    fn arg(&self) -> u8 {
-        *self
-    }
-}
-
-#[cfg(not(edgecache_memory_only))]
-impl Arg<'_> for bool {
-    type Out = bool;
-    fn arg(&self) -> bool {
-        *self
-    }
-}
-
 macro_rules! plain_faces {
     ($($op:ident: $sync:ident / $promise:ident ($($arg:ident: $ty:ty),*);)*) => {
         #[wasm_bindgen]
@@ -1134,7 +1162,7 @@ macro_rules! plain_faces {
                 #[allow(missing_docs)]
                 #[cfg(not(edgecache_memory_only))]
                 pub fn $sync(&self, $($arg: $ty),*) -> JsResult {
-                    self.run_sync(ops::$op(self, $($arg.arg()),*))
+                    self.run_sync(ops::$op(self, $(&$arg),*))
                 }
                 // Not in the in-memory build: its caches answer at once and js/api.js
                 // calls only their synchronous face.
@@ -1142,7 +1170,7 @@ macro_rules! plain_faces {
                 #[cfg(not(edgecache_memory_only))]
                 pub fn $promise(&self, $($arg: $ty),*) -> Promise {
                     let h = self.clone();
-                    future_to_promise(async move { ops::$op(&h, $($arg.arg()),*).await })
+                    future_to_promise(async move { ops::$op(&h, $(&$arg),*).await })
                 }
             )*
         }
@@ -1155,12 +1183,12 @@ plain_faces! {
     add: add / add_async (key: JsValue, value: JsValue, timeout: JsValue, version: JsValue);
     set_many: set_many / set_many_async (data: JsValue, timeout: JsValue, version: JsValue);
     delete: delete / delete_async (key: JsValue, version: JsValue);
-    incr: incr / incr_async (which: u8, key: JsValue, delta: JsValue, version: JsValue);
+    incr: incr / incr_async (which: JsValue, key: JsValue, delta: JsValue, version: JsValue);
     touch: touch / touch_async (key: JsValue, timeout: JsValue, version: JsValue);
-    get_many: get_many / get_many_async (keys: JsValue, version: JsValue, twin: bool);
-    delete_many: delete_many / delete_many_async (keys: JsValue, version: JsValue, twin: bool);
-    has_key: has_key / has_key_async (key: JsValue, version: JsValue, twin: bool);
-    inspect: inspect / inspect_async (count_only: bool);
+    get_many: get_many / get_many_async (keys: JsValue, version: JsValue, twin: JsValue);
+    delete_many: delete_many / delete_many_async (keys: JsValue, version: JsValue, twin: JsValue);
+    has_key: has_key / has_key_async (key: JsValue, version: JsValue, twin: JsValue);
+    inspect: inspect / inspect_async (count_only: JsValue);
     clear: clear / clear_async ();
     close: close / close_async ();
 }
@@ -1259,158 +1287,6 @@ impl Handle {
         ops::get_backend_timeout(self, &timeout)
     }
 }
-
-/// The in-memory build's cache operations.
-#[cfg(edgecache_memory_only)]
-#[wasm_bindgen]
-impl Handle {
-    /// The in-memory build's one export for the cache operations: `op` picks the operation, `a`
-    /// to `d` are its arguments in the order the full build's method of that name takes them
-    /// (js/api.js gives the handle those names over this export). One export instead of twenty
-    /// keeps the in-memory wasm small: each export brings its own glue (BENCHMARKS.md, "The
-    /// in-memory build").
-    ///
-    /// `op`: 0 `get`, 1 `set`, 2 `add`, 3 `get_or_set`, 4 `get_or_set_async` (a Promise),
-    /// 5 `get_many`, 6 `set_many`, 7 `delete`, 8 `delete_many`, 9 `has_key`, 10 `incr`,
-    /// 11 `touch`, 12 `clear`, 13 `close`, 14 `inspect`, 15 `make_key`,
-    /// 16 `make_and_validate_key`, 17 `validate_key`, 18 `get_backend_timeout`; anything else is
-    /// a `TypeError`.
-    pub fn call(&self, op: u8, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> JsResult {
-        let h = self;
-        match op {
-            3 => return get_or_set_now(h, &a, &b, &c, &d, false),
-            4 => {
-                // Run in a microtask, as an `async` method would, after the caller's code.
-                let h = h.clone();
-                let run = Closure::once_into_js(move |_: JsValue| {
-                    get_or_set_now(&h, &a, &b, &c, &d, true)
-                });
-                let ready: JsValue = Promise::resolve(&JsValue::UNDEFINED).into();
-                return Ok(ready.unchecked_ref::<Thenable>().then(&run));
-            }
-            _ => {}
-        }
-        let Some(&[key_kind, value_at, timeout_at, version_at]) = CALLS.get(usize::from(op)) else {
-            return Err(type_error("unknown edgecache operation".into()));
-        };
-        // Each operation's arguments, decoded in the order its full-build method decodes
-        // them (key or keys, value or delta, version, timeout), so the same argument is
-        // blamed first; `NONE` reads as `undefined`.
-        let args = [&a, &b, &c, &d, &JsValue::UNDEFINED];
-        let arg = |at: u8| args[usize::from(at.min(NONE))];
-        let (mut key, mut keys, mut pairs) = (Value::None, Vec::new(), Vec::new());
-        match key_kind {
-            // `incr`'s key is its second argument (the first picks the operation).
-            KEY => key = to_value(if op == 10 { &b } else { &a }, "key")?,
-            KEYS => keys = to_keys(&a)?,
-            PAIRS => pairs = to_pairs(&a)?,
-            _ => {}
-        }
-        let value = match value_at {
-            NONE => Value::None,
-            // `incr`'s delta, 1 when not given.
-            2 if c.is_undefined() => Value::Int(1),
-            2 => to_value(&c, "delta")?,
-            _ => to_value(&b, "value")?,
-        };
-        let o = opts(h, arg(timeout_at), arg(version_at))?;
-        let twin = c.is_truthy();
-        let cache = h.cache();
-        let at_once = cache.at_once();
-        // `None`: `undefined` (a miss, or an operation that returns nothing).
-        let done: Result<Option<Value>, CacheError> = match op {
-            0 => at_once.get(Key::from(&key), o),
-            1 => at_once.set(Key::from(&key), value, o).map(|()| None),
-            2 => at_once
-                .add(Key::from(&key), value, o)
-                .map(|b| Some(Value::Bool(b))),
-            5 if twin => at_once.aget_many(keys, o).map(|d| Some(Value::Dict(d))),
-            5 => at_once.get_many(keys, o).map(|d| Some(Value::Dict(d))),
-            6 => at_once.set_many(pairs, o).map(|l| Some(Value::List(l))),
-            7 => at_once
-                .delete(Key::from(&key), o)
-                .map(|b| Some(Value::Bool(b))),
-            8 if twin => at_once.adelete_many(keys, o).map(|()| None),
-            8 => at_once.delete_many(keys, o).map(|()| None),
-            9 if twin => at_once
-                .ahas_key(Key::from(&key), o)
-                .map(|b| Some(Value::Bool(b))),
-            9 => at_once
-                .has_key(Key::from(&key), o)
-                .map(|b| Some(Value::Bool(b))),
-            10 => {
-                let key = Key::from(&key);
-                match a.as_f64().unwrap_or(0.0) as u8 {
-                    0 => at_once.incr(key, value, o),
-                    1 => at_once.decr(key, value, o),
-                    2 => at_once.aincr(key, value, o),
-                    3 => at_once.adecr(key, value, o),
-                    4 => at_once.incr_version(key, value, o),
-                    _ => at_once.decr_version(key, value, o),
-                }
-                .map(Some)
-            }
-            11 => at_once
-                .touch(Key::from(&key), o)
-                .map(|b| Some(Value::Bool(b))),
-            12 => at_once.clear().map(|()| None),
-            13 => at_once.close().map(|()| None),
-            14 => {
-                let detail = if a.is_truthy() {
-                    Detail::Count
-                } else {
-                    Detail::Full
-                };
-                let inspection = at_once.inspect(detail);
-                return h.finish(inspection.map(|i| inspection_js(&i)));
-            }
-            15 => cache
-                .make_key(Key::from(&key), o.version.as_ref())
-                .map(Some),
-            16 => cache
-                .make_and_validate_key(Key::from(&key), o.version.as_ref())
-                .map(|s| Some(Value::Str(s))),
-            17 => cache.validate_key(&key).map(|()| None),
-            _ => Ok(Some(cache.get_backend_timeout(o.timeout))),
-        };
-        h.finish(done.map(|v| v.as_ref().map_or(JsValue::UNDEFINED, to_js)))
-    }
-}
-
-/// What [`Handle::call`] decodes for each operation: the kind of its first argument (a key,
-/// an array of keys, `setMany`'s data, or nothing), then where its value (or delta), timeout
-/// and version are among `a` to `d` (`NONE`: not taken).
-#[cfg(edgecache_memory_only)]
-const CALLS: [[u8; 4]; 19] = [
-    [KEY, NONE, NONE, 1],    // 0 get
-    [KEY, 1, 2, 3],          // 1 set
-    [KEY, 1, 2, 3],          // 2 add
-    [NONE; 4],               // 3 get_or_set (not decoded here)
-    [NONE; 4],               // 4 get_or_set_async
-    [KEYS, NONE, NONE, 1],   // 5 get_many
-    [PAIRS, NONE, 1, 2],     // 6 set_many
-    [KEY, NONE, NONE, 1],    // 7 delete
-    [KEYS, NONE, NONE, 1],   // 8 delete_many
-    [KEY, NONE, NONE, 1],    // 9 has_key
-    [KEY, 2, NONE, 3],       // 10 incr: a is which, b the key, c the delta
-    [KEY, NONE, 1, 2],       // 11 touch
-    [NONE; 4],               // 12 clear
-    [NONE; 4],               // 13 close
-    [NONE; 4],               // 14 inspect
-    [KEY, NONE, NONE, 1],    // 15 make_key
-    [KEY, NONE, NONE, 1],    // 16 make_and_validate_key
-    [KEY, NONE, NONE, NONE], // 17 validate_key
-    [NONE, NONE, 0, NONE],   // 18 get_backend_timeout
-];
-#[cfg(edgecache_memory_only)]
-const KEY: u8 = 1;
-#[cfg(edgecache_memory_only)]
-const KEYS: u8 = 2;
-#[cfg(edgecache_memory_only)]
-const PAIRS: u8 = 3;
-/// Not taken: reads as `undefined`.
-#[cfg(edgecache_memory_only)]
-const NONE: u8 = 4;
 
 // ----- stores -----
 

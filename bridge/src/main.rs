@@ -16,6 +16,7 @@ use edgecache_bridge::{auth, protocol, server};
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 const USAGE: &str = "\
 edgecache — Django's cache framework, rebuilt in Rust
@@ -52,12 +53,14 @@ usage:
       Creates the db backend's tables in a SQLite file (default: db.sqlite3) exactly as
       Django's `manage.py createcachetable` does: the TABLEs given, or every db alias's LOCATION.
   edgecache warm --settings FILE --from FILE.jsonl [--alias A] [--database PATH]
-                 [--bridge URL --token T]
+                 [--bridge URL --token T] [--progress-every SECS]
       Stores the entries of a JSONL file ({\"key\": .., \"value\": .., \"timeout\": ..,
       \"version\": ..} a line; '-' is stdin) in alias A (default: default). Bad lines are
       reported with their line numbers on stderr and the good ones stored; progress on
-      stderr for long runs; exit status 2 if any line was not stored. redis and memcached
-      aliases go through --bridge, or a bridge started in-process in front of their LOCATION.
+      stderr for long runs, after a batch of 1000 lines at most once every SECS seconds
+      (default 1; 0: after every batch); exit status 2 if any line was not stored. redis
+      and memcached aliases go through --bridge, or a bridge started in-process in front of
+      their LOCATION.
       See docs/stats.md.
   edgecache check-settings FILE
       Reads a CACHES setting and prints each alias as edgecache understands it.
@@ -68,7 +71,15 @@ mod warm;
 fn cmd_warm(args: &[String]) -> Result<(), String> {
     let (options, positional) = split_options(
         args,
-        &["settings", "from", "alias", "database", "bridge", "token"],
+        &[
+            "settings",
+            "from",
+            "alias",
+            "database",
+            "bridge",
+            "token",
+            "progress-every",
+        ],
     )?;
     if let Some(extra) = positional.first() {
         return Err(format!("warm takes no argument {extra:?}; see --help"));
@@ -80,12 +91,24 @@ fn cmd_warm(args: &[String]) -> Result<(), String> {
     let settings = load_settings(&options)?;
     let bridge =
         option(&options, "bridge").map(|url| (url, option(&options, "token").unwrap_or("")));
+    let progress_every = match option(&options, "progress-every") {
+        None => warm::PROGRESS_EVERY,
+        Some(text) => match text.parse::<f64>() {
+            Ok(secs) if secs.is_finite() && secs >= 0.0 => Duration::from_secs_f64(secs),
+            _ => {
+                return Err(format!(
+                    "--progress-every must be a number of seconds, 0 or more, not {text:?}"
+                ));
+            }
+        },
+    };
     warm::run(
         &settings,
         stores(&settings, &options)?,
         option(&options, "alias").unwrap_or("default"),
         from,
         bridge,
+        progress_every,
     )
 }
 

@@ -15,16 +15,18 @@ use std::time::{Duration, Instant};
 
 /// Lines read between two calls to the core.
 const BATCH: usize = 1000;
-/// Least time between two progress lines.
-const PROGRESS_EVERY: Duration = Duration::from_secs(1);
+/// Least time between two progress lines, unless `--progress-every` says otherwise.
+pub const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 
-/// Runs `edgecache warm`; `stores` gives the native storage for the settings.
+/// Runs `edgecache warm`; `stores` gives the native storage for the settings. A progress
+/// line goes to stderr after a batch when `progress_every` has passed since the last one.
 pub fn run(
     settings: &CacheSettings,
     stores: Stores,
     alias: &str,
     from: &str,
     bridge: Option<(&str, &str)>,
+    progress_every: Duration,
 ) -> Result<(), String> {
     let config = settings
         .get(alias)
@@ -92,7 +94,7 @@ pub fn run(
         }
         if batch.len() >= BATCH {
             flush(&mut batch, &mut report);
-            if last_progress.elapsed() >= PROGRESS_EVERY {
+            if last_progress.elapsed() >= progress_every {
                 last_progress = Instant::now();
                 eprintln!(
                     "edgecache warm: {lines} lines, {} stored, {} failed ({:.0} lines/s)",

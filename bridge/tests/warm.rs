@@ -136,3 +136,96 @@ fn warm_without_settings_or_input_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("warm needs --settings FILE"));
 }
+
+#[test]
+fn warm_progress_lines_go_to_stderr_and_stdout_stays_clean() {
+    let dir = support::temp_dir("warm-progress");
+    let settings = dir.join("settings.py");
+    std::fs::write(
+        &settings,
+        "CACHES = {'default': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache', 'OPTIONS': {'MAX_ENTRIES': 10000}}}",
+    )
+    .unwrap();
+    // 3500 lines, line 1500 bad: a batch is 1000 good lines, so they end at lines 1000, 2001
+    // and 3001.
+    let mut text = String::new();
+    for n in 1..=3500 {
+        if n == 1500 {
+            text.push_str("not json\n");
+        } else {
+            text.push_str(&format!("{{\"key\": \"k{n}\", \"value\": {n}}}\n"));
+        }
+    }
+    let from = dir.join("items.jsonl");
+    std::fs::write(&from, text).unwrap();
+    let run = |every: &str| {
+        Command::new(env!("CARGO_BIN_EXE_edgecache"))
+            .arg("warm")
+            .arg("--settings")
+            .arg(&settings)
+            .arg("--from")
+            .arg(&from)
+            .args(["--progress-every", every])
+            .output()
+            .unwrap()
+    };
+    // 0: a progress line after every batch of 1000 lines.
+    let out = run("0");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "stdout: {:?}", out.stdout);
+    let progress: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("edgecache warm: ") && l.ends_with(" lines/s)"))
+        .collect();
+    assert_eq!(progress.len(), 3, "{stderr}");
+    for (line, (lines, stored, failed)) in
+        progress
+            .iter()
+            .zip([(1000, 1000, 0), (2001, 2000, 1), (3001, 3000, 1)])
+    {
+        let head = format!("edgecache warm: {lines} lines, {stored} stored, {failed} failed (");
+        let rate = line
+            .strip_prefix(&head)
+            .and_then(|rest| rest.strip_suffix(" lines/s)"))
+            .unwrap_or_else(|| panic!("{line:?} is not {head:?}<rate> lines/s)"));
+        assert!(
+            !rate.is_empty() && rate.bytes().all(|b| b.is_ascii_digit()),
+            "rate {rate:?} in {line:?}"
+        );
+    }
+    // The bad line where it was read, the summary and the exit's reason; nothing else.
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 6, "{stderr}");
+    assert!(
+        lines[1].contains("items.jsonl:1500: bad line: "),
+        "{stderr}"
+    );
+    assert!(
+        lines[4].starts_with("edgecache warm: 3500 lines, 3499 stored in 'default', 1 failed, "),
+        "{stderr}"
+    );
+    assert_eq!(
+        lines[5],
+        "edgecache: 1 of 3500 lines were not stored (see above)"
+    );
+    // A long interval: no progress line on this short run, the summary still.
+    let quiet = run("3600");
+    let stderr = String::from_utf8_lossy(&quiet.stderr);
+    assert!(quiet.stdout.is_empty());
+    assert!(!stderr.contains("lines/s)"), "{stderr}");
+    assert!(
+        stderr.contains("3500 lines, 3499 stored in 'default'"),
+        "{stderr}"
+    );
+    // Not a number of seconds: a usage error naming the option and the value.
+    let bad = run("soon");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr)
+            .contains("--progress-every must be a number of seconds, 0 or more, not \"soon\""),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
