@@ -20,19 +20,15 @@
 //! Run with `EDGECACHE_BENCH_MIX=miss cargo bench --bench locmem_split` (or
 //! `scripts/bench.sh split`).
 
+mod pairs;
+
 use edgecache::{Blocking, Caches, ManualClock, Options, Value};
 use lru::LruCache;
+use pairs::{KEYS, Knobs, MAX_ENTRIES, Sequence, Timer, keys, report, run_pairs};
 use std::hint::black_box;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-const KEYS: u64 = 10_000;
-const MAX_ENTRIES: usize = 1_000;
-/// Operations in one timed round; `EDGECACHE_BENCH_OPS` overrides it.
-const OPS: u64 = 500_000;
-/// Pairs of timed rounds (one of each side); `EDGECACHE_BENCH_PAIRS` overrides it.
-const PAIRS: usize = 61;
 /// Mixed operations that fill a cache, untimed, before a round of any other mix.
 const PREFILL: u64 = 100_000;
 
@@ -77,80 +73,6 @@ struct Work {
     mix: Mix,
     edgecache_list: Vec<u32>,
     raw_lru_list: Vec<u32>,
-}
-
-/// xorshift64: the same key sequence as the Python side.
-struct Sequence(u64);
-
-impl Iterator for Sequence {
-    type Item = u64;
-    fn next(&mut self) -> Option<u64> {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        Some(self.0)
-    }
-}
-
-fn keys() -> Vec<String> {
-    (0..KEYS).map(|n| format!("key{n}")).collect()
-}
-
-/// Time spent by this thread: its CPU time (`CLOCK_THREAD_CPUTIME_ID`) where Linux gives it,
-/// so other processes on a shared machine don't count; wall time otherwise.
-///
-/// Not `/proc/thread-self/schedstat`, which this bench read before: on this machine's kernel
-/// a running thread's figure there moves only at the scheduler's tick (every 4 ms), so a
-/// 40–110 ms round was measured to ± 10 %; `clock_gettime` adds the time since the last tick.
-#[derive(Clone, Copy)]
-enum Timer {
-    Cpu(u64),
-    Wall(Instant),
-}
-
-impl Timer {
-    fn start() -> Self {
-        match thread_cpu_ns() {
-            Some(ns) => Timer::Cpu(ns),
-            None => Timer::Wall(Instant::now()),
-        }
-    }
-
-    fn elapsed(self) -> Duration {
-        match self {
-            Timer::Cpu(start) => {
-                Duration::from_nanos(thread_cpu_ns().unwrap_or(start).saturating_sub(start))
-            }
-            Timer::Wall(start) => start.elapsed(),
-        }
-    }
-}
-
-#[cfg(target_os = "linux")]
-fn thread_cpu_ns() -> Option<u64> {
-    // SAFETY: `clock_gettime` fills the `timespec` it is given.
-    let time = unsafe {
-        let mut time: libc::timespec = std::mem::zeroed();
-        if libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut time) != 0 {
-            return None;
-        }
-        time
-    };
-    Some(time.tv_sec as u64 * 1_000_000_000 + time.tv_nsec as u64)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn thread_cpu_ns() -> Option<u64> {
-    None
-}
-
-/// This thread's run time as `/proc/thread-self/schedstat` gives it (the old timer, shown
-/// next to the new one by `EDGECACHE_BENCH_VERBOSE`).
-fn schedstat_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|text| text.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
 }
 
 fn edgecache_cache(clock: Arc<ManualClock>) -> Caches {
@@ -299,109 +221,12 @@ fn listed(holds: &[bool], held: bool, ops: u64) -> Vec<u32> {
         .collect()
 }
 
-/// The `q`-quantile (0 ≤ q ≤ 1) of `samples` by the nearest rank.
-fn quantile(samples: &[f64], q: f64) -> f64 {
-    let mut sorted = samples.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
-}
-
-/// What the kernel says about this thread: minor page faults and involuntary context
-/// switches (`getrusage(RUSAGE_THREAD)`), and the CPU it is on.
-#[derive(Clone, Copy, Default)]
-struct ThreadState {
-    schedstat_ns: u64,
-    minor_faults: i64,
-    preempted: i64,
-    cpu: i32,
-}
-
-impl ThreadState {
-    #[cfg(not(target_os = "linux"))]
-    fn now() -> Self {
-        Self {
-            schedstat_ns: schedstat_ns(),
-            ..Self::default()
-        }
-    }
-
-    #[cfg(target_os = "linux")]
-    fn now() -> Self {
-        // SAFETY: `usage` is a plain C struct that `getrusage` fills; `sched_getcpu` takes
-        // nothing.
-        unsafe {
-            let mut usage: libc::rusage = std::mem::zeroed();
-            libc::getrusage(libc::RUSAGE_THREAD, &mut usage);
-            Self {
-                schedstat_ns: schedstat_ns(),
-                minor_faults: usage.ru_minflt,
-                preempted: usage.ru_nivcsw,
-                cpu: libc::sched_getcpu(),
-            }
-        }
-    }
-}
-
-/// Pins this thread to the CPU it is running on, so no round moves between cores (and their
-/// private L1/L2 caches) half-way; the CPU, or why not.
-#[cfg(not(target_os = "linux"))]
-fn pin_to_current_cpu() -> Result<i32, String> {
-    Err("Linux only".into())
-}
-
-#[cfg(target_os = "linux")]
-fn pin_to_current_cpu() -> Result<i32, String> {
-    // SAFETY: `set` is a plain bit set that the CPU_* helpers and `sched_setaffinity` read.
-    unsafe {
-        let cpu = libc::sched_getcpu();
-        if cpu < 0 {
-            return Err("sched_getcpu failed".into());
-        }
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        libc::CPU_SET(cpu as usize, &mut set);
-        if libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set) != 0 {
-            return Err(std::io::Error::last_os_error().to_string());
-        }
-        Ok(cpu)
-    }
-}
-
-/// One timed round of `run` (ops/s) with the faults and preemptions it saw.
-fn round(run: fn(&Work, u64) -> f64, work: &Work, ops: u64) -> (f64, ThreadState) {
-    let before = ThreadState::now();
-    let ops = run(work, ops);
-    let after = ThreadState::now();
-    (
-        ops,
-        ThreadState {
-            schedstat_ns: after.schedstat_ns - before.schedstat_ns,
-            minor_faults: after.minor_faults - before.minor_faults,
-            preempted: after.preempted - before.preempted,
-            cpu: after.cpu,
-        },
-    )
-}
-
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo test --benches` asks for a listing
     }
-    let pairs: usize = std::env::var("EDGECACHE_BENCH_PAIRS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(PAIRS);
-    let ops: u64 = std::env::var("EDGECACHE_BENCH_OPS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(OPS);
-    let verbose = std::env::var_os("EDGECACHE_BENCH_VERBOSE").is_some();
-    let pinned = if std::env::var_os("EDGECACHE_BENCH_NO_PIN").is_some() {
-        Err("EDGECACHE_BENCH_NO_PIN".into())
-    } else {
-        pin_to_current_cpu()
-    };
+    let knobs = Knobs::from_env();
+    let ops = knobs.ops;
     let keys = keys();
     let mix = Mix::from_env();
     let (edgecache_list, raw_lru_list) = match mix {
@@ -424,70 +249,10 @@ fn main() {
         edgecache_list,
         raw_lru_list,
     };
-    // One untimed round of each first: both sides' code, keys and allocator pages warm.
-    run_edgecache(&work, ops);
-    run_raw_lru(&work, ops);
-    // Pairs of rounds, the order swapped in every other pair, so a drift of the machine's
-    // speed (other processes, the shared L3) falls on both sides alike; each pair's ratio
-    // compares two rounds run next to each other.
-    let (mut edgecache, mut raw_lru, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    for pair in 0..pairs {
-        let (e, r) = if pair % 2 == 0 {
-            let e = round(run_edgecache, &work, ops);
-            (e, round(run_raw_lru, &work, ops))
-        } else {
-            let r = round(run_raw_lru, &work, ops);
-            (round(run_edgecache, &work, ops), r)
-        };
-        if verbose {
-            let ms = |rate: f64| ops as f64 / rate * 1e3;
-            let schedstat_ms = |state: ThreadState| state.schedstat_ns as f64 / 1e6;
-            println!(
-                "pair {pair:>2}: edgecache {:6.2} ms (schedstat {:6.2}, faults {}, preempted {}, cpu {}), raw lru {:6.2} ms (schedstat {:6.2}, faults {}, preempted {}, cpu {}), ratio {:.3}",
-                ms(e.0),
-                schedstat_ms(e.1),
-                e.1.minor_faults,
-                e.1.preempted,
-                e.1.cpu,
-                ms(r.0),
-                schedstat_ms(r.1),
-                r.1.minor_faults,
-                r.1.preempted,
-                r.1.cpu,
-                r.0 / e.0
-            );
-        }
-        edgecache.push(e.0);
-        raw_lru.push(r.0);
-        ratios.push(r.0 / e.0);
-    }
+    let rounds = run_pairs(&knobs, &work, run_edgecache, run_raw_lru);
     let workload = match mix {
         Mix::Mixed => "90% get / 10% set".into(),
         other => format!("{other:?} only (EDGECACHE_BENCH_MIX), after {PREFILL} mixed ops untimed"),
     };
-    println!(
-        "workload: {workload}, {KEYS} keys, MAX_ENTRIES {MAX_ENTRIES}, {ops} ops a round, {pairs} pairs of rounds"
-    );
-    let clock = match Timer::start() {
-        Timer::Cpu(_) => "thread CPU time (CLOCK_THREAD_CPUTIME_ID)",
-        Timer::Wall(_) => "wall time",
-    };
-    match pinned {
-        Ok(cpu) => println!("timed by {clock}, pinned to CPU {cpu}"),
-        Err(why) => println!("timed by {clock}, not pinned ({why})"),
-    }
-    let edgecache_median = quantile(&edgecache, 0.5);
-    println!("edgecache locmem   {edgecache_median:>14.0} ops/s (median)");
-    println!(
-        "raw lru crate      {:>14.0} ops/s (median)",
-        quantile(&raw_lru, 0.5)
-    );
-    println!(
-        "edgecache time / raw lru time = {:.2}x (goal <= 1.5x), median of the pairs' ratios; quartiles {:.2}-{:.2}, range {:.2}-{:.2}",
-        quantile(&ratios, 0.5),
-        quantile(&ratios, 0.25),
-        quantile(&ratios, 0.75),
-        quantile(&ratios, 0.0),
-        quantile(&ratios, 1.0),
-    );
+    report(&knobs, &workload, &rounds);
 }
