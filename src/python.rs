@@ -1054,9 +1054,24 @@ mod tests {
             prev = Some(hi);
         }
         assert!(DECIMAL_ZEROS.windows(2).all(|w| w[0] + 10 <= w[1]));
-        for c in (0..=0x10_ffff).filter_map(char::from_u32) {
-            assert_eq!(is_printable(c), escape_debug_printable(c), "U+{:04X}", c as u32);
+        // The table, decoded, against the oracle for every code point; `is_printable` itself
+        // at both ends of every run.
+        let (mut start, mut printable, mut run, mut shift) = (0x80u32, false, 0u32, 0u32);
+        for &byte in PRINTABLE_RUNS {
+            run |= u32::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte < 0x80 {
+                let end = start + run;
+                for c in (start..end).filter_map(char::from_u32) {
+                    assert_eq!(printable, escape_debug_printable(c), "U+{:04X}", c as u32);
+                }
+                for c in [start, end - 1].into_iter().filter_map(char::from_u32) {
+                    assert_eq!(is_printable(c), printable, "U+{:04X}", c as u32);
+                }
+                (start, printable, run, shift) = (end, !printable, 0, 0);
+            }
         }
+        assert_eq!(start, 0x11_0000);
         // A few by name: NBSP and soft hyphen escaped, é and CJK kept, U+0378 unassigned.
         let mut out = String::new();
         repr_str_into(&mut out, "\u{a0}\u{ad}é中\u{378}\u{1f600}\u{1fadf}");
