@@ -356,7 +356,7 @@ pub fn shortest(x: f64) -> (String, i32) {
         let mut exp = scale;
         // At most 17 digits: within 64 bits, so no 128-bit division is linked.
         let mut v = n as u64;
-        while v % 10 == 0 {
+        while v.is_multiple_of(10) {
             v /= 10;
             exp += 1;
         }

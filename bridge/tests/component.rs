@@ -302,9 +302,7 @@ fn set(cache: &HostCache, key: &wit::Value, value: &wit::Value) -> Result<bool, 
 
 fn get(cache: &HostCache, key: &wit::Value) -> Result<Option<wit::Value>, wit::Error> {
     cache
-        .call(|c, s, r| {
-            c.call_call_value(s, r, wit::ValueOp::Get, key, &wit::Value::None, &opts())
-        })
+        .call(|c, s, r| c.call_call_value(s, r, wit::ValueOp::Get, key, &wit::Value::None, &opts()))
         .unwrap()
 }
 

@@ -159,7 +159,9 @@ impl GuestCache for CacheResource {
                 ValueOp::IncrVersion => c.at_once().incr_version(key, arg, opts),
                 ValueOp::DecrVersion => c.at_once().decr_version(key, arg, opts),
                 ValueOp::MakeKey => c.make_key(key, version),
-                ValueOp::MakeAndValidateKey => c.make_and_validate_key(key, version).map(Value::Str),
+                ValueOp::MakeAndValidateKey => {
+                    c.make_and_validate_key(key, version).map(Value::Str)
+                }
                 ValueOp::ValidateKey => return c.validate_key(&key).map(|()| None),
             };
             found.map(Some)
