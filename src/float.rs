@@ -354,21 +354,13 @@ pub fn shortest(x: f64) -> (String, i32) {
         };
         let mut digits = String::new();
         let mut exp = scale;
-        let mut v = n;
-        while v % 10 == 0 {
+        // At most 17 digits: within 64 bits, so no 128-bit division is linked.
+        let mut v = n as u64;
+        while v.is_multiple_of(10) {
             v /= 10;
             exp += 1;
         }
-        let text = {
-            let mut t = Vec::new();
-            while v > 0 {
-                t.push(b'0' + (v % 10) as u8);
-                v /= 10;
-            }
-            t.reverse();
-            t
-        };
-        digits.extend(text.iter().map(|&b| char::from(b)));
+        crate::text::push_uint(&mut digits, u128::from(v));
         let len = digits.len() as i64;
         return (digits, (exp + len - 1) as i32);
     }

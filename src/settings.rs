@@ -501,7 +501,7 @@ fn parse_alias(alias: &str, node: &Node) -> Result<CacheConfig, SettingsError> {
                     Some("KEY_FUNCTION"),
                     fill(
                         "unknown key function (a configuration cannot carry code); known: {}",
-                        &[&KeyFunction::NAMES.join(", ")],
+                        &[&crate::text::comma_list(KeyFunction::NAMES)],
                     ),
                 )
             })?,

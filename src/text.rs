@@ -18,6 +18,19 @@ pub fn cat(parts: &[&str]) -> String {
     out
 }
 
+/// The items separated by `, ` (as `", ".join(items)`; one plain loop rather than the
+/// standard library's generic `join`).
+pub fn comma_list(items: &[&str]) -> String {
+    let mut out = String::new();
+    for (at, item) in items.iter().enumerate() {
+        if at > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
+    out
+}
+
 /// Appends `n` in decimal, with a `-` when negative (as `{n}` would).
 pub fn push_int(out: &mut String, n: i128) {
     if n < 0 {

@@ -43,7 +43,7 @@ pub fn check(
     if !known.contains(&path.as_str()) {
         return Err(error(fill(
             "unknown {}: edgecache knows {}",
-            &[&name.to_ascii_lowercase(), &known.join(", ")],
+            &[&name.to_ascii_lowercase(), &crate::text::comma_list(&known)],
         )));
     }
     // The in-memory build checks only locmem and dummy aliases (settings.rs).

@@ -5,7 +5,6 @@
 
 use crate::error::CacheError;
 use crate::value::Value;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -96,7 +95,9 @@ pub fn loads(raw: &[u8]) -> Result<Value, CacheError> {
 }
 
 fn corrupt(what: &str) -> CacheError {
-    CacheError::Storage(format!("not an edgecache postcard value: {what}"))
+    let mut message = String::from("not an edgecache postcard value: ");
+    message.push_str(what);
+    CacheError::Storage(message)
 }
 
 struct Reader<'a> {
