@@ -345,21 +345,9 @@ impl HostCache {
         argument: &Value,
         options: &Options,
     ) -> Result<Value, CacheError> {
-        self.call_option(op, key, argument, options)
-            .map(|found| found.unwrap_or(Value::None))
-    }
-
-    /// [`HostCache::call_value`] keeping a `get` miss (and `validate-key`'s no value) apart.
-    fn call_option(
-        &self,
-        op: ValueOp,
-        key: &Value,
-        argument: &Value,
-        options: &Options,
-    ) -> Result<Option<Value>, CacheError> {
         self.result(
             |c, s, r| c.call_call_value(s, r, op, &encode(key), &encode(argument), &opts(options)),
-            |found| found.map(decode).transpose(),
+            decode,
         )
     }
 
@@ -446,7 +434,10 @@ impl ReplayCache for HostCache {
         self.has_key(key, Options::DEFAULT).await
     }
     async fn get(&self, key: Value, options: Options) -> Result<Option<Value>, CacheError> {
-        self.call_option(ValueOp::Get, &key, &Value::None, &options)
+        self.result(
+            |c, s, r| c.call_get(s, r, &encode(&key), &opts(&options)),
+            |found| found.map(decode).transpose(),
+        )
     }
     async fn set(&self, key: Value, value: Value, options: Options) -> Result<(), CacheError> {
         self.store(StoreOp::Set, &key, &value, &options).map(drop)
@@ -545,32 +536,30 @@ impl ReplayCache for HostCache {
         self.call_value(ValueOp::DecrVersion, &key, &delta, &options)
     }
     fn make_key(&self, key: Value, version: Option<&Value>) -> Result<Value, CacheError> {
-        let options = Options {
-            version: version.cloned(),
-            ..Options::DEFAULT
-        };
-        self.call_value(ValueOp::MakeKey, &key, &Value::None, &options)
+        let version = version.map(encode);
+        self.result(
+            |c, s, r| c.call_make_key(s, r, &encode(&key), version.as_ref(), false),
+            decode,
+        )
     }
     fn make_and_validate_key(
         &self,
         key: Value,
         version: Option<&Value>,
     ) -> Result<String, CacheError> {
-        let options = Options {
-            version: version.cloned(),
-            ..Options::DEFAULT
-        };
-        match self.call_value(ValueOp::MakeAndValidateKey, &key, &Value::None, &options)? {
-            Value::Str(text) => Ok(text),
-            other => Err(CacheError::Value(format!(
-                "the component sent a non-str validated key: {other:?}"
-            ))),
-        }
+        let version = version.map(encode);
+        self.result(
+            |c, s, r| c.call_make_key(s, r, &encode(&key), version.as_ref(), true),
+            |full| match decode(full)? {
+                Value::Str(text) => Ok(text),
+                other => Err(CacheError::Value(format!(
+                    "the component sent a non-str validated key: {other:?}"
+                ))),
+            },
+        )
     }
     fn validate_key(&self, full_key: &Value) -> Result<(), CacheError> {
-        let (none, options) = (Value::None, Options::DEFAULT);
-        self.call_option(ValueOp::ValidateKey, full_key, &none, &options)
-            .map(drop)
+        self.result(|c, s, r| c.call_validate_key(s, r, &encode(full_key)), Ok)
     }
     fn get_backend_timeout(&self, timeout: Timeout) -> Value {
         self.call(|c, s, r| c.call_get_backend_timeout(s, r, self::timeout(timeout)))

@@ -302,7 +302,7 @@ fn set(cache: &HostCache, key: &wit::Value, value: &wit::Value) -> Result<bool, 
 
 fn get(cache: &HostCache, key: &wit::Value) -> Result<Option<wit::Value>, wit::Error> {
     cache
-        .call(|c, s, r| c.call_call_value(s, r, wit::ValueOp::Get, key, &wit::Value::None, &opts()))
+        .call(|c, s, r| c.call_get(s, r, key, &opts()))
         .unwrap()
 }
 
@@ -355,10 +355,7 @@ fn malformed_values_are_value_errors() {
             version: Some(wit::Value::Encoded(vec![7])),
         };
         let outcome = cache
-            .call(|c, s, r| {
-                let none = wit::Value::None;
-                c.call_call_value(s, r, wit::ValueOp::Get, &key("k"), &none, &bad_version)
-            })
+            .call(|c, s, r| c.call_get(s, r, &key("k"), &bad_version))
             .unwrap();
         assert!(
             matches!(outcome, Err(wit::Error::ValueError(_))),

@@ -106,6 +106,11 @@ impl GuestCache for CacheResource {
             .unwrap_or_default()
     }
 
+    fn get(&self, key: api::Value, opts: api::Options) -> Result<Option<api::Value>, api::Error> {
+        self.run(|c| c.at_once().get(decode(key)?, options(opts)?))
+            .map(|found| found.as_ref().map(encode))
+    }
+
     fn store(
         &self,
         op: StoreOp,
@@ -145,12 +150,10 @@ impl GuestCache for CacheResource {
         key: api::Value,
         argument: api::Value,
         opts: api::Options,
-    ) -> Result<Option<api::Value>, api::Error> {
+    ) -> Result<api::Value, api::Error> {
         self.run(|c| {
             let (key, arg, opts) = (decode(key)?, decode(argument)?, options(opts)?);
-            let version = opts.version.as_ref();
-            let found = match op {
-                ValueOp::Get => return c.at_once().get(key, opts),
+            match op {
                 ValueOp::GetOrSet => c.at_once().get_or_set(key, arg, opts),
                 ValueOp::Incr => c.at_once().incr(key, arg, opts),
                 ValueOp::Decr => c.at_once().decr(key, arg, opts),
@@ -158,15 +161,9 @@ impl GuestCache for CacheResource {
                 ValueOp::Adecr => c.at_once().adecr(key, arg, opts),
                 ValueOp::IncrVersion => c.at_once().incr_version(key, arg, opts),
                 ValueOp::DecrVersion => c.at_once().decr_version(key, arg, opts),
-                ValueOp::MakeKey => c.make_key(key, version),
-                ValueOp::MakeAndValidateKey => {
-                    c.make_and_validate_key(key, version).map(Value::Str)
-                }
-                ValueOp::ValidateKey => return c.validate_key(&key).map(|()| None),
-            };
-            found.map(Some)
+            }
         })
-        .map(|found| found.as_ref().map(encode))
+        .map(|value| encode(&value))
     }
 
     fn call_many(
@@ -209,6 +206,29 @@ impl GuestCache for CacheResource {
             }
         })?;
         Ok(encode_all(&failed))
+    }
+
+    fn make_key(
+        &self,
+        key: api::Value,
+        version: Option<api::Value>,
+        validate: bool,
+    ) -> Result<api::Value, api::Error> {
+        self.run(|c| {
+            let version = version.map(decode).transpose()?;
+            let key = decode(key)?;
+            if validate {
+                c.make_and_validate_key(key, version.as_ref())
+                    .map(Value::Str)
+            } else {
+                c.make_key(key, version.as_ref())
+            }
+        })
+        .map(|full| encode(&full))
+    }
+
+    fn validate_key(&self, key: api::Value) -> Result<(), api::Error> {
+        self.run(|c| c.validate_key(&decode(key)?))
     }
 
     fn get_backend_timeout(&self, timeout: api::Timeout) -> api::Value {

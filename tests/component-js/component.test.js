@@ -8,7 +8,6 @@ import { advance } from './clock.js';
 
 const SETTINGS = "{'default': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache', 'TIMEOUT': 60, 'OPTIONS': {'MAX_ENTRIES': 3, 'CULL_FREQUENCY': 3}}}";
 const DEFAULTS = { timeout: { tag: 'default' }, version: undefined };
-const NONE = { tag: 'none' };
 
 // Runs `call`, expecting jco's ComponentError carrying the WIT error `tag`; returns its payload.
 function raises(call, tag) {
@@ -27,15 +26,15 @@ test('set, get and expiry on the host clock', () => {
   assert.equal(cache.backend(), 'locmem');
   const value = [1, 2.5, { tuple: ['a', true] }, new Map([['k', null]]), 2n ** 100n, new Uint8Array([0, 255])];
   assert.equal(cache.store('set', encode('greeting'), encode(value), { timeout: { tag: 'seconds', val: 30 }, version: undefined }), true);
-  const got = cache.callValue('get', encode('greeting'), NONE, DEFAULTS);
+  const got = cache.get(encode('greeting'), DEFAULTS);
   assert.equal(got.tag, 'encoded');
   assert.deepEqual(decode(got), value);
-  assert.deepEqual(cache.callValue('make-key', encode('greeting'), NONE, DEFAULTS), { tag: 'str', val: ':1:greeting' });
+  assert.deepEqual(cache.makeKey(encode('greeting'), undefined, false), { tag: 'str', val: ':1:greeting' });
   advance(30);
-  assert.equal(cache.callValue('get', encode('greeting'), NONE, DEFAULTS), undefined);
+  assert.equal(cache.get(encode('greeting'), DEFAULTS), undefined);
   // A stored None is some(none), a miss is undefined.
   cache.store('set', encode('nothing'), encode(null), DEFAULTS);
-  assert.deepEqual(cache.callValue('get', encode('nothing'), NONE, DEFAULTS), { tag: 'none' });
+  assert.deepEqual(cache.get(encode('nothing'), DEFAULTS), { tag: 'none' });
 });
 
 test('incr and Django errors', () => {
@@ -57,7 +56,7 @@ test('the many-key methods', () => {
   const found = cache.callMany('get-many', [encode('a'), encode('b'), encode('c')], DEFAULTS);
   assert.deepEqual(found.map(([k, v]) => [decode(k), decode(v)]), [['a', 1], ['b', [2]]]);
   assert.deepEqual(cache.callMany('delete-many', [encode('a')], DEFAULTS), []);
-  assert.equal(cache.callValue('get', encode('a'), NONE, DEFAULTS), undefined);
+  assert.equal(cache.get(encode('a'), DEFAULTS), undefined);
 });
 
 test('key warnings are taken after the call', () => {
@@ -70,28 +69,10 @@ test('key warnings are taken after the call', () => {
   assert.deepEqual(cache.takeWarnings(), []);
 });
 
-test('the key methods through call-value: make-key, make-and-validate-key, validate-key', () => {
-  const cache = open(SETTINGS);
-  const v2 = { timeout: { tag: 'default' }, version: encode(2) };
-  assert.deepEqual(cache.callValue('make-key', encode('k'), NONE, v2), { tag: 'str', val: ':2:k' });
-  assert.deepEqual(cache.takeWarnings(), []);
-  // make_key does not validate; make_and_validate_key records the warning.
-  assert.deepEqual(cache.callValue('make-key', encode('with space'), NONE, DEFAULTS), { tag: 'str', val: ':1:with space' });
-  assert.deepEqual(cache.takeWarnings(), []);
-  assert.deepEqual(cache.callValue('make-and-validate-key', encode('with space'), NONE, v2), { tag: 'str', val: ':2:with space' });
-  assert.deepEqual(cache.takeWarnings().map((w) => w.category), ['CacheKeyWarning']);
-  // validate-key returns no value.
-  assert.equal(cache.callValue('validate-key', encode(':1:fine'), NONE, DEFAULTS), undefined);
-  assert.deepEqual(cache.takeWarnings(), []);
-  assert.equal(cache.callValue('validate-key', encode(':1:with space'), NONE, DEFAULTS), undefined);
-  assert.equal(cache.takeWarnings().length, 1);
-  raises(() => cache.callValue('make-key', encode('k'), NONE, { timeout: { tag: 'default' }, version: { tag: 'encoded', val: Uint8Array.from([9]) } }), 'value-error');
-});
-
 test('inspect shows LRU order, expiry and the last cull', () => {
   const cache = open(SETTINGS);
   for (const key of ['a', 'b', 'c']) cache.store('set', encode(key), encode(key), DEFAULTS);
-  cache.callValue('get', encode('a'), NONE, DEFAULTS);
+  cache.get(encode('a'), DEFAULTS);
   cache.store('set', encode('d'), encode('d'), DEFAULTS); // 3 >= MAX_ENTRIES: 3 // 3 = 1 culled
   const inspection = cache.inspect('full');
   assert.equal(inspection.order, 'most-recently-used-first');
@@ -112,7 +93,7 @@ test('bad settings and malformed values are typed errors, not traps', () => {
   }
   // The instance still works afterwards.
   cache.store('set', encode('k'), encode('fine'), DEFAULTS);
-  assert.equal(decode(cache.callValue('get', encode('k'), NONE, DEFAULTS)), 'fine');
+  assert.equal(decode(cache.get(encode('k'), DEFAULTS)), 'fine');
 });
 
 test('aliases naming one LOCATION share a store', () => {
@@ -122,7 +103,7 @@ test('aliases naming one LOCATION share a store', () => {
   }));
   assert.deepEqual(caches.aliases(), ['default', 'other']);
   caches.cache('default').store('set', encode('k'), encode(1), DEFAULTS);
-  assert.equal(decode(caches.cache('other').callValue('get', encode('k'), NONE, DEFAULTS)), 1);
+  assert.equal(decode(caches.cache('other').get(encode('k'), DEFAULTS)), 1);
 });
 
 test('statsReport counts get-or-set computations; TIMEOUT_JITTER applies', () => {

@@ -8,7 +8,6 @@ import { encode, decode } from './value.js';
 import { advance } from './clock.js';
 
 const DEFAULTS = { timeout: { tag: 'default' }, version: undefined };
-const NONE = { tag: 'none' };
 
 test('the in-memory build exports the cache API alone', () => {
   const names = Object.keys(memory);
@@ -21,10 +20,10 @@ test('values, expiry, incr, warnings and inspect through the in-memory build', (
   const cache = api.Caches.parse("{'default': {'BACKEND': 'locmem', 'TIMEOUT': 10}}").cache('default');
   const value = new Map([['list', [1, 2.5, null]], [{ tuple: [true, 'x'] }, new Uint8Array([7])], ['big', -(2n ** 90n)]]);
   cache.store('set', encode('k'), encode(value), DEFAULTS);
-  assert.deepEqual(decode(cache.callValue('get', encode('k'), NONE, DEFAULTS)), value);
+  assert.deepEqual(decode(cache.get(encode('k'), DEFAULTS)), value);
   assert.equal(cache.inspect('full').entries[0].expiresAt - cache.inspect('count').now, 10);
   advance(10);
-  assert.equal(cache.callValue('get', encode('k'), NONE, DEFAULTS), undefined);
+  assert.equal(cache.get(encode('k'), DEFAULTS), undefined);
   cache.store('set', encode('n'), encode(1), DEFAULTS);
   assert.equal(decode(cache.callValue('incr', encode('n'), encode(2), DEFAULTS)), 3);
   cache.callBool('has-key', encode('bad key'), DEFAULTS);
