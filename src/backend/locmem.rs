@@ -663,20 +663,20 @@ mod tests {
                     _ => alloc::format!("k{id}"),
                 };
                 let key = || -> Key<'_> {
-                    if (state >> 12) % 7 == 0 {
+                    if (state >> 12).is_multiple_of(7) {
                         Key::from(id as i64)
                     } else {
                         Key::Str(&text)
                     }
                 };
                 let options = || {
-                    if (state >> 16) % 9 == 0 {
+                    if (state >> 16).is_multiple_of(9) {
                         Options::new().version(2)
                     } else {
                         Options::DEFAULT
                     }
                 };
-                if (state >> 20) % 4 == 0 {
+                if (state >> 20).is_multiple_of(4) {
                     let timeout = ((state >> 24) % 8) as u32;
                     blocking.set(key(), n, options().timeout(timeout)).unwrap();
                     poll_once(full.set(key(), n, options().timeout(timeout))).unwrap();
@@ -692,7 +692,7 @@ mod tests {
                 }
                 assert_eq!(fast.take_warnings(), full.take_warnings(), "op #{n}");
                 assert_eq!(fast.stats(), full.stats(), "op #{n}");
-                if (state >> 28) % 10 == 0 {
+                if (state >> 28).is_multiple_of(10) {
                     clock.advance(1.0);
                 }
             }
