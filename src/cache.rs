@@ -447,6 +447,18 @@ impl Cache {
     ) -> Result<Option<Value>, CacheError> {
         let mut buffer;
         let full = full_key_now!(self, key, version, buffer);
+        // Natively, locmem's miss is answered as soon as the probe finds nothing: the miss
+        // counted, no value, ticket or backend `Result` built (a locmem `get` never errs,
+        // so `absorb` has nothing to do there).
+        #[cfg(not(target_family = "wasm"))]
+        if let AnyBackend::LocMem(locmem) = &self.backend {
+            let Some(found) = locmem.get_unless_missing(full) else {
+                Counters::bump(&self.counters.misses);
+                return Ok(None);
+            };
+            self.count_read(&found);
+            return Ok(found);
+        }
         let found = self.absorb(InMemory::get_now(&self.backend, full), None)?;
         self.count_read(&found);
         Ok(found)

@@ -224,6 +224,35 @@ impl LocMemCache {
         Some((entry.value.clone(), ticket))
     }
 
+    /// The synchronous `get`'s work, split at the probe (native only, `Cache::get_now`):
+    /// `None` when nothing is stored under `key` (a miss decided by the hash, the lock and
+    /// the probe alone, with no value or ticket built), else what [`InMemory::get_now`]
+    /// answers: the live entry's value, moved to the most-recent end, or `None` for an
+    /// expired entry, deleted (LM-2, LM-4).
+    #[cfg(not(target_family = "wasm"))]
+    #[inline(always)]
+    pub(crate) fn get_unless_missing(&self, key: FullKey<'_>) -> Option<Option<Value>> {
+        let tail_hash = crate::lru_map::tail_hash(self.store.seed, key.parts().1);
+        let mut state = self.store.state.lock();
+        let slot = state.entries.find_with_tail_hash(key, tail_hash)?;
+        Some(self.read_found(&mut state.entries, slot))
+    }
+
+    /// [`LocMemCache::get_unless_missing`] past a matching probe: LM-4's expiry (the clock
+    /// read under the lock, as in Django's `get`), then LM-2's move to the most-recent end and
+    /// the value's copy. In line: out of line (`#[inline(never)]`) it measured ≈ 1 % slower
+    /// in `benches/locmem.rs` (BENCHMARKS.md, locmem, tenth round).
+    #[cfg(not(target_family = "wasm"))]
+    #[inline(always)]
+    fn read_found(&self, entries: &mut LruMap<Entry>, slot: crate::lru_map::Slot) -> Option<Value> {
+        if entries.value(slot).is_expired(self.clock.now()) {
+            entries.remove(slot);
+            return None;
+        }
+        entries.promote(slot);
+        Some(entries.value(slot).value.clone())
+    }
+
     /// Whether `key` is missing or expired (LM-4).
     fn has_expired(state: &StoreState, key: FullKey<'_>, now: f64) -> bool {
         state
@@ -599,5 +628,77 @@ mod tests {
         clock.advance(5.0);
         let error = cache.incr("n", 1, Options::DEFAULT).unwrap_err();
         assert_eq!(error.message(), "Key ':1:n' not found");
+    }
+
+    /// The synchronous `get` answers a clean key's miss at the probe (`Cache::get_now`,
+    /// natively); the async `get` takes the backend's full path. Over random keys, clean and
+    /// not (KEY-5's warnings, a long key, int keys, another version, a key prefix), with
+    /// sets, expiries and culls between, both give the same results, warnings and counters.
+    #[test]
+    fn the_early_miss_answers_as_the_full_path() {
+        use crate::Key;
+        use crate::blocking::poll_once;
+        for options in [
+            "{'MAX_ENTRIES': 20}",
+            "{'MAX_ENTRIES': 20}, 'KEY_PREFIX': 'p'",
+        ] {
+            let clock = Arc::new(ManualClock::new(1_000.0));
+            let text = alloc::format!(
+                "{{'default': {{'BACKEND': 'locmem', 'LOCATION': 'f', 'TIMEOUT': 5, 'OPTIONS': {options}}}, \
+                  'full': {{'BACKEND': 'locmem', 'LOCATION': 'g', 'TIMEOUT': 5, 'OPTIONS': {options}}}}}"
+            );
+            let caches = Caches::from_text(&text, clock.clone()).unwrap();
+            let (fast, full) = (caches.default_cache().unwrap(), caches.get("full").unwrap());
+            let blocking = fast.blocking().unwrap();
+            let mut state = 0x2545_F491_4F6C_DD1Du64;
+            let (mut hits, mut misses) = (0, 0);
+            for n in 0..4_000 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let id = state % 40;
+                let text = match (state >> 8) % 5 {
+                    0 => alloc::format!("k {id}"),
+                    1 => alloc::format!("{id}{}", "x".repeat(250)),
+                    _ => alloc::format!("k{id}"),
+                };
+                let key = || -> Key<'_> {
+                    if (state >> 12).is_multiple_of(7) {
+                        Key::from(id as i64)
+                    } else {
+                        Key::Str(&text)
+                    }
+                };
+                let options = || {
+                    if (state >> 16).is_multiple_of(9) {
+                        Options::new().version(2)
+                    } else {
+                        Options::DEFAULT
+                    }
+                };
+                if (state >> 20).is_multiple_of(4) {
+                    let timeout = ((state >> 24) % 8) as u32;
+                    blocking.set(key(), n, options().timeout(timeout)).unwrap();
+                    poll_once(full.set(key(), n, options().timeout(timeout))).unwrap();
+                } else {
+                    let got = blocking.get(key(), options()).unwrap();
+                    let want = poll_once(full.get(key(), options())).unwrap();
+                    assert_eq!(got, want, "get #{n} of {:?}", key());
+                    if got.is_some() {
+                        hits += 1;
+                    } else {
+                        misses += 1;
+                    }
+                }
+                assert_eq!(fast.take_warnings(), full.take_warnings(), "op #{n}");
+                assert_eq!(fast.stats(), full.stats(), "op #{n}");
+                if (state >> 28).is_multiple_of(10) {
+                    clock.advance(1.0);
+                }
+            }
+            let stats = fast.stats();
+            assert_eq!((stats.hits, stats.misses), (hits, misses));
+            assert!(hits > 100 && misses > 100, "{hits} hits, {misses} misses");
+        }
     }
 }
