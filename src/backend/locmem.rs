@@ -6,7 +6,7 @@ use crate::error::CacheError;
 use crate::expiry::{Timeout, generic_expiry};
 use crate::inspect::{CullReason, CullReport, Detail, EntryOrder, EntryView, Inspection, Stats};
 use crate::key::FullKey;
-use crate::lru_map::{LruMap, Ticket};
+use crate::lru_map::{LruMap, Slot, Ticket};
 use crate::python;
 use crate::sync::ShortMutex;
 use crate::value::Value;
@@ -208,13 +208,9 @@ impl LocMemCache {
         let slot = entries.find_with_tail_hash(key, tail_hash)?;
         #[cfg(target_family = "wasm")]
         let slot = entries.find(key)?;
-        // The clock is read only for a key that is there (a miss, most `get`s on a full
-        // store, needs no time), under the lock as in Django's `get`.
-        if entries.value(slot).is_expired(self.clock.now()) {
-            entries.remove(slot);
+        if !self.keep_if_live(entries, slot) {
             return None;
         }
-        entries.promote(slot);
         let entry = entries.value(slot);
         let ticket = Ticket {
             // LM-4: live while `now < expiry`.
@@ -234,23 +230,27 @@ impl LocMemCache {
     pub(crate) fn get_unless_missing(&self, key: FullKey<'_>) -> Option<Option<Value>> {
         let tail_hash = crate::lru_map::tail_hash(self.store.seed, key.parts().1);
         let mut state = self.store.state.lock();
-        let slot = state.entries.find_with_tail_hash(key, tail_hash)?;
-        Some(self.read_found(&mut state.entries, slot))
+        let entries = &mut state.entries;
+        let slot = entries.find_with_tail_hash(key, tail_hash)?;
+        Some(
+            self.keep_if_live(entries, slot)
+                .then(|| entries.value(slot).value.clone()),
+        )
     }
 
-    /// [`LocMemCache::get_unless_missing`] past a matching probe: LM-4's expiry (the clock
-    /// read under the lock, as in Django's `get`), then LM-2's move to the most-recent end and
-    /// the value's copy. In line: out of line (`#[inline(never)]`) it measured ≈ 1 % slower
-    /// in `benches/locmem.rs` (BENCHMARKS.md, locmem, tenth round).
-    #[cfg(not(target_family = "wasm"))]
-    #[inline(always)]
-    fn read_found(&self, entries: &mut LruMap<Entry>, slot: crate::lru_map::Slot) -> Option<Value> {
+    /// A found entry as `get` leaves it (LM-2, LM-4): an expired one is deleted (`false`), a
+    /// live one moves to the most-recent end (`true`). The clock is read only here, for a key
+    /// that is there (a miss, most `get`s on a full store, needs no time), under the lock as
+    /// in Django's `get`.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
+    fn keep_if_live(&self, entries: &mut LruMap<Entry>, slot: Slot) -> bool {
         if entries.value(slot).is_expired(self.clock.now()) {
             entries.remove(slot);
-            return None;
+            return false;
         }
         entries.promote(slot);
-        Some(entries.value(slot).value.clone())
+        true
     }
 
     /// Whether `key` is missing or expired (LM-4).
