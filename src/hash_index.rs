@@ -36,8 +36,7 @@ fn zero_bytes(group: u64) -> u64 {
     group.wrapping_sub(ONES) & !group & (ONES << 7)
 }
 
-/// What one group of a probe found (native).
-#[cfg(not(target_family = "wasm"))]
+/// What one group of a probe found.
 enum Probe {
     /// The node that matched.
     Found(u32),
@@ -89,7 +88,7 @@ impl HashIndex {
     ///
     /// Natively the first group of tag bytes is probed in line: at most half full, the table
     /// almost always has an empty word in it, so a lookup (a miss above all) ends there; the
-    /// rest of a longer probe is out of line ([`HashIndex::find_after`]), which keeps the hot
+    /// rest of a longer probe is out of line ([`HashIndex::probe_from`]), which keeps the hot
     /// path's instructions and registers to one group's (BENCHMARKS.md, locmem, ninth round).
     #[cfg(not(target_family = "wasm"))]
     #[inline(always)]
@@ -102,69 +101,45 @@ impl HashIndex {
         match self.probe_group(at, tag, &mut matches) {
             Probe::Found(node) => Some(node),
             Probe::Missing => None,
-            Probe::Full => self.find_after(at, tag, matches),
+            Probe::Full => self.probe_from((at + GROUP) & self.mask(), tag, matches),
         }
     }
 
-    /// The first node with this `hash` that `matches`, if any (in wasm, one loop: size
-    /// comes first).
+    /// The first node with this `hash` that `matches`, if any (in wasm, the probe's one loop:
+    /// size comes first).
     #[cfg(target_family = "wasm")]
     #[inline]
-    pub fn find(&self, hash: u64, mut matches: impl FnMut(u32) -> bool) -> Option<u32> {
-        let (words, bytes) = (self.words.as_slice(), self.bytes.as_slice());
-        if words.is_empty() {
+    pub fn find(&self, hash: u64, matches: impl FnMut(u32) -> bool) -> Option<u32> {
+        if self.words.is_empty() {
             return None;
         }
-        let mask = words.len() - 1;
         let tag = tag(hash);
-        let wanted = ONES * u64::from(byte(tag));
-        let mut at = tag as usize & mask;
-        loop {
-            let mut group = [0; GROUP];
-            group.copy_from_slice(&bytes[at..at + GROUP]);
-            let group = u64::from_le_bytes(group);
-            let empty = zero_bytes(group);
-            let mut candidates = zero_bytes(group ^ wanted) & empty.wrapping_sub(1) & !empty;
-            while candidates != 0 {
-                let word = words[(at + candidates.trailing_zeros() as usize / 8) & mask];
-                let node = (word as u32).wrapping_sub(1);
-                if word >> 32 == tag && matches(node) {
-                    return Some(node);
-                }
-                candidates &= candidates - 1;
-            }
-            if empty != 0 {
-                return None;
-            }
-            at = (at + GROUP) & mask;
-        }
+        self.probe_from(tag as usize & self.mask(), tag, matches)
     }
 
-    /// [`HashIndex::find`]'s probe from the group after the one at `at`, all of whose words
-    /// were occupied (native).
-    #[cfg(not(target_family = "wasm"))]
-    #[inline(never)]
-    #[cold]
-    fn find_after(
+    /// [`HashIndex::find`]'s probe from the group at `at` on (natively, after a first group
+    /// all of whose words were occupied, so out of line).
+    #[cfg_attr(not(target_family = "wasm"), inline(never), cold)]
+    #[cfg_attr(target_family = "wasm", inline)]
+    fn probe_from(
         &self,
         mut at: usize,
         tag: u64,
         mut matches: impl FnMut(u32) -> bool,
     ) -> Option<u32> {
         loop {
-            at = (at + GROUP) & self.mask();
             match self.probe_group(at, tag, &mut matches) {
                 Probe::Found(node) => return Some(node),
                 Probe::Missing => return None,
-                Probe::Full => {}
+                Probe::Full => at = (at + GROUP) & self.mask(),
             }
         }
     }
 
     /// One group of [`HashIndex::find`]'s probe: the [`GROUP`] words from `at` (the table is
-    /// not empty; native).
-    #[cfg(not(target_family = "wasm"))]
-    #[inline(always)]
+    /// not empty).
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
     fn probe_group(&self, at: usize, tag: u64, matches: &mut impl FnMut(u32) -> bool) -> Probe {
         let mut group = [0; GROUP];
         group.copy_from_slice(&self.bytes[at..at + GROUP]);
