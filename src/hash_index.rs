@@ -251,13 +251,6 @@ impl HashIndex {
         self.len -= 1;
     }
 
-    /// Records that the node `from` (stored under `hash`) is now numbered `to`.
-    pub fn renumber(&mut self, hash: u64, from: u32, to: u32) {
-        if let Some(at) = self.position(hash, from) {
-            self.words[at] = tag(hash) << 32 | u64::from(to + 1);
-        }
-    }
-
     /// Removes everything, keeping the allocation.
     pub fn clear(&mut self) {
         self.words.fill(0);
@@ -291,8 +284,6 @@ mod tests {
             );
         }
         assert_eq!(index.find(hash(3, 1), |n| n == 1), None);
-        index.renumber(hash(4, 9), 4, 1);
-        assert_eq!(index.find(hash(4, 9), |_| true), Some(1));
         index.clear();
         assert_eq!(index.find(hash(4, 9), |_| true), None);
     }

@@ -10,7 +10,8 @@
 //! - one hash per operation: a lookup returns a [`Slot`] that the caller then reads,
 //!   promotes or removes without hashing again;
 //! - nodes live in one `Vec`, linked by index, so a hit moves no memory and an update of an
-//!   existing key allocates nothing;
+//!   existing key allocates nothing; a removed node's place goes on a free list for the next
+//!   insert, so a removal (a cull removes many) moves no other node;
 //! - the hash index is a half-full array of words ([`crate::hash_index`]), where a miss (most
 //!   locmem `get`s on a full store) costs a couple of compares.
 //!
@@ -30,9 +31,8 @@ const NIL: u32 = u32::MAX;
 pub struct Slot(u32);
 
 /// One entry as it was when it was read: its position and the stamp its last write gave it.
-/// It stays redeemable ([`LruMap::redeem`]) until the entry is written again, removed or
-/// moved (a removal moves the last node), and then never becomes redeemable again: stamps
-/// are never reused within a map.
+/// It stays redeemable ([`LruMap::redeem`]) until the entry is written again or removed, and
+/// then never becomes redeemable again: stamps are never reused within a map.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ticket {
     /// The node's index.
@@ -67,19 +67,28 @@ struct Node<V> {
     key: String,
     value: V,
     hash: u64,
-    /// Which write of the map last stored `value` ([`Ticket`]).
+    /// Which write of the map last stored `value` ([`Ticket`]); [`FREE`] for a free node.
     stamp: u64,
     /// Towards the most recent end.
     prev: u32,
-    /// Towards the least recent end.
+    /// Towards the least recent end; in a free node, the next free node.
     next: u32,
 }
 
-/// Keys to values in recency order, most recent first.
+/// The stamp of a free node: no write is given it (stamps count from 1).
+const FREE: u64 = 0;
+
+/// Keys to values in recency order, most recent first. A removed value's place holds
+/// `V::default()` until an insert reuses it.
 pub struct LruMap<V> {
     /// Node indices, by key hash.
     table: HashIndex,
+    /// The entries' nodes and the free ones.
     nodes: Vec<Node<V>>,
+    /// The number of entries (nodes not free).
+    len: usize,
+    /// The first free node, the most recently freed.
+    free: u32,
     /// Most recently used.
     front: u32,
     /// Least recently used.
@@ -93,18 +102,20 @@ pub struct LruMap<V> {
     stamp: u64,
 }
 
-impl<V> Default for LruMap<V> {
+impl<V: Default> Default for LruMap<V> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<V> LruMap<V> {
+impl<V: Default> LruMap<V> {
     /// An empty map.
     pub fn new() -> Self {
         Self {
             table: HashIndex::new(),
             nodes: Vec::new(),
+            len: 0,
+            free: NIL,
             front: NIL,
             back: NIL,
             seed: new_seed(),
@@ -116,12 +127,12 @@ impl<V> LruMap<V> {
 
     /// The number of entries.
     pub fn len(&self) -> usize {
-        self.nodes.len()
+        self.len
     }
 
     /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
+        self.len == 0
     }
 
     /// The hash of the full key `head + tail`, a function of that string alone (never of
@@ -213,7 +224,7 @@ impl<V> LruMap<V> {
 
     /// Makes `head` the anchor if the map is empty (no stored hash depends on it then).
     fn anchor_at(&mut self, head: &str) {
-        if self.nodes.is_empty() && head != self.anchor {
+        if self.is_empty() && head != self.anchor {
             self.anchor = head.into();
             self.anchor_word = KeyParts::word_of(head);
         }
@@ -275,8 +286,8 @@ impl<V> LruMap<V> {
         }
     }
 
-    /// The entry `ticket` was issued for, if it has not been written, removed or moved since:
-    /// a lookup without the key and without hashing.
+    /// The entry `ticket` was issued for, if it has not been written or removed since: a
+    /// lookup without the key and without hashing.
     #[inline]
     pub fn redeem(&self, ticket: Ticket) -> Option<Slot> {
         self.nodes
@@ -324,55 +335,54 @@ impl<V> LruMap<V> {
             self.promote(slot);
             return;
         }
-        if self.nodes.is_empty() {
+        if self.is_empty() {
             // The first key sets the anchor, which the hash depends on.
             self.anchor_at(key.parts().0);
             hash = self.hash(key);
         }
-        let stamp = self.next_stamp();
-        let index = u32::try_from(self.nodes.len()).unwrap_or(NIL);
-        assert!(
-            index != NIL,
-            "a locmem store holds fewer than 2^32 - 1 entries"
-        );
-        self.nodes.push(Node {
+        let node = Node {
             key: key.to_owned_key(),
             value,
             hash,
-            stamp,
+            stamp: self.next_stamp(),
             prev: NIL,
             next: NIL,
-        });
+        };
+        let index = if self.free == NIL {
+            let index = u32::try_from(self.nodes.len()).unwrap_or(NIL);
+            assert!(
+                index != NIL,
+                "a locmem store holds fewer than 2^32 - 1 entries"
+            );
+            self.nodes.push(node);
+            index
+        } else {
+            let index = self.free;
+            self.free = self.nodes[index as usize].next;
+            self.nodes[index as usize] = node;
+            index
+        };
+        self.len += 1;
         self.table.insert(hash, index);
         self.link_front(index);
     }
 
-    /// Removes the entry at `slot`; other slots may move.
+    /// Removes the entry at `slot` (no other slot moves); its node goes on the free list.
     pub fn remove(&mut self, slot: Slot) -> (String, V) {
         changed();
         let index = slot.0;
         self.unlink(index);
-        let hash = self.nodes[index as usize].hash;
-        self.table.remove(hash, index);
-        let last = (self.nodes.len() - 1) as u32;
-        let node = self.nodes.swap_remove(index as usize);
-        if index != last {
-            // The last node now lives at `index`: repoint its neighbours and its table entry.
-            let (prev, next, moved_hash) = {
-                let moved = &self.nodes[index as usize];
-                (moved.prev, moved.next, moved.hash)
-            };
-            match prev {
-                NIL => self.front = index,
-                prev => self.nodes[prev as usize].next = index,
-            }
-            match next {
-                NIL => self.back = index,
-                next => self.nodes[next as usize].prev = index,
-            }
-            self.table.renumber(moved_hash, last, index);
-        }
-        (node.key, node.value)
+        let free = self.free;
+        let node = &mut self.nodes[index as usize];
+        self.table.remove(node.hash, index);
+        node.stamp = FREE;
+        node.next = free;
+        self.free = index;
+        self.len -= 1;
+        (
+            core::mem::take(&mut node.key),
+            core::mem::take(&mut node.value),
+        )
     }
 
     /// Removes `key`'s entry, if any.
@@ -390,6 +400,8 @@ impl<V> LruMap<V> {
         changed();
         self.table.clear();
         self.nodes.clear();
+        self.len = 0;
+        self.free = NIL;
         self.front = NIL;
         self.back = NIL;
     }
@@ -707,7 +719,7 @@ mod tests {
     }
 
     #[test]
-    fn tickets_lapse_on_every_write_removal_and_move() {
+    fn tickets_lapse_on_every_write_and_removal() {
         let mut map = LruMap::new();
         for n in 0..3 {
             map.insert(KeyParts::new(":1:", &format!("{n}")), n);
@@ -730,8 +742,8 @@ mod tests {
         map.pop(KeyParts::whole(":1:1"));
         assert_eq!(
             map.redeem(last),
-            None,
-            "moved into the removed node's place"
+            Some(at(&map, ":1:2")),
+            "another entry's removal moves no node"
         );
         let moved = map.ticket(at(&map, ":1:2"));
         map.pop(KeyParts::whole(":1:2"));
@@ -745,6 +757,7 @@ mod tests {
         // A model: a Vec in recency order.
         let mut map = LruMap::new();
         let mut model: Vec<(String, u64)> = vec![];
+        let mut peak = 0;
         let mut state = 0x2545_F491_4F6C_DD1Du64;
         for step in 0..20_000u64 {
             state ^= state << 13;
@@ -776,6 +789,8 @@ mod tests {
                 _ => assert_eq!(map.pop_lru(), model.pop()),
             }
             assert_eq!(map.len(), model.len());
+            peak = peak.max(model.len());
+            assert!(map.nodes.len() <= peak, "a removed node's place is reused");
         }
         let order: Vec<(&str, u64)> = map.iter().map(|(k, v)| (k, *v)).collect();
         let expected: Vec<(&str, u64)> = model.iter().map(|(k, v)| (k.as_str(), *v)).collect();

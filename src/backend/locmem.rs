@@ -21,6 +21,16 @@ struct Entry {
     expires_at: Option<f64>,
 }
 
+/// What a free node of the store's map holds ([`LruMap`]): nothing to drop.
+impl Default for Entry {
+    fn default() -> Self {
+        Self {
+            value: Value::None,
+            expires_at: None,
+        }
+    }
+}
+
 impl Entry {
     /// LM-4: expired when `expiry is not None and expiry <= now`.
     fn is_expired(&self, now: f64) -> bool {
