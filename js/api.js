@@ -119,7 +119,10 @@ const TWIN = true;
 const MEMO_LIMIT = 65536;
 // `hot_slot` of a handle without one (u32::MAX).
 const NO_SLOT = 0xffffffff;
-const INCR = 0, DECR = 1, AINCR = 2, ADECR = 3, INCR_VERSION = 4, DECR_VERSION = 5;
+// incr's `which` is the kind's place in this list (the wasm reads the list when it compiles:
+// src/js/api_numbers.rs).
+const INCR_KINDS = ['incr', 'decr', 'aincr', 'adecr', 'incr_version', 'decr_version'];
+const [INCR, DECR, AINCR, ADECR, INCR_VERSION, DECR_VERSION] = INCR_KINDS.keys();
 
 // The hits the sync get serves without calling the core (src/js/hot.rs): the core's ring
 // (`[count, generation, hit, hit, ...]`, a hit being one number, `slot * 2^32 + index`) and

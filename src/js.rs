@@ -51,6 +51,8 @@ use wasm_bindgen::prelude::*;
 #[cfg(not(edgecache_memory_only))]
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
+mod api_numbers;
+use api_numbers::IncrKind;
 #[cfg(edgecache_memory_only)]
 mod call;
 #[cfg(not(edgecache_memory_only))]
@@ -396,14 +398,16 @@ fn to_flag(js: &JsValue, name: &str) -> Result<bool, JsValue> {
 }
 
 /// `incr`'s `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
-fn to_which(js: &JsValue) -> Result<u8, JsValue> {
-    small_int(js, 6).ok_or_else(|| {
-        bad_arg(
-            "incr's which must be an integer from 0 to 5 (incr, decr, aincr, adecr, \
+fn to_which(js: &JsValue) -> Result<IncrKind, JsValue> {
+    small_int(js, 6)
+        .and_then(IncrKind::from_which)
+        .ok_or_else(|| {
+            bad_arg(
+                "incr's which must be an integer from 0 to 5 (incr, decr, aincr, adecr, \
              incr_version, decr_version)",
-            js,
-        )
-    })
+                js,
+            )
+        })
 }
 
 /// The `TypeError` for a raw argument: `edgecache: <what it must be>, not <what it is>`.
@@ -885,7 +889,7 @@ mod ops {
         h.finish(found.map(JsValue::from_bool))
     }
 
-    /// `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
+    /// `which`: the kind's place in js/api.js's `INCR_KINDS` (src/js/api_numbers.rs).
     pub async fn incr(
         h: &Handle,
         which: &JsValue,
@@ -902,12 +906,12 @@ mod ops {
         };
         let o = opts(h, &JsValue::UNDEFINED, v)?;
         let result = match which {
-            0 => h.cache().incr(key, delta, o).await,
-            1 => h.cache().decr(key, delta, o).await,
-            2 => h.cache().aincr(key, delta, o).await,
-            3 => h.cache().adecr(key, delta, o).await,
-            4 => h.cache().incr_version(key, delta, o).await,
-            _ => h.cache().decr_version(key, delta, o).await,
+            IncrKind::Incr => h.cache().incr(key, delta, o).await,
+            IncrKind::Decr => h.cache().decr(key, delta, o).await,
+            IncrKind::Aincr => h.cache().aincr(key, delta, o).await,
+            IncrKind::Adecr => h.cache().adecr(key, delta, o).await,
+            IncrKind::IncrVersion => h.cache().incr_version(key, delta, o).await,
+            IncrKind::DecrVersion => h.cache().decr_version(key, delta, o).await,
         };
         h.finish(result.map(|value| to_js(&value)))
     }

@@ -3,71 +3,12 @@
 //!
 //! The numbers are written once, in js/api.js: an operation's number is its place in that
 //! file's `const OPS = [...]` list, which gives the in-memory handles the full build's method
-//! names over this export. This file reads the list when it compiles (`include_bytes!` and a
-//! `const fn`, nothing in the wasm): an operation missing from the list, or a name in it that
-//! is not one of the operations below, fails the build.
+//! names over this export ([`super::api_numbers`] reads the list when this file compiles: an
+//! operation missing from the list, or a name in it that is not one of the operations below,
+//! fails the build).
 
+use super::api_numbers::op;
 use super::*;
-
-/// js/api.js, whose `OPS` list numbers the operations.
-const API_JS: &[u8] = include_bytes!("../../js/api.js");
-
-/// What starts the list in js/api.js.
-const OPS_LIST: &[u8] = b"const OPS = [";
-
-/// The place of `name` among the quoted names of js/api.js's `OPS` list; with no name, how
-/// many there are. Evaluated by the compiler: a name not in the list fails the build.
-const fn scan(name: Option<&[u8]>) -> u8 {
-    let text = API_JS;
-    let mut i = 0;
-    // The list's opening; the build fails (index out of bounds) if it is not there.
-    loop {
-        let mut j = 0;
-        while j < OPS_LIST.len() && text[i + j] == OPS_LIST[j] {
-            j += 1;
-        }
-        if j == OPS_LIST.len() {
-            i += j;
-            break;
-        }
-        i += 1;
-    }
-    let mut n = 0;
-    loop {
-        match text[i] {
-            b']' => break,
-            b'\'' => {
-                let start = i + 1;
-                let mut end = start;
-                while text[end] != b'\'' {
-                    end += 1;
-                }
-                if let Some(name) = name {
-                    if end - start == name.len() {
-                        let mut k = 0;
-                        while k < name.len() && text[start + k] == name[k] {
-                            k += 1;
-                        }
-                        if k == name.len() {
-                            return n;
-                        }
-                    }
-                }
-                n += 1;
-                i = end + 1;
-            }
-            _ => i += 1,
-        }
-    }
-    if name.is_some() {
-        panic!("an operation of src/js/call.rs is missing from OPS in js/api.js");
-    }
-    n
-}
-
-const fn op(name: &str) -> u8 {
-    scan(Some(name.as_bytes()))
-}
 
 const GET: u8 = op("get");
 const SET: u8 = op("set");
@@ -91,7 +32,7 @@ const GET_BACKEND_TIMEOUT: u8 = op("get_backend_timeout");
 
 /// How many operations js/api.js numbers: exactly the nineteen above (each found at its own
 /// place), so the numbers are `0..OP_COUNT` and every one is an operation here.
-const OP_COUNT: usize = scan(None) as usize;
+const OP_COUNT: usize = super::api_numbers::OP_COUNT;
 const _: () = assert!(
     OP_COUNT == 19,
     "js/api.js's OPS lists an operation src/js/call.rs does not know"
@@ -161,7 +102,11 @@ impl Handle {
         }
         let [key_kind, value_at, timeout_at, version_at] = CALLS[usize::from(op)];
         // The flags and incr's `which` first, as the full build's operations read them.
-        let which = if op == INCR { to_which(&a)? } else { 0 };
+        let which = if op == INCR {
+            to_which(&a)?
+        } else {
+            IncrKind::Incr
+        };
         // Django's async twin (getMany, deleteMany, hasKey), or inspect's count only.
         let flag = match op {
             GET_MANY | DELETE_MANY | HAS_KEY => to_flag(&c, "twin")?,
@@ -215,12 +160,12 @@ impl Handle {
             INCR => {
                 let key = Key::from(&key);
                 match which {
-                    0 => at_once.incr(key, value, o),
-                    1 => at_once.decr(key, value, o),
-                    2 => at_once.aincr(key, value, o),
-                    3 => at_once.adecr(key, value, o),
-                    4 => at_once.incr_version(key, value, o),
-                    _ => at_once.decr_version(key, value, o),
+                    IncrKind::Incr => at_once.incr(key, value, o),
+                    IncrKind::Decr => at_once.decr(key, value, o),
+                    IncrKind::Aincr => at_once.aincr(key, value, o),
+                    IncrKind::Adecr => at_once.adecr(key, value, o),
+                    IncrKind::IncrVersion => at_once.incr_version(key, value, o),
+                    IncrKind::DecrVersion => at_once.decr_version(key, value, o),
                 }
                 .map(Some)
             }
