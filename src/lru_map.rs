@@ -298,10 +298,15 @@ impl<V: Default> LruMap<V> {
 
     /// The entry at a ticket's `index`, without the stamp check of [`LruMap::redeem`]: only
     /// for a caller that knows no map has changed since the ticket was issued (the npm
-    /// build's change count unchanged: src/js/hot.rs), so the index still names the entry that ticket read.
+    /// build's change count unchanged: src/js/hot.rs), so the index still names the entry
+    /// that ticket read. A free node is never given (promoting one would link it into the
+    /// recency list while it is on the free list).
     #[inline]
     pub fn slot_at(&self, index: u32) -> Option<Slot> {
-        ((index as usize) < self.nodes.len()).then_some(Slot(index))
+        self.nodes
+            .get(index as usize)
+            .filter(|node| node.stamp != FREE)
+            .map(|_| Slot(index))
     }
 
     /// The value of `key`, recency unchanged.
@@ -747,6 +752,7 @@ mod tests {
         );
         let moved = map.ticket(at(&map, ":1:2"));
         map.pop(KeyParts::whole(":1:2"));
+        assert_eq!(map.slot_at(moved.index), None, "a free node is no slot");
         map.insert(KeyParts::whole(":1:9"), 9);
         assert_eq!(map.redeem(moved), None, "removed, its index reused");
         assert!(map.redeem(Ticket { index: 99, ..moved }).is_none());
