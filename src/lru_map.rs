@@ -750,12 +750,12 @@ mod tests {
             Some(at(&map, ":1:2")),
             "another entry's removal moves no node"
         );
-        let moved = map.ticket(at(&map, ":1:2"));
+        let kept = map.ticket(at(&map, ":1:2"));
         map.pop(KeyParts::whole(":1:2"));
-        assert_eq!(map.slot_at(moved.index), None, "a free node is no slot");
+        assert_eq!(map.slot_at(kept.index), None, "a free node is no slot");
         map.insert(KeyParts::whole(":1:9"), 9);
-        assert_eq!(map.redeem(moved), None, "removed, its index reused");
-        assert!(map.redeem(Ticket { index: 99, ..moved }).is_none());
+        assert_eq!(map.redeem(kept), None, "removed, its index reused");
+        assert!(map.redeem(Ticket { index: 99, ..kept }).is_none());
     }
 
     #[test]
