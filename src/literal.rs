@@ -237,6 +237,12 @@ fn error(at: Mark, message: String) -> ParseError {
     }
 }
 
+/// An error whose message is a fixed text: one out-of-line builder for every such site.
+#[inline(never)]
+fn fixed(at: Mark, message: &'static str) -> ParseError {
+    error(at, String::from(message))
+}
+
 /// A bracket character as text (messages quote brackets; `Tok` keeps them as `char`).
 fn bracket(c: char) -> &'static str {
     match c {
@@ -295,18 +301,16 @@ fn operator_hint(op: &str) -> String {
 }
 
 fn misplaced_underscore(at: Mark) -> ParseError {
-    error(
+    fixed(
         at,
-        String::from(
-            "misplaced `_` in a number: underscores may only separate digits, as in 1_000",
-        ),
+        "misplaced `_` in a number: underscores may only separate digits, as in 1_000",
     )
 }
 
 fn too_large(at: Mark) -> ParseError {
-    error(
+    fixed(
         at,
-        String::from("integer too large: it must fit in 128 bits (between -2**127 and 2**127 - 1)"),
+        "integer too large: it must fit in 128 bits (between -2**127 and 2**127 - 1)",
     )
 }
 
@@ -713,7 +717,7 @@ impl Parser {
     /// `start` is where its prefix (if any) began.
     fn lex_string(&mut self, start: Mark, raw: bool, bytes: bool) -> Result<Tok, ParseError> {
         let Some(q) = self.bump() else {
-            return Err(error(start, String::from("expected a string")));
+            return Err(fixed(start, "expected a string"));
         };
         let triple = self.ch(0) == Some(q) && self.ch(1) == Some(q);
         if triple {
@@ -899,11 +903,9 @@ impl Parser {
             'x' => {
                 self.bump();
                 let value = self.read_hex(2).ok_or_else(|| {
-                    error(
+                    fixed(
                         at,
-                        String::from(
-                            "invalid \\x escape: it needs exactly two hex digits, like \\x41",
-                        ),
+                        "invalid \\x escape: it needs exactly two hex digits, like \\x41",
                     )
                 })?;
                 let b = u8::try_from(value).unwrap_or(0);
@@ -921,19 +923,15 @@ impl Parser {
                 } else {
                     (8, "invalid \\U escape: it needs exactly 8 hex digits")
                 };
-                let value = self
-                    .read_hex(digits)
-                    .ok_or_else(|| error(at, String::from(problem)))?;
+                let value = self.read_hex(digits).ok_or_else(|| fixed(at, problem))?;
                 let c = self.unicode_escape(at, value, e == 'u')?;
                 text.push(c);
                 Ok(())
             }
-            'N' if !bytes => Err(error(
+            'N' if !bytes => Err(fixed(
                 at,
-                String::from(
-                    "named unicode escapes are not supported; write the character itself \
+                "named unicode escapes are not supported; write the character itself \
                      or use a \\u escape",
-                ),
             )),
             _ => {
                 // Python keeps unknown escapes as they are, backslash included.
@@ -1026,10 +1024,7 @@ impl Parser {
     /// Complains if a number runs straight into letters, as in `12abc` or `1j`.
     fn check_number_end(&self, start: Mark) -> Result<(), ParseError> {
         match self.ch(0) {
-            Some('j' | 'J') => Err(error(
-                start,
-                String::from("complex numbers (like 1j) are not supported"),
-            )),
+            Some('j' | 'J') => Err(fixed(start, "complex numbers (like 1j) are not supported")),
             Some(c) if is_name_char(c) => {
                 let mut end = self.pos;
                 while self.chars.get(end).is_some_and(|&c| is_name_char(c)) {
@@ -1074,9 +1069,9 @@ impl Parser {
                 self.digit_run(radix, &mut digits, true)?;
                 self.check_number_end(start)?;
                 if digits.is_empty() {
-                    return Err(error(
+                    return Err(fixed(
                         start,
-                        String::from("invalid number: digits are missing after the base prefix"),
+                        "invalid number: digits are missing after the base prefix",
                     ));
                 }
                 return Ok(Tok::Int(Self::accumulate(start, &digits, radix)?));
@@ -1143,7 +1138,7 @@ impl Parser {
         }
         crate::float::from_str(&text)
             .map(Tok::Float)
-            .ok_or_else(|| error(start, String::from("invalid number")))
+            .ok_or_else(|| fixed(start, "invalid number"))
     }
 
     // ----- token stream ----------------------------------------------------------
@@ -1221,7 +1216,7 @@ impl Parser {
         let kind = match tok.tok {
             Tok::Open(c) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(error(start, String::from(TOO_DEEP)));
+                    return Err(fixed(start, TOO_DEEP));
                 }
                 let frame = Frame {
                     bracket: c,
@@ -1289,12 +1284,10 @@ impl Parser {
                 (StrAcc::Text(a), Tok::Str(b)) => a.push_str(&b),
                 (StrAcc::Data(a), Tok::Bytes(b)) => a.extend_from_slice(&b),
                 _ => {
-                    return Err(error(
+                    return Err(fixed(
                         tok.start,
-                        String::from(
-                            "cannot join a bytes literal (b'...') and a text string written \
+                        "cannot join a bytes literal (b'...') and a text string written \
                              next to each other; make them the same kind",
-                        ),
                     ));
                 }
             }
