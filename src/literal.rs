@@ -141,8 +141,24 @@ enum Tok {
     Inf,
     NaN,
     Ident(String),
-    Op(&'static str),
+    /// An operator: its index in [`OPS`].
+    Op(u8),
     Eof,
+}
+
+/// The Python operators the lexer knows, two-character ones first so the longest match wins.
+const OPS: [&str; 22] = [
+    "**", "//", "==", "!=", "<=", ">=", "<<", ">>", "+", "-", "*", "/", "%", "@", "<", ">", "=",
+    "&", "|", "^", "~", ".",
+];
+/// `+`, `-` and `=` in [`OPS`].
+const OP_PLUS: u8 = 8;
+const OP_MINUS: u8 = 9;
+const OP_ASSIGN: u8 = 16;
+
+/// An operator's text.
+fn op_text(op: u8) -> &'static str {
+    OPS.get(usize::from(op)).copied().unwrap_or("")
 }
 
 /// A token with where it starts and ends.
@@ -641,39 +657,22 @@ impl Parser {
         error(at, message)
     }
 
-    /// Reads a Python operator, longest match first.
-    fn lex_op(&mut self) -> Option<&'static str> {
-        const TWO: [&str; 8] = ["**", "//", "==", "!=", "<=", ">=", "<<", ">>"];
+    /// Reads a Python operator, longest match first (the two-character ones lead [`OPS`]).
+    fn lex_op(&mut self) -> Option<u8> {
         let c0 = self.ch(0)?;
-        if let Some(c1) = self.ch(1) {
-            for op in TWO {
-                let mut it = op.chars();
-                if it.next() == Some(c0) && it.next() == Some(c1) {
+        let c1 = self.ch(1);
+        for (i, op) in OPS.iter().enumerate() {
+            let b = op.as_bytes();
+            let first = b.first().map(|&x| char::from(x));
+            let second = b.get(1).map(|&x| char::from(x));
+            if first == Some(c0) && (second.is_none() || second == c1) {
+                for _ in 0..b.len() {
                     self.bump();
-                    self.bump();
-                    return Some(op);
                 }
+                return u8::try_from(i).ok();
             }
         }
-        let op = match c0 {
-            '+' => "+",
-            '-' => "-",
-            '*' => "*",
-            '/' => "/",
-            '%' => "%",
-            '@' => "@",
-            '<' => "<",
-            '>' => ">",
-            '=' => "=",
-            '&' => "&",
-            '|' => "|",
-            '^' => "^",
-            '~' => "~",
-            '.' => ".",
-            _ => return None,
-        };
-        self.bump();
-        Some(op)
+        None
     }
 
     /// Reads a name, keyword, or prefixed string (`b'..'`, `r"..."`, ...).
@@ -1169,7 +1168,7 @@ impl Parser {
     fn skip_assignment(&mut self) {
         let saved = (self.pos, self.line, self.col);
         let is_assignment = matches!(self.lex().map(|t| t.tok), Ok(Tok::Ident(_)))
-            && matches!(self.lex().map(|t| t.tok), Ok(Tok::Op("=")));
+            && matches!(self.lex().map(|t| t.tok), Ok(Tok::Op(OP_ASSIGN)));
         if !is_assignment {
             (self.pos, self.line, self.col) = saved;
         }
@@ -1240,11 +1239,11 @@ impl Parser {
             Tok::Null => NodeKind::None,
             Tok::Inf => NodeKind::Float(f64::INFINITY),
             Tok::NaN => NodeKind::Float(f64::NAN),
-            Tok::Op(sign @ ("+" | "-")) => {
-                return self.signed_number(start, sign == "-").map(Some);
+            Tok::Op(sign @ (OP_PLUS | OP_MINUS)) => {
+                return self.signed_number(start, sign == OP_MINUS).map(Some);
             }
             Tok::Op(op) => {
-                return Err(self.python_code(start.idx, start, &operator_hint(op)));
+                return Err(self.python_code(start.idx, start, &operator_hint(op_text(op))));
             }
             Tok::Ident(word) => {
                 if word == "float" {
@@ -1309,11 +1308,11 @@ impl Parser {
             let tok = self.next_token()?;
             let neg = |f: f64| if negative { -f } else { f };
             let kind = match &tok.tok {
-                Tok::Op("-") => {
+                Tok::Op(OP_MINUS) => {
                     negative = !negative;
                     continue;
                 }
-                Tok::Op("+") => continue,
+                Tok::Op(OP_PLUS) => continue,
                 Tok::Int(m) => {
                     NodeKind::Int(signed_int(*m, negative).ok_or_else(|| too_large(start))?)
                 }
@@ -1437,11 +1436,11 @@ impl Parser {
         let is_key = matches!(ctx, Ctx::DictKey { .. });
         let found = self.describe(tok);
         let message = match &tok.tok {
-            Tok::Op("=") if is_key => String::from(
+            Tok::Op(OP_ASSIGN) if is_key => String::from(
                 "missing `:` after the dictionary key, found `=` (write dictionary entries as `key: value`)",
             ),
             Tok::Op(op) => {
-                return self.python_code(cur_start.idx, at, &operator_hint(op));
+                return self.python_code(cur_start.idx, at, &operator_hint(op_text(*op)));
             }
             Tok::Ident(word) if is_expression_keyword(word) => {
                 return self.python_code(cur_start.idx, at, &fill(" (it uses `{}`)", &[word]));
