@@ -364,18 +364,18 @@ fn name_hint(word: &str) -> &'static str {
 /// Converts the argument of `float('...')` the way Python's `float()` does
 /// for the forms settings files use.
 fn float_from_text(text: &str) -> Option<f64> {
-    let trimmed = text.trim();
-    let mut cleaned = String::with_capacity(trimmed.len());
-    let mut prev_digit = false;
-    let mut chars = trimmed.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '_' && prev_digit && chars.peek().is_some_and(char::is_ascii_digit) {
+    // `_` between two ASCII digits goes; everything else is kept byte for byte, so what is
+    // left is still UTF-8.
+    let bytes = text.trim().as_bytes();
+    let digit = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
+    let mut cleaned = Vec::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'_' && digit(i.checked_sub(1)) && digit(i.checked_add(1)) {
             continue;
         }
-        prev_digit = c.is_ascii_digit();
-        cleaned.push(c);
+        cleaned.push(b);
     }
-    crate::float::from_str(&cleaned)
+    crate::float::from_str(core::str::from_utf8(&cleaned).ok()?)
 }
 
 /// Applies a sign to an integer magnitude, if the result fits.
