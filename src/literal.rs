@@ -339,11 +339,21 @@ fn is_name_char(c: char) -> bool {
 
 /// Words that turn the value before them into a Python expression.
 fn is_expression_keyword(word: &str) -> bool {
-    matches!(
-        word,
-        "if" | "else" | "and" | "or" | "not" | "in" | "is" | "for" | "async" | "lambda" | "await"
-    )
+    const WORDS: [&str; 11] = [
+        "if", "else", "and", "or", "not", "in", "is", "for", "async", "lambda", "await",
+    ];
+    WORDS.contains(&word)
 }
+
+/// String prefixes: the first five read a string (`r`aw, `b`ytes, `u` is a no-op), the rest
+/// are f-strings and t-strings, which are Python code.
+const STRING_PREFIXES: [&str; 11] = ["r", "u", "b", "br", "rb", "f", "rf", "fr", "t", "rt", "tr"];
+
+/// The names that are values, in pairs by meaning: `True`, `False`, `None`, then
+/// JavaScript's `Infinity` and `NaN`.
+const KEYWORDS: [&str; 8] = [
+    "True", "true", "False", "false", "None", "null", "Infinity", "NaN",
+];
 
 /// A suggestion for a bare name that looks like a misspelt keyword.
 fn name_hint(word: &str) -> &'static str {
@@ -688,26 +698,26 @@ impl Parser {
         }
         if matches!(self.ch(0), Some('\'' | '"')) {
             let lower = word.to_ascii_lowercase();
-            match lower.as_str() {
-                "r" | "u" | "b" | "br" | "rb" => {
+            match STRING_PREFIXES.iter().position(|p| *p == lower) {
+                Some(0..5) => {
                     return self.lex_string(start, lower.contains('r'), lower.contains('b'));
                 }
-                "f" | "rf" | "fr" | "t" | "rt" | "tr" => {
+                Some(_) => {
                     return Err(self.python_code(
                         start.idx,
                         start,
                         " (f-strings are filled in when settings.py runs)",
                     ));
                 }
-                _ => {}
+                None => {}
             }
         }
-        Ok(match word.as_str() {
-            "True" | "true" => Tok::Bool(true),
-            "False" | "false" => Tok::Bool(false),
-            "None" | "null" => Tok::Null,
-            "Infinity" => Tok::Inf,
-            "NaN" => Tok::NaN,
+        Ok(match KEYWORDS.iter().position(|k| *k == word) {
+            Some(0 | 1) => Tok::Bool(true),
+            Some(2 | 3) => Tok::Bool(false),
+            Some(4 | 5) => Tok::Null,
+            Some(6) => Tok::Inf,
+            Some(7) => Tok::NaN,
             _ => Tok::Ident(word),
         })
     }
