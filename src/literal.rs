@@ -124,23 +124,30 @@ struct Mark {
     col: u32,
 }
 
-/// One lexical token.
-#[derive(Debug)]
+/// One lexical token. The text, bytes, name and numbers that `Str`, `Bytes`, `Ident`, `Int`
+/// and `Float` stand for wait in the parser's fields of the same name until the token is
+/// consumed, so a token is a small `Copy` value (one token of look-ahead never overwrites a
+/// payload still needed: each is taken as soon as its token is read).
+#[derive(Debug, Clone, Copy)]
 enum Tok {
     Open(char),
     Close(char),
     Colon,
     Comma,
-    Str(String),
-    Bytes(Vec<u8>),
-    /// The magnitude of an integer; the sign is applied by the parser.
-    Int(u128),
-    Float(f64),
+    /// Text in [`Parser::text`].
+    Str,
+    /// Bytes in [`Parser::data`].
+    Bytes,
+    /// The magnitude of an integer in [`Parser::int`]; the sign is applied by the parser.
+    Int,
+    /// A float in [`Parser::float`].
+    Float,
     Bool(bool),
     Null,
     Inf,
     NaN,
-    Ident(String),
+    /// A name in [`Parser::word`].
+    Ident,
     /// An operator: its index in [`OPS`].
     Op(u8),
     Eof,
@@ -162,7 +169,7 @@ fn op_text(op: u8) -> &'static str {
 }
 
 /// A token with where it starts and ends.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct Token {
     tok: Tok,
     start: Mark,
@@ -403,6 +410,16 @@ struct Parser {
     line: u32,
     col: u32,
     peeked: Option<Token>,
+    /// The text of the last `Str` token read.
+    text: String,
+    /// The bytes of the last `Bytes` token read.
+    data: Vec<u8>,
+    /// The name of the last `Ident` token read.
+    word: String,
+    /// The magnitude of the last `Int` token read.
+    int: u128,
+    /// The value of the last `Float` token read.
+    float: f64,
     /// Line on which the most recently consumed token ended.
     last_end_line: u32,
     /// Line on which the token before that ended.
@@ -420,6 +437,11 @@ impl Parser {
             line: 1,
             col: 1,
             peeked: None,
+            text: String::new(),
+            data: Vec::new(),
+            word: String::new(),
+            int: 0,
+            float: 0.0,
             last_end_line: 1,
             prev_end_line: 1,
         }
@@ -718,7 +740,10 @@ impl Parser {
             Some(4 | 5) => Tok::Null,
             Some(6) => Tok::Inf,
             Some(7) => Tok::NaN,
-            _ => Tok::Ident(word),
+            _ => {
+                self.word = word;
+                Tok::Ident
+            }
         })
     }
 
@@ -787,9 +812,11 @@ impl Parser {
             }
         }
         Ok(if bytes {
-            Tok::Bytes(data)
+            self.data = data;
+            Tok::Bytes
         } else {
-            Tok::Str(text)
+            self.text = text;
+            Tok::Str
         })
     }
 
@@ -1083,7 +1110,8 @@ impl Parser {
                         "invalid number: digits are missing after the base prefix",
                     ));
                 }
-                return Ok(Tok::Int(Self::accumulate(start, &digits, radix)?));
+                self.int = Self::accumulate(start, &digits, radix)?;
+                return Ok(Tok::Int);
             }
         }
         // The number's digits without underscores, written as `float::from_str` reads a
@@ -1143,21 +1171,22 @@ impl Parser {
                     ),
                 ));
             }
-            return Ok(Tok::Int(Self::accumulate(start, &text, 10)?));
+            self.int = Self::accumulate(start, &text, 10)?;
+            return Ok(Tok::Int);
         }
-        crate::float::from_str(&text)
-            .map(Tok::Float)
-            .ok_or_else(|| fixed(start, "invalid number"))
+        self.float = crate::float::from_str(&text).ok_or_else(|| fixed(start, "invalid number"))?;
+        Ok(Tok::Float)
     }
 
     // ----- token stream ----------------------------------------------------------
 
-    fn peek(&mut self) -> Result<&Token, ParseError> {
-        let tok = match self.peeked.take() {
+    fn peek(&mut self) -> Result<Tok, ParseError> {
+        let token = match self.peeked {
             Some(t) => t,
             None => self.lex()?,
         };
-        Ok(self.peeked.insert(tok))
+        self.peeked = Some(token);
+        Ok(token.tok)
     }
 
     fn next_token(&mut self) -> Result<Token, ParseError> {
@@ -1171,13 +1200,13 @@ impl Parser {
     }
 
     fn peek_is_close(&mut self, c: char) -> Result<bool, ParseError> {
-        Ok(matches!(self.peek()?.tok, Tok::Close(x) if x == c))
+        Ok(matches!(self.peek()?, Tok::Close(x) if x == c))
     }
 
     /// Skips `NAME =` at the start of the input, if present.
     fn skip_assignment(&mut self) {
         let saved = (self.pos, self.line, self.col);
-        let is_assignment = matches!(self.lex().map(|t| t.tok), Ok(Tok::Ident(_)))
+        let is_assignment = matches!(self.lex().map(|t| t.tok), Ok(Tok::Ident))
             && matches!(self.lex().map(|t| t.tok), Ok(Tok::Op(OP_ASSIGN)));
         if !is_assignment {
             (self.pos, self.line, self.col) = saved;
@@ -1241,10 +1270,16 @@ impl Parser {
                 stack.push(frame);
                 return Ok(None);
             }
-            Tok::Str(s) => return self.strings(start, StrAcc::Text(s)).map(Some),
-            Tok::Bytes(b) => return self.strings(start, StrAcc::Data(b)).map(Some),
-            Tok::Int(m) => NodeKind::Int(i128::try_from(m).map_err(|_| too_large(start))?),
-            Tok::Float(f) => NodeKind::Float(f),
+            Tok::Str => {
+                let text = core::mem::take(&mut self.text);
+                return self.strings(start, StrAcc::Text(text)).map(Some);
+            }
+            Tok::Bytes => {
+                let data = core::mem::take(&mut self.data);
+                return self.strings(start, StrAcc::Data(data)).map(Some);
+            }
+            Tok::Int => NodeKind::Int(i128::try_from(self.int).map_err(|_| too_large(start))?),
+            Tok::Float => NodeKind::Float(self.float),
             Tok::Bool(b) => NodeKind::Bool(b),
             Tok::Null => NodeKind::None,
             Tok::Inf => NodeKind::Float(f64::INFINITY),
@@ -1255,11 +1290,11 @@ impl Parser {
             Tok::Op(op) => {
                 return Err(self.python_code(start.idx, start, &operator_hint(op_text(op))));
             }
-            Tok::Ident(word) => {
-                if word == "float" {
+            Tok::Ident => {
+                if self.word == "float" {
                     NodeKind::Float(self.float_call(start)?)
                 } else {
-                    return Err(self.python_code(start.idx, start, name_hint(&word)));
+                    return Err(self.python_code(start.idx, start, name_hint(&self.word)));
                 }
             }
             Tok::Close(c) => {
@@ -1287,11 +1322,11 @@ impl Parser {
 
     /// Joins adjacent string literals (`'a' "b"` is `"ab"`).
     fn strings(&mut self, start: Mark, mut acc: StrAcc) -> Result<(Node, Mark), ParseError> {
-        while matches!(self.peek()?.tok, Tok::Str(_) | Tok::Bytes(_)) {
+        while matches!(self.peek()?, Tok::Str | Tok::Bytes) {
             let tok = self.next_token()?;
             match (&mut acc, tok.tok) {
-                (StrAcc::Text(a), Tok::Str(b)) => a.push_str(&b),
-                (StrAcc::Data(a), Tok::Bytes(b)) => a.extend_from_slice(&b),
+                (StrAcc::Text(a), Tok::Str) => a.push_str(&self.text),
+                (StrAcc::Data(a), Tok::Bytes) => a.extend_from_slice(&self.data),
                 _ => {
                     return Err(fixed(
                         tok.start,
@@ -1317,24 +1352,24 @@ impl Parser {
         loop {
             let tok = self.next_token()?;
             let neg = |f: f64| if negative { -f } else { f };
-            let kind = match &tok.tok {
+            let kind = match tok.tok {
                 Tok::Op(OP_MINUS) => {
                     negative = !negative;
                     continue;
                 }
                 Tok::Op(OP_PLUS) => continue,
-                Tok::Int(m) => {
-                    NodeKind::Int(signed_int(*m, negative).ok_or_else(|| too_large(start))?)
+                Tok::Int => {
+                    NodeKind::Int(signed_int(self.int, negative).ok_or_else(|| too_large(start))?)
                 }
-                Tok::Float(f) => NodeKind::Float(neg(*f)),
+                Tok::Float => NodeKind::Float(neg(self.float)),
                 Tok::Inf => NodeKind::Float(neg(f64::INFINITY)),
                 Tok::NaN => NodeKind::Float(neg(f64::NAN)),
-                Tok::Ident(word) if word == "float" => {
+                Tok::Ident if self.word == "float" => {
                     let f = self.float_call(tok.start)?;
                     NodeKind::Float(neg(f))
                 }
-                Tok::Ident(word) => {
-                    return Err(self.python_code(start.idx, tok.start, name_hint(word)));
+                Tok::Ident => {
+                    return Err(self.python_code(start.idx, tok.start, name_hint(&self.word)));
                 }
                 _ => {
                     let found = self.describe(&tok);
@@ -1350,14 +1385,16 @@ impl Parser {
 
     /// Reads `float('...')` after the name `float`, which starts at `start`.
     fn float_call(&mut self, start: Mark) -> Result<f64, ParseError> {
-        if !matches!(self.peek()?.tok, Tok::Open('(')) {
+        if !matches!(self.peek()?, Tok::Open('(')) {
             return Err(self.python_code(start.idx, start, ""));
         }
         let open = self.next_token()?;
         let arg = self.next_token()?;
-        let Tok::Str(text) = &arg.tok else {
+        let Tok::Str = arg.tok else {
             return Err(self.python_code(start.idx, start, ""));
         };
+        // Taken now: the tokens read next (`)`, or a string before the error) would overwrite it.
+        let text = core::mem::take(&mut self.text);
         let mut close = self.next_token()?;
         if matches!(close.tok, Tok::Comma) {
             close = self.next_token()?;
@@ -1369,7 +1406,7 @@ impl Parser {
             }
             _ => return Err(self.python_code(start.idx, start, "")),
         }
-        float_from_text(text).ok_or_else(|| {
+        float_from_text(&text).ok_or_else(|| {
             error(
                 arg.start,
                 fill(
@@ -1445,15 +1482,19 @@ impl Parser {
         };
         let is_key = matches!(ctx, Ctx::DictKey { .. });
         let found = self.describe(tok);
-        let message = match &tok.tok {
+        let message = match tok.tok {
             Tok::Op(OP_ASSIGN) if is_key => String::from(
                 "missing `:` after the dictionary key, found `=` (write dictionary entries as `key: value`)",
             ),
             Tok::Op(op) => {
-                return self.python_code(cur_start.idx, at, &operator_hint(op_text(*op)));
+                return self.python_code(cur_start.idx, at, &operator_hint(op_text(op)));
             }
-            Tok::Ident(word) if is_expression_keyword(word) => {
-                return self.python_code(cur_start.idx, at, &fill(" (it uses `{}`)", &[word]));
+            Tok::Ident if is_expression_keyword(&self.word) => {
+                return self.python_code(
+                    cur_start.idx,
+                    at,
+                    &fill(" (it uses `{}`)", &[&self.word]),
+                );
             }
             Tok::Open('(') if same_line => {
                 return self.python_code(cur_start.idx, at, " (it calls something)");
@@ -1463,13 +1504,13 @@ impl Parser {
                 None => fill("expected {}, found end of input", &[expected]),
             },
             Tok::Close(c) => match opener {
-                None => nothing_to_close(*c),
-                Some((b, o)) if closer(b) != *c => mismatch(*c, b, o),
+                None => nothing_to_close(c),
+                Some((b, o)) if closer(b) != c => mismatch(c, b, o),
                 Some(_) if is_key => fill(
                     "missing `:` after the dictionary key, found `{}`{}",
-                    &[bracket(*c), set_hint],
+                    &[bracket(c), set_hint],
                 ),
-                Some(_) => fill("expected {}, found `{}`", &[expected, bracket(*c)]),
+                Some(_) => fill("expected {}, found `{}`", &[expected, bracket(c)]),
             },
             Tok::Comma if is_key => fill(
                 "missing `:` after the dictionary key, found `,`{}",
