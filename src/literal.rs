@@ -1481,12 +1481,11 @@ impl Parser {
             _ => "",
         };
         let is_key = matches!(ctx, Ctx::DictKey { .. });
+        // The open bracket (read only when there is one).
+        let (b, o) = opener.unwrap_or(('(', at));
         let found = self.describe(tok);
         let message = match tok.tok {
-            Tok::Op(OP_ASSIGN) if is_key => String::from(
-                "missing `:` after the dictionary key, found `=` (write dictionary entries as `key: value`)",
-            ),
-            Tok::Op(op) => {
+            Tok::Op(op) if !(is_key && op == OP_ASSIGN) => {
                 return self.python_code(cur_start.idx, at, &operator_hint(op_text(op)));
             }
             Tok::Ident if is_expression_keyword(&self.word) => {
@@ -1499,41 +1498,31 @@ impl Parser {
             Tok::Open('(') if same_line => {
                 return self.python_code(cur_start.idx, at, " (it calls something)");
             }
-            Tok::Eof => match opener {
-                Some((b, o)) => never_closed(expected, b, o),
-                None => fill("expected {}, found end of input", &[expected]),
-            },
-            Tok::Close(c) => match opener {
-                None => nothing_to_close(c),
-                Some((b, o)) if closer(b) != c => mismatch(c, b, o),
-                Some(_) if is_key => fill(
-                    "missing `:` after the dictionary key, found `{}`{}",
-                    &[bracket(c), set_hint],
-                ),
-                Some(_) => fill("expected {}, found `{}`", &[expected, bracket(c)]),
-            },
-            Tok::Comma if is_key => fill(
-                "missing `:` after the dictionary key, found `,`{}",
-                &[set_hint],
-            ),
-            Tok::Comma => fill(
-                "expected {}, found `,` (to write a tuple, wrap it in parentheses)",
-                &[expected],
-            ),
-            Tok::Colon => fill("expected {}, found `:`", &[expected]),
-            _ => match ctx {
-                Ctx::Top => fill(
-                    "expected {}, found {} (only one value can be read at a time)",
-                    &[expected, &found],
-                ),
-                Ctx::DictKey { .. } => {
-                    fill("missing `:` after the dictionary key, found {}", &[&found])
+            Tok::Close(c) if opener.is_none() => nothing_to_close(c),
+            Tok::Close(c) if closer(b) != c => mismatch(c, b, o),
+            Tok::Eof if opener.is_some() => never_closed(expected, b, o),
+            _ => {
+                // Every other message is "missing `:` …, found X" or "expected …, found X"
+                // and a hint; X is the token's text (`end of input` at the end).
+                let key_form = is_key && !matches!(tok.tok, Tok::Colon);
+                let hint = match tok.tok {
+                    Tok::Op(_) => " (write dictionary entries as `key: value`)",
+                    Tok::Close(_) | Tok::Comma if key_form => set_hint,
+                    Tok::Comma => " (to write a tuple, wrap it in parentheses)",
+                    Tok::Close(_) | Tok::Colon | Tok::Eof => "",
+                    _ if key_form => "",
+                    _ if matches!(ctx, Ctx::Top) => " (only one value can be read at a time)",
+                    _ => " (missing comma?)",
+                };
+                if key_form {
+                    fill(
+                        "missing `:` after the dictionary key, found {}{}",
+                        &[&found, hint],
+                    )
+                } else {
+                    fill("expected {}, found {}{}", &[expected, &found, hint])
                 }
-                _ => fill(
-                    "expected {}, found {} (missing comma?)",
-                    &[expected, &found],
-                ),
-            },
+            }
         };
         error(at, message)
     }
