@@ -1243,79 +1243,86 @@ impl Parser {
         }
     }
 
-    /// Handles a token where a value should start. Returns the value and
-    /// where it starts, or `None` if a bracket was opened.
+    /// Handles a token where a value should start, and the signs and number after it when it
+    /// is a `+` or `-`. Returns the value and where it starts, or `None` if a bracket was
+    /// opened.
     fn begin_value(
         &mut self,
-        tok: Token,
+        mut tok: Token,
         stack: &mut Vec<Frame>,
     ) -> Result<Option<(Node, Mark)>, ParseError> {
         let start = tok.start;
-        let kind = match tok.tok {
-            Tok::Open(c) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(fixed(start, TOO_DEEP));
+        let mut signed = false;
+        let mut negative = false;
+        let kind = loop {
+            let neg = |f: f64| if negative { -f } else { f };
+            break match tok.tok {
+                Tok::Op(sign @ (OP_PLUS | OP_MINUS)) => {
+                    signed = true;
+                    negative ^= sign == OP_MINUS;
+                    tok = self.next_token()?;
+                    continue;
                 }
-                let frame = Frame {
-                    bracket: c,
-                    open: start,
-                    items: Vec::new(),
-                    pairs: Vec::new(),
-                    key: None,
-                };
-                if self.peek_is_close(closer(c))? {
-                    self.next_token()?;
-                    return Ok(Some((frame.close(), start)));
+                Tok::Int => {
+                    NodeKind::Int(signed_int(self.int, negative).ok_or_else(|| too_large(start))?)
                 }
-                stack.push(frame);
-                return Ok(None);
-            }
-            Tok::Str => {
-                let text = core::mem::take(&mut self.text);
-                return self.strings(start, StrAcc::Text(text)).map(Some);
-            }
-            Tok::Bytes => {
-                let data = core::mem::take(&mut self.data);
-                return self.strings(start, StrAcc::Data(data)).map(Some);
-            }
-            Tok::Int => NodeKind::Int(i128::try_from(self.int).map_err(|_| too_large(start))?),
-            Tok::Float => NodeKind::Float(self.float),
-            Tok::Bool(b) => NodeKind::Bool(b),
-            Tok::Null => NodeKind::None,
-            Tok::Inf => NodeKind::Float(f64::INFINITY),
-            Tok::NaN => NodeKind::Float(f64::NAN),
-            Tok::Op(sign @ (OP_PLUS | OP_MINUS)) => {
-                return self.signed_number(start, sign == OP_MINUS).map(Some);
-            }
-            Tok::Op(op) => {
-                return Err(self.python_code(start.idx, start, &operator_hint(op_text(op))));
-            }
-            Tok::Ident => {
-                if self.word == "float" {
-                    NodeKind::Float(self.float_call(start)?)
-                } else {
-                    return Err(self.python_code(start.idx, start, name_hint(&self.word)));
+                Tok::Float => NodeKind::Float(neg(self.float)),
+                Tok::Inf => NodeKind::Float(neg(f64::INFINITY)),
+                Tok::NaN => NodeKind::Float(neg(f64::NAN)),
+                Tok::Ident if self.word == "float" => {
+                    NodeKind::Float(neg(self.float_call(tok.start)?))
                 }
-            }
-            Tok::Close(c) => {
-                let message = match stack.last().map(Frame::opener) {
-                    None => nothing_to_close(c),
-                    Some((b, open)) if closer(b) != c => mismatch(c, b, open),
-                    Some(_) => fill("expected a value, found `{}`", &[bracket(c)]),
-                };
-                return Err(error(start, message));
-            }
-            Tok::Colon | Tok::Comma => {
-                let found = self.describe(&tok);
-                return Err(error(start, fill("expected a value, found {}", &[&found])));
-            }
-            Tok::Eof => {
-                let message = match stack.last().map(Frame::opener) {
-                    Some((b, open)) => never_closed("a value", b, open),
-                    None => String::from("expected a value, found end of input"),
-                };
-                return Err(error(start, message));
-            }
+                Tok::Ident => {
+                    return Err(self.python_code(start.idx, tok.start, name_hint(&self.word)));
+                }
+                _ if signed => {
+                    let found = self.describe(&tok);
+                    return Err(error(
+                        tok.start,
+                        fill("expected a number after the sign, found {}", &[&found]),
+                    ));
+                }
+                Tok::Open(c) => {
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(fixed(start, TOO_DEEP));
+                    }
+                    let frame = Frame {
+                        bracket: c,
+                        open: start,
+                        items: Vec::new(),
+                        pairs: Vec::new(),
+                        key: None,
+                    };
+                    if self.peek_is_close(closer(c))? {
+                        self.next_token()?;
+                        return Ok(Some((frame.close(), start)));
+                    }
+                    stack.push(frame);
+                    return Ok(None);
+                }
+                Tok::Str => {
+                    let text = core::mem::take(&mut self.text);
+                    return self.strings(start, StrAcc::Text(text)).map(Some);
+                }
+                Tok::Bytes => {
+                    let data = core::mem::take(&mut self.data);
+                    return self.strings(start, StrAcc::Data(data)).map(Some);
+                }
+                Tok::Bool(b) => NodeKind::Bool(b),
+                Tok::Null => NodeKind::None,
+                Tok::Op(op) => {
+                    return Err(self.python_code(start.idx, start, &operator_hint(op_text(op))));
+                }
+                Tok::Close(_) | Tok::Colon | Tok::Comma | Tok::Eof => {
+                    let message = match (tok.tok, stack.last().map(Frame::opener)) {
+                        (Tok::Close(c), None) => nothing_to_close(c),
+                        (Tok::Close(c), Some((b, open))) if closer(b) != c => mismatch(c, b, open),
+                        (Tok::Eof, Some((b, open))) => never_closed("a value", b, open),
+                        _ => fill("expected a value, found {}", &[&self.describe(&tok)]),
+                    };
+                    return Err(error(start, message));
+                }
+            };
         };
         Ok(Some((node(kind, start), start)))
     }
@@ -1341,46 +1348,6 @@ impl Parser {
             StrAcc::Data(b) => NodeKind::Bytes(b),
         };
         Ok((node(kind, start), start))
-    }
-
-    /// Reads what follows a `+` or `-` sign: more signs, then a number.
-    fn signed_number(
-        &mut self,
-        start: Mark,
-        mut negative: bool,
-    ) -> Result<(Node, Mark), ParseError> {
-        loop {
-            let tok = self.next_token()?;
-            let neg = |f: f64| if negative { -f } else { f };
-            let kind = match tok.tok {
-                Tok::Op(OP_MINUS) => {
-                    negative = !negative;
-                    continue;
-                }
-                Tok::Op(OP_PLUS) => continue,
-                Tok::Int => {
-                    NodeKind::Int(signed_int(self.int, negative).ok_or_else(|| too_large(start))?)
-                }
-                Tok::Float => NodeKind::Float(neg(self.float)),
-                Tok::Inf => NodeKind::Float(neg(f64::INFINITY)),
-                Tok::NaN => NodeKind::Float(neg(f64::NAN)),
-                Tok::Ident if self.word == "float" => {
-                    let f = self.float_call(tok.start)?;
-                    NodeKind::Float(neg(f))
-                }
-                Tok::Ident => {
-                    return Err(self.python_code(start.idx, tok.start, name_hint(&self.word)));
-                }
-                _ => {
-                    let found = self.describe(&tok);
-                    return Err(error(
-                        tok.start,
-                        fill("expected a number after the sign, found {}", &[&found]),
-                    ));
-                }
-            };
-            return Ok((node(kind, start), start));
-        }
     }
 
     /// Reads `float('...')` after the name `float`, which starts at `start`.
