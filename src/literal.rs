@@ -1091,91 +1091,89 @@ impl Parser {
     }
 
     fn lex_number(&mut self, start: Mark) -> Result<Tok, ParseError> {
-        if self.ch(0) == Some('0') {
-            let radix = match self.ch(1) {
-                Some('x' | 'X') => 16,
-                Some('o' | 'O') => 8,
-                Some('b' | 'B') => 2,
-                _ => 0,
-            };
-            if radix != 0 {
-                self.bump();
-                self.bump();
-                let mut digits = String::new();
-                self.digit_run(radix, &mut digits, true)?;
-                self.check_number_end(start)?;
-                if digits.is_empty() {
-                    return Err(fixed(
-                        start,
-                        "invalid number: digits are missing after the base prefix",
-                    ));
-                }
-                self.int = Self::accumulate(start, &digits, radix)?;
-                return Ok(Tok::Int);
-            }
-        }
-        // The number's digits without underscores, written as `float::from_str` reads a
-        // float (`I.F` and `I.FeX`, `.5` as `0.5`), or an integer's digits.
-        let mut text = String::new();
-        self.digit_run(10, &mut text, false)?;
-        if text.is_empty() {
-            text.push('0');
-        }
-        let mut is_float = false;
-        if self.ch(0) == Some('.') {
+        let radix = match (self.ch(0), self.ch(1)) {
+            (Some('0'), Some('x' | 'X')) => 16,
+            (Some('0'), Some('o' | 'O')) => 8,
+            (Some('0'), Some('b' | 'B')) => 2,
+            _ => 10,
+        };
+        let decimal = radix == 10;
+        if !decimal {
             self.bump();
-            if self.ch(0) == Some('_') {
-                return Err(misplaced_underscore(self.mark()));
-            }
-            text.push('.');
-            let before = text.len();
-            self.digit_run(10, &mut text, false)?;
-            if text.len() == before {
+            self.bump();
+        }
+        // The number's digits without underscores; a decimal one written as
+        // `float::from_str` reads a float (`I.F` and `I.FeX`, `.5` as `0.5`).
+        let mut text = String::new();
+        self.digit_run(radix, &mut text, !decimal)?;
+        let mut is_float = false;
+        if decimal {
+            if text.is_empty() {
                 text.push('0');
             }
-            is_float = true;
-        }
-        if matches!(self.ch(0), Some('e' | 'E')) {
-            let sign = self.ch(1);
-            let has_sign = matches!(sign, Some('+' | '-'));
-            let first_digit = if has_sign { self.ch(2) } else { self.ch(1) };
-            if first_digit.is_some_and(|d| d.is_ascii_digit()) {
+            if self.ch(0) == Some('.') {
                 self.bump();
-                if has_sign {
-                    self.bump();
+                if self.ch(0) == Some('_') {
+                    return Err(misplaced_underscore(self.mark()));
                 }
-                if !is_float {
-                    text.push_str(".0");
-                }
-                text.push('e');
-                if sign == Some('-') {
-                    text.push('-');
-                }
+                text.push('.');
+                let before = text.len();
                 self.digit_run(10, &mut text, false)?;
+                if text.len() == before {
+                    text.push('0');
+                }
                 is_float = true;
+            }
+            if matches!(self.ch(0), Some('e' | 'E')) {
+                let sign = self.ch(1);
+                let has_sign = matches!(sign, Some('+' | '-'));
+                let first_digit = if has_sign { self.ch(2) } else { self.ch(1) };
+                if first_digit.is_some_and(|d| d.is_ascii_digit()) {
+                    self.bump();
+                    if has_sign {
+                        self.bump();
+                    }
+                    if !is_float {
+                        text.push_str(".0");
+                    }
+                    text.push('e');
+                    if sign == Some('-') {
+                        text.push('-');
+                    }
+                    self.digit_run(10, &mut text, false)?;
+                    is_float = true;
+                }
             }
         }
         self.check_number_end(start)?;
-        if !is_float {
-            if text.len() > 1 && text.starts_with('0') && text.chars().any(|c| c != '0') {
-                let digits = text.trim_start_matches('0');
-                return Err(error(
-                    start,
-                    fill(
-                        "leading zeros are not allowed in integers like `{}`; write {}, or 0o{} for an octal number",
-                        &[
-                            &self.excerpt(start.idx, self.pos, EXCERPT_CHARS),
-                            digits,
-                            digits,
-                        ],
-                    ),
-                ));
-            }
-            self.int = Self::accumulate(start, &text, 10)?;
-            return Ok(Tok::Int);
+        if is_float {
+            self.float =
+                crate::float::from_str(&text).ok_or_else(|| fixed(start, "invalid number"))?;
+            return Ok(Tok::Float);
         }
-        self.float = crate::float::from_str(&text).ok_or_else(|| fixed(start, "invalid number"))?;
-        Ok(Tok::Float)
+        // Only a prefixed number can have no digits (a decimal one has at least `0`).
+        if text.is_empty() {
+            return Err(fixed(
+                start,
+                "invalid number: digits are missing after the base prefix",
+            ));
+        }
+        if decimal && text.len() > 1 && text.starts_with('0') && text.chars().any(|c| c != '0') {
+            let digits = text.trim_start_matches('0');
+            return Err(error(
+                start,
+                fill(
+                    "leading zeros are not allowed in integers like `{}`; write {}, or 0o{} for an octal number",
+                    &[
+                        &self.excerpt(start.idx, self.pos, EXCERPT_CHARS),
+                        digits,
+                        digits,
+                    ],
+                ),
+            ));
+        }
+        self.int = Self::accumulate(start, &text, radix)?;
+        Ok(Tok::Int)
     }
 
     // ----- token stream ----------------------------------------------------------
