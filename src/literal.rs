@@ -626,36 +626,26 @@ impl Parser {
     fn lex(&mut self) -> Result<Token, ParseError> {
         self.skip_trivia();
         let start = self.mark();
-        let Some(c) = self.ch(0) else {
-            return Ok(Token {
-                tok: Tok::Eof,
-                start,
-                end: self.pos,
-                end_line: self.line,
-            });
-        };
-        let tok = match c {
-            '{' | '[' | '(' => {
+        let tok = match self.ch(0) {
+            None => Tok::Eof,
+            Some(c @ ('{' | '[' | '(' | '}' | ']' | ')' | ':' | ',')) => {
                 self.bump();
-                Tok::Open(c)
+                match c {
+                    '{' | '[' | '(' => Tok::Open(c),
+                    ':' => Tok::Colon,
+                    ',' => Tok::Comma,
+                    _ => Tok::Close(c),
+                }
             }
-            '}' | ']' | ')' => {
-                self.bump();
-                Tok::Close(c)
+            Some('\'' | '"') => self.lex_string(start, false, false)?,
+            Some(c)
+                if c.is_ascii_digit()
+                    || (c == '.' && self.ch(1).is_some_and(|d| d.is_ascii_digit())) =>
+            {
+                self.lex_number(start)?
             }
-            ':' => {
-                self.bump();
-                Tok::Colon
-            }
-            ',' => {
-                self.bump();
-                Tok::Comma
-            }
-            '\'' | '"' => self.lex_string(start, false, false)?,
-            '0'..='9' => self.lex_number(start)?,
-            '.' if self.ch(1).is_some_and(|d| d.is_ascii_digit()) => self.lex_number(start)?,
-            c if c == '_' || c.is_ascii_alphabetic() => self.lex_word(start)?,
-            _ => match self.lex_op() {
+            Some(c) if is_name_char(c) => self.lex_word(start)?,
+            Some(c) => match self.lex_op() {
                 Some(op) => Tok::Op(op),
                 None => return Err(Self::unexpected_char(start, c)),
             },
