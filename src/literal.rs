@@ -230,12 +230,6 @@ enum Ctx {
     DictValue(Mark),
 }
 
-/// Partial result of adjacent string literals being joined.
-enum StrAcc {
-    Text(String),
-    Data(Vec<u8>),
-}
-
 fn closer(open: char) -> char {
     match open {
         '{' => '}',
@@ -1288,13 +1282,8 @@ impl Parser {
                     stack.push(frame);
                     return Ok(None);
                 }
-                Tok::Str => {
-                    let text = core::mem::take(&mut self.text);
-                    return self.strings(start, StrAcc::Text(text)).map(Some);
-                }
-                Tok::Bytes => {
-                    let data = core::mem::take(&mut self.data);
-                    return self.strings(start, StrAcc::Data(data)).map(Some);
+                Tok::Str | Tok::Bytes => {
+                    return self.strings(start, matches!(tok.tok, Tok::Bytes)).map(Some);
                 }
                 Tok::Bool(b) => NodeKind::Bool(b),
                 Tok::Null => NodeKind::None,
@@ -1315,25 +1304,30 @@ impl Parser {
         Ok(Some((node(kind, start), start)))
     }
 
-    /// Joins adjacent string literals (`'a' "b"` is `"ab"`).
-    fn strings(&mut self, start: Mark, mut acc: StrAcc) -> Result<(Node, Mark), ParseError> {
-        while matches!(self.peek()?, Tok::Str | Tok::Bytes) {
+    /// Joins adjacent string literals (`'a' "b"` is `"ab"`); the first one's text or bytes
+    /// are in the parser's fields.
+    fn strings(&mut self, start: Mark, bytes: bool) -> Result<(Node, Mark), ParseError> {
+        let mut text = core::mem::take(&mut self.text);
+        let mut data = core::mem::take(&mut self.data);
+        while let next @ (Tok::Str | Tok::Bytes) = self.peek()? {
             let tok = self.next_token()?;
-            match (&mut acc, tok.tok) {
-                (StrAcc::Text(a), Tok::Str) => a.push_str(&self.text),
-                (StrAcc::Data(a), Tok::Bytes) => a.extend_from_slice(&self.data),
-                _ => {
-                    return Err(fixed(
-                        tok.start,
-                        "cannot join a bytes literal (b'...') and a text string written \
-                             next to each other; make them the same kind",
-                    ));
-                }
+            if matches!(next, Tok::Bytes) != bytes {
+                return Err(fixed(
+                    tok.start,
+                    "cannot join a bytes literal (b'...') and a text string written \
+                         next to each other; make them the same kind",
+                ));
+            }
+            if bytes {
+                data.extend_from_slice(&self.data);
+            } else {
+                text.push_str(&self.text);
             }
         }
-        let kind = match acc {
-            StrAcc::Text(s) => NodeKind::Str(s),
-            StrAcc::Data(b) => NodeKind::Bytes(b),
+        let kind = if bytes {
+            NodeKind::Bytes(data)
+        } else {
+            NodeKind::Str(text)
         };
         Ok((node(kind, start), start))
     }
