@@ -422,7 +422,11 @@ struct Parser {
 
 impl Parser {
     fn new(text: &str) -> Self {
-        let chars: Vec<char> = text.chars().collect();
+        // At most one character per byte: no reallocation, and no `collect` of its own.
+        let mut chars = Vec::with_capacity(text.len());
+        for c in text.chars() {
+            chars.push(c);
+        }
         // A byte-order mark at the very start is invisible in editors; skip it.
         let pos = usize::from(chars.first() == Some(&'\u{feff}'));
         Parser {
