@@ -364,8 +364,8 @@ pub fn node_value(node: &Node) -> Value {
         NodeKind::Float(f) => Value::Float(*f),
         NodeKind::Str(s) => Value::Str(s.clone()),
         NodeKind::Bytes(b) => Value::Bytes(b.clone()),
-        NodeKind::List(items) => Value::List(items.iter().map(node_value).collect()),
-        NodeKind::Tuple(items) => Value::Tuple(items.iter().map(node_value).collect()),
+        NodeKind::List(items) => Value::List(node_values(items)),
+        NodeKind::Tuple(items) => Value::Tuple(node_values(items)),
         NodeKind::Dict(pairs) => {
             let mut dict = Vec::with_capacity(pairs.len());
             for (key, value) in pairs {
@@ -374,6 +374,15 @@ pub fn node_value(node: &Node) -> Value {
             Value::Dict(dict)
         }
     }
+}
+
+/// The items of a list or tuple literal as Python values (a loop, not a `collect` of its own).
+fn node_values(items: &[Node]) -> Vec<Value> {
+    let mut values = Vec::with_capacity(items.len());
+    for item in items {
+        values.push(node_value(item));
+    }
+    values
 }
 
 fn expect_dict<'a>(
