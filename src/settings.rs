@@ -567,13 +567,14 @@ fn parse_alias(alias: &str, node: &Node) -> Result<CacheConfig, SettingsError> {
 
 /// Options whose type later backends rely on are checked here, so a typo fails at load time.
 fn check_option(alias: &str, name: &str, value: &Node) -> Result<(), SettingsError> {
+    let field = fill("OPTIONS.{}", &[name]);
     if crate::stampede::OPTION_NAMES.contains(&name) {
         // The in-memory builds have no stampede protection: refused rather than ignored.
         if cfg!(edgecache_memory_only) {
             return Err(SettingsError::at(
                 value,
                 Some(alias),
-                Some(&fill("OPTIONS.{}", &[name])),
+                Some(&field),
                 fill(
                     "{} is a stampede protection option, which this in-memory build of edgecache does not have; it is in the full build (in JavaScript, import 'edgecache' instead of 'edgecache/memory')",
                     &[name],
@@ -582,7 +583,6 @@ fn check_option(alias: &str, name: &str, value: &Node) -> Result<(), SettingsErr
         }
         return crate::stampede::check_option(alias, name, value);
     }
-    let field = fill("OPTIONS.{}", &[name]);
     let ok = match name {
         "IGNORE_EXCEPTIONS" => matches!(value.kind, NodeKind::Bool(_)),
         "SERIALIZER" | "COMPRESSOR" | "CLIENT_CLASS" => matches!(value.kind, NodeKind::Str(_)),
