@@ -124,29 +124,52 @@ struct Mark {
     col: u32,
 }
 
-/// One lexical token.
-#[derive(Debug)]
+/// One lexical token. The text, bytes, name and numbers that `Str`, `Bytes`, `Ident`, `Int`
+/// and `Float` stand for wait in the parser's fields of the same name until the token is
+/// consumed, so a token is a small `Copy` value (one token of look-ahead never overwrites a
+/// payload still needed: each is taken as soon as its token is read).
+#[derive(Debug, Clone, Copy)]
 enum Tok {
     Open(char),
     Close(char),
     Colon,
     Comma,
-    Str(String),
-    Bytes(Vec<u8>),
-    /// The magnitude of an integer; the sign is applied by the parser.
-    Int(u128),
-    Float(f64),
+    /// Text in [`Parser::text`].
+    Str,
+    /// Bytes in [`Parser::data`].
+    Bytes,
+    /// The magnitude of an integer in [`Parser::int`]; the sign is applied by the parser.
+    Int,
+    /// A float in [`Parser::float`].
+    Float,
     Bool(bool),
     Null,
     Inf,
     NaN,
-    Ident(String),
-    Op(&'static str),
+    /// A name in [`Parser::word`].
+    Ident,
+    /// An operator: its index in [`OPS`].
+    Op(u8),
     Eof,
 }
 
+/// The Python operators the lexer knows, two-character ones first so the longest match wins.
+const OPS: [&str; 22] = [
+    "**", "//", "==", "!=", "<=", ">=", "<<", ">>", "+", "-", "*", "/", "%", "@", "<", ">", "=",
+    "&", "|", "^", "~", ".",
+];
+/// `+`, `-` and `=` in [`OPS`].
+const OP_PLUS: u8 = 8;
+const OP_MINUS: u8 = 9;
+const OP_ASSIGN: u8 = 16;
+
+/// An operator's text.
+fn op_text(op: u8) -> &'static str {
+    OPS.get(usize::from(op)).copied().unwrap_or("")
+}
+
 /// A token with where it starts and ends.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct Token {
     tok: Tok,
     start: Mark,
@@ -207,12 +230,6 @@ enum Ctx {
     DictValue(Mark),
 }
 
-/// Partial result of adjacent string literals being joined.
-enum StrAcc {
-    Text(String),
-    Data(Vec<u8>),
-}
-
 fn closer(open: char) -> char {
     match open {
         '{' => '}',
@@ -235,6 +252,12 @@ fn error(at: Mark, message: String) -> ParseError {
         col: at.col,
         message,
     }
+}
+
+/// An error whose message is a fixed text: one out-of-line builder for every such site.
+#[inline(never)]
+fn fixed(at: Mark, message: &'static str) -> ParseError {
+    error(at, String::from(message))
 }
 
 /// A bracket character as text (messages quote brackets; `Tok` keeps them as `char`).
@@ -295,18 +318,16 @@ fn operator_hint(op: &str) -> String {
 }
 
 fn misplaced_underscore(at: Mark) -> ParseError {
-    error(
+    fixed(
         at,
-        String::from(
-            "misplaced `_` in a number: underscores may only separate digits, as in 1_000",
-        ),
+        "misplaced `_` in a number: underscores may only separate digits, as in 1_000",
     )
 }
 
 fn too_large(at: Mark) -> ParseError {
-    error(
+    fixed(
         at,
-        String::from("integer too large: it must fit in 128 bits (between -2**127 and 2**127 - 1)"),
+        "integer too large: it must fit in 128 bits (between -2**127 and 2**127 - 1)",
     )
 }
 
@@ -319,11 +340,21 @@ fn is_name_char(c: char) -> bool {
 
 /// Words that turn the value before them into a Python expression.
 fn is_expression_keyword(word: &str) -> bool {
-    matches!(
-        word,
-        "if" | "else" | "and" | "or" | "not" | "in" | "is" | "for" | "async" | "lambda" | "await"
-    )
+    const WORDS: [&str; 11] = [
+        "if", "else", "and", "or", "not", "in", "is", "for", "async", "lambda", "await",
+    ];
+    WORDS.contains(&word)
 }
+
+/// String prefixes: the first five read a string (`r`aw, `b`ytes, `u` is a no-op), the rest
+/// are f-strings and t-strings, which are Python code.
+const STRING_PREFIXES: [&str; 11] = ["r", "u", "b", "br", "rb", "f", "rf", "fr", "t", "rt", "tr"];
+
+/// The names that are values, in pairs by meaning: `True`, `False`, `None`, then
+/// JavaScript's `Infinity` and `NaN`.
+const KEYWORDS: [&str; 8] = [
+    "True", "true", "False", "false", "None", "null", "Infinity", "NaN",
+];
 
 /// A suggestion for a bare name that looks like a misspelt keyword.
 fn name_hint(word: &str) -> &'static str {
@@ -344,18 +375,18 @@ fn name_hint(word: &str) -> &'static str {
 /// Converts the argument of `float('...')` the way Python's `float()` does
 /// for the forms settings files use.
 fn float_from_text(text: &str) -> Option<f64> {
-    let trimmed = text.trim();
-    let mut cleaned = String::with_capacity(trimmed.len());
-    let mut prev_digit = false;
-    let mut chars = trimmed.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '_' && prev_digit && chars.peek().is_some_and(char::is_ascii_digit) {
+    // `_` between two ASCII digits goes; everything else is kept byte for byte, so what is
+    // left is still UTF-8.
+    let bytes = text.trim().as_bytes();
+    let digit = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
+    let mut cleaned = Vec::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'_' && digit(i.checked_sub(1)) && digit(i.checked_add(1)) {
             continue;
         }
-        prev_digit = c.is_ascii_digit();
-        cleaned.push(c);
+        cleaned.push(b);
     }
-    crate::float::from_str(&cleaned)
+    crate::float::from_str(core::str::from_utf8(&cleaned).ok()?)
 }
 
 /// Applies a sign to an integer magnitude, if the result fits.
@@ -373,6 +404,16 @@ struct Parser {
     line: u32,
     col: u32,
     peeked: Option<Token>,
+    /// The text of the last `Str` token read.
+    text: String,
+    /// The bytes of the last `Bytes` token read.
+    data: Vec<u8>,
+    /// The name of the last `Ident` token read.
+    word: String,
+    /// The magnitude of the last `Int` token read.
+    int: u128,
+    /// The value of the last `Float` token read.
+    float: f64,
     /// Line on which the most recently consumed token ended.
     last_end_line: u32,
     /// Line on which the token before that ended.
@@ -381,7 +422,11 @@ struct Parser {
 
 impl Parser {
     fn new(text: &str) -> Self {
-        let chars: Vec<char> = text.chars().collect();
+        // At most one character per byte: no reallocation, and no `collect` of its own.
+        let mut chars = Vec::with_capacity(text.len());
+        for c in text.chars() {
+            chars.push(c);
+        }
         // A byte-order mark at the very start is invisible in editors; skip it.
         let pos = usize::from(chars.first() == Some(&'\u{feff}'));
         Parser {
@@ -390,6 +435,11 @@ impl Parser {
             line: 1,
             col: 1,
             peeked: None,
+            text: String::new(),
+            data: Vec::new(),
+            word: String::new(),
+            int: 0,
+            float: 0.0,
             last_end_line: 1,
             prev_end_line: 1,
         }
@@ -574,36 +624,26 @@ impl Parser {
     fn lex(&mut self) -> Result<Token, ParseError> {
         self.skip_trivia();
         let start = self.mark();
-        let Some(c) = self.ch(0) else {
-            return Ok(Token {
-                tok: Tok::Eof,
-                start,
-                end: self.pos,
-                end_line: self.line,
-            });
-        };
-        let tok = match c {
-            '{' | '[' | '(' => {
+        let tok = match self.ch(0) {
+            None => Tok::Eof,
+            Some(c @ ('{' | '[' | '(' | '}' | ']' | ')' | ':' | ',')) => {
                 self.bump();
-                Tok::Open(c)
+                match c {
+                    '{' | '[' | '(' => Tok::Open(c),
+                    ':' => Tok::Colon,
+                    ',' => Tok::Comma,
+                    _ => Tok::Close(c),
+                }
             }
-            '}' | ']' | ')' => {
-                self.bump();
-                Tok::Close(c)
+            Some('\'' | '"') => self.lex_string(start, false, false)?,
+            Some(c)
+                if c.is_ascii_digit()
+                    || (c == '.' && self.ch(1).is_some_and(|d| d.is_ascii_digit())) =>
+            {
+                self.lex_number(start)?
             }
-            ':' => {
-                self.bump();
-                Tok::Colon
-            }
-            ',' => {
-                self.bump();
-                Tok::Comma
-            }
-            '\'' | '"' => self.lex_string(start, false, false)?,
-            '0'..='9' => self.lex_number(start)?,
-            '.' if self.ch(1).is_some_and(|d| d.is_ascii_digit()) => self.lex_number(start)?,
-            c if c == '_' || c.is_ascii_alphabetic() => self.lex_word(start)?,
-            _ => match self.lex_op() {
+            Some(c) if is_name_char(c) => self.lex_word(start)?,
+            Some(c) => match self.lex_op() {
                 Some(op) => Tok::Op(op),
                 None => return Err(Self::unexpected_char(start, c)),
             },
@@ -637,39 +677,22 @@ impl Parser {
         error(at, message)
     }
 
-    /// Reads a Python operator, longest match first.
-    fn lex_op(&mut self) -> Option<&'static str> {
-        const TWO: [&str; 8] = ["**", "//", "==", "!=", "<=", ">=", "<<", ">>"];
+    /// Reads a Python operator, longest match first (the two-character ones lead [`OPS`]).
+    fn lex_op(&mut self) -> Option<u8> {
         let c0 = self.ch(0)?;
-        if let Some(c1) = self.ch(1) {
-            for op in TWO {
-                let mut it = op.chars();
-                if it.next() == Some(c0) && it.next() == Some(c1) {
+        let c1 = self.ch(1);
+        for (i, op) in OPS.iter().enumerate() {
+            let b = op.as_bytes();
+            let first = b.first().map(|&x| char::from(x));
+            let second = b.get(1).map(|&x| char::from(x));
+            if first == Some(c0) && (second.is_none() || second == c1) {
+                for _ in 0..b.len() {
                     self.bump();
-                    self.bump();
-                    return Some(op);
                 }
+                return u8::try_from(i).ok();
             }
         }
-        let op = match c0 {
-            '+' => "+",
-            '-' => "-",
-            '*' => "*",
-            '/' => "/",
-            '%' => "%",
-            '@' => "@",
-            '<' => "<",
-            '>' => ">",
-            '=' => "=",
-            '&' => "&",
-            '|' => "|",
-            '^' => "^",
-            '~' => "~",
-            '.' => ".",
-            _ => return None,
-        };
-        self.bump();
-        Some(op)
+        None
     }
 
     /// Reads a name, keyword, or prefixed string (`b'..'`, `r"..."`, ...).
@@ -685,27 +708,30 @@ impl Parser {
         }
         if matches!(self.ch(0), Some('\'' | '"')) {
             let lower = word.to_ascii_lowercase();
-            match lower.as_str() {
-                "r" | "u" | "b" | "br" | "rb" => {
+            match STRING_PREFIXES.iter().position(|p| *p == lower) {
+                Some(0..5) => {
                     return self.lex_string(start, lower.contains('r'), lower.contains('b'));
                 }
-                "f" | "rf" | "fr" | "t" | "rt" | "tr" => {
+                Some(_) => {
                     return Err(self.python_code(
                         start.idx,
                         start,
                         " (f-strings are filled in when settings.py runs)",
                     ));
                 }
-                _ => {}
+                None => {}
             }
         }
-        Ok(match word.as_str() {
-            "True" | "true" => Tok::Bool(true),
-            "False" | "false" => Tok::Bool(false),
-            "None" | "null" => Tok::Null,
-            "Infinity" => Tok::Inf,
-            "NaN" => Tok::NaN,
-            _ => Tok::Ident(word),
+        Ok(match KEYWORDS.iter().position(|k| *k == word) {
+            Some(0 | 1) => Tok::Bool(true),
+            Some(2 | 3) => Tok::Bool(false),
+            Some(4 | 5) => Tok::Null,
+            Some(6) => Tok::Inf,
+            Some(7) => Tok::NaN,
+            _ => {
+                self.word = word;
+                Tok::Ident
+            }
         })
     }
 
@@ -713,7 +739,7 @@ impl Parser {
     /// `start` is where its prefix (if any) began.
     fn lex_string(&mut self, start: Mark, raw: bool, bytes: bool) -> Result<Tok, ParseError> {
         let Some(q) = self.bump() else {
-            return Err(error(start, String::from("expected a string")));
+            return Err(fixed(start, "expected a string"));
         };
         let triple = self.ch(0) == Some(q) && self.ch(1) == Some(q);
         if triple {
@@ -774,9 +800,11 @@ impl Parser {
             }
         }
         Ok(if bytes {
-            Tok::Bytes(data)
+            self.data = data;
+            Tok::Bytes
         } else {
-            Tok::Str(text)
+            self.text = text;
+            Tok::Str
         })
     }
 
@@ -899,11 +927,9 @@ impl Parser {
             'x' => {
                 self.bump();
                 let value = self.read_hex(2).ok_or_else(|| {
-                    error(
+                    fixed(
                         at,
-                        String::from(
-                            "invalid \\x escape: it needs exactly two hex digits, like \\x41",
-                        ),
+                        "invalid \\x escape: it needs exactly two hex digits, like \\x41",
                     )
                 })?;
                 let b = u8::try_from(value).unwrap_or(0);
@@ -921,19 +947,15 @@ impl Parser {
                 } else {
                     (8, "invalid \\U escape: it needs exactly 8 hex digits")
                 };
-                let value = self
-                    .read_hex(digits)
-                    .ok_or_else(|| error(at, String::from(problem)))?;
+                let value = self.read_hex(digits).ok_or_else(|| fixed(at, problem))?;
                 let c = self.unicode_escape(at, value, e == 'u')?;
                 text.push(c);
                 Ok(())
             }
-            'N' if !bytes => Err(error(
+            'N' if !bytes => Err(fixed(
                 at,
-                String::from(
-                    "named unicode escapes are not supported; write the character itself \
+                "named unicode escapes are not supported; write the character itself \
                      or use a \\u escape",
-                ),
             )),
             _ => {
                 // Python keeps unknown escapes as they are, backslash included.
@@ -1026,10 +1048,7 @@ impl Parser {
     /// Complains if a number runs straight into letters, as in `12abc` or `1j`.
     fn check_number_end(&self, start: Mark) -> Result<(), ParseError> {
         match self.ch(0) {
-            Some('j' | 'J') => Err(error(
-                start,
-                String::from("complex numbers (like 1j) are not supported"),
-            )),
+            Some('j' | 'J') => Err(fixed(start, "complex numbers (like 1j) are not supported")),
             Some(c) if is_name_char(c) => {
                 let mut end = self.pos;
                 while self.chars.get(end).is_some_and(|&c| is_name_char(c)) {
@@ -1060,100 +1079,100 @@ impl Parser {
     }
 
     fn lex_number(&mut self, start: Mark) -> Result<Tok, ParseError> {
-        if self.ch(0) == Some('0') {
-            let radix = match self.ch(1) {
-                Some('x' | 'X') => 16,
-                Some('o' | 'O') => 8,
-                Some('b' | 'B') => 2,
-                _ => 0,
-            };
-            if radix != 0 {
-                self.bump();
-                self.bump();
-                let mut digits = String::new();
-                self.digit_run(radix, &mut digits, true)?;
-                self.check_number_end(start)?;
-                if digits.is_empty() {
-                    return Err(error(
-                        start,
-                        String::from("invalid number: digits are missing after the base prefix"),
-                    ));
-                }
-                return Ok(Tok::Int(Self::accumulate(start, &digits, radix)?));
-            }
-        }
-        // The number's digits without underscores, written as `float::from_str` reads a
-        // float (`I.F` and `I.FeX`, `.5` as `0.5`), or an integer's digits.
-        let mut text = String::new();
-        self.digit_run(10, &mut text, false)?;
-        if text.is_empty() {
-            text.push('0');
-        }
-        let mut is_float = false;
-        if self.ch(0) == Some('.') {
+        let radix = match (self.ch(0), self.ch(1)) {
+            (Some('0'), Some('x' | 'X')) => 16,
+            (Some('0'), Some('o' | 'O')) => 8,
+            (Some('0'), Some('b' | 'B')) => 2,
+            _ => 10,
+        };
+        let decimal = radix == 10;
+        if !decimal {
             self.bump();
-            if self.ch(0) == Some('_') {
-                return Err(misplaced_underscore(self.mark()));
-            }
-            text.push('.');
-            let before = text.len();
-            self.digit_run(10, &mut text, false)?;
-            if text.len() == before {
+            self.bump();
+        }
+        // The number's digits without underscores; a decimal one written as
+        // `float::from_str` reads a float (`I.F` and `I.FeX`, `.5` as `0.5`).
+        let mut text = String::new();
+        self.digit_run(radix, &mut text, !decimal)?;
+        let mut is_float = false;
+        if decimal {
+            if text.is_empty() {
                 text.push('0');
             }
-            is_float = true;
-        }
-        if matches!(self.ch(0), Some('e' | 'E')) {
-            let sign = self.ch(1);
-            let has_sign = matches!(sign, Some('+' | '-'));
-            let first_digit = if has_sign { self.ch(2) } else { self.ch(1) };
-            if first_digit.is_some_and(|d| d.is_ascii_digit()) {
+            if self.ch(0) == Some('.') {
                 self.bump();
-                if has_sign {
-                    self.bump();
+                if self.ch(0) == Some('_') {
+                    return Err(misplaced_underscore(self.mark()));
                 }
-                if !is_float {
-                    text.push_str(".0");
-                }
-                text.push('e');
-                if sign == Some('-') {
-                    text.push('-');
-                }
+                text.push('.');
+                let before = text.len();
                 self.digit_run(10, &mut text, false)?;
+                if text.len() == before {
+                    text.push('0');
+                }
                 is_float = true;
+            }
+            if matches!(self.ch(0), Some('e' | 'E')) {
+                let sign = self.ch(1);
+                let has_sign = matches!(sign, Some('+' | '-'));
+                let first_digit = if has_sign { self.ch(2) } else { self.ch(1) };
+                if first_digit.is_some_and(|d| d.is_ascii_digit()) {
+                    self.bump();
+                    if has_sign {
+                        self.bump();
+                    }
+                    if !is_float {
+                        text.push_str(".0");
+                    }
+                    text.push('e');
+                    if sign == Some('-') {
+                        text.push('-');
+                    }
+                    self.digit_run(10, &mut text, false)?;
+                    is_float = true;
+                }
             }
         }
         self.check_number_end(start)?;
-        if !is_float {
-            if text.len() > 1 && text.starts_with('0') && text.chars().any(|c| c != '0') {
-                let digits = text.trim_start_matches('0');
-                return Err(error(
-                    start,
-                    fill(
-                        "leading zeros are not allowed in integers like `{}`; write {}, or 0o{} for an octal number",
-                        &[
-                            &self.excerpt(start.idx, self.pos, EXCERPT_CHARS),
-                            digits,
-                            digits,
-                        ],
-                    ),
-                ));
-            }
-            return Ok(Tok::Int(Self::accumulate(start, &text, 10)?));
+        if is_float {
+            self.float =
+                crate::float::from_str(&text).ok_or_else(|| fixed(start, "invalid number"))?;
+            return Ok(Tok::Float);
         }
-        crate::float::from_str(&text)
-            .map(Tok::Float)
-            .ok_or_else(|| error(start, String::from("invalid number")))
+        // Only a prefixed number can have no digits (a decimal one has at least `0`).
+        if text.is_empty() {
+            return Err(fixed(
+                start,
+                "invalid number: digits are missing after the base prefix",
+            ));
+        }
+        if decimal && text.len() > 1 && text.starts_with('0') && text.chars().any(|c| c != '0') {
+            let digits = text.trim_start_matches('0');
+            return Err(error(
+                start,
+                fill(
+                    "leading zeros are not allowed in integers like `{}`; write {}, or 0o{} for an octal number",
+                    &[
+                        &self.excerpt(start.idx, self.pos, EXCERPT_CHARS),
+                        digits,
+                        digits,
+                    ],
+                ),
+            ));
+        }
+        self.int = Self::accumulate(start, &text, radix)?;
+        Ok(Tok::Int)
     }
 
     // ----- token stream ----------------------------------------------------------
 
-    fn peek(&mut self) -> Result<&Token, ParseError> {
-        let tok = match self.peeked.take() {
+    fn peek(&mut self) -> Result<Tok, ParseError> {
+        let token = match self.peeked {
             Some(t) => t,
             None => self.lex()?,
         };
-        Ok(self.peeked.insert(tok))
+        self.peeked = Some(token);
+        Ok(token.tok)
     }
 
     fn next_token(&mut self) -> Result<Token, ParseError> {
@@ -1167,14 +1186,14 @@ impl Parser {
     }
 
     fn peek_is_close(&mut self, c: char) -> Result<bool, ParseError> {
-        Ok(matches!(self.peek()?.tok, Tok::Close(x) if x == c))
+        Ok(matches!(self.peek()?, Tok::Close(x) if x == c))
     }
 
     /// Skips `NAME =` at the start of the input, if present.
     fn skip_assignment(&mut self) {
         let saved = (self.pos, self.line, self.col);
-        let is_assignment = matches!(self.lex().map(|t| t.tok), Ok(Tok::Ident(_)))
-            && matches!(self.lex().map(|t| t.tok), Ok(Tok::Op("=")));
+        let is_assignment = matches!(self.lex().map(|t| t.tok), Ok(Tok::Ident))
+            && matches!(self.lex().map(|t| t.tok), Ok(Tok::Op(OP_ASSIGN)));
         if !is_assignment {
             (self.pos, self.line, self.col) = saved;
         }
@@ -1210,152 +1229,125 @@ impl Parser {
         }
     }
 
-    /// Handles a token where a value should start. Returns the value and
-    /// where it starts, or `None` if a bracket was opened.
+    /// Handles a token where a value should start, and the signs and number after it when it
+    /// is a `+` or `-`. Returns the value and where it starts, or `None` if a bracket was
+    /// opened.
     fn begin_value(
         &mut self,
-        tok: Token,
+        mut tok: Token,
         stack: &mut Vec<Frame>,
     ) -> Result<Option<(Node, Mark)>, ParseError> {
         let start = tok.start;
-        let kind = match tok.tok {
-            Tok::Open(c) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(error(start, String::from(TOO_DEEP)));
-                }
-                let frame = Frame {
-                    bracket: c,
-                    open: start,
-                    items: Vec::new(),
-                    pairs: Vec::new(),
-                    key: None,
-                };
-                if self.peek_is_close(closer(c))? {
-                    self.next_token()?;
-                    return Ok(Some((frame.close(), start)));
-                }
-                stack.push(frame);
-                return Ok(None);
-            }
-            Tok::Str(s) => return self.strings(start, StrAcc::Text(s)).map(Some),
-            Tok::Bytes(b) => return self.strings(start, StrAcc::Data(b)).map(Some),
-            Tok::Int(m) => NodeKind::Int(i128::try_from(m).map_err(|_| too_large(start))?),
-            Tok::Float(f) => NodeKind::Float(f),
-            Tok::Bool(b) => NodeKind::Bool(b),
-            Tok::Null => NodeKind::None,
-            Tok::Inf => NodeKind::Float(f64::INFINITY),
-            Tok::NaN => NodeKind::Float(f64::NAN),
-            Tok::Op(sign @ ("+" | "-")) => {
-                return self.signed_number(start, sign == "-").map(Some);
-            }
-            Tok::Op(op) => {
-                return Err(self.python_code(start.idx, start, &operator_hint(op)));
-            }
-            Tok::Ident(word) => {
-                if word == "float" {
-                    NodeKind::Float(self.float_call(start)?)
-                } else {
-                    return Err(self.python_code(start.idx, start, name_hint(&word)));
-                }
-            }
-            Tok::Close(c) => {
-                let message = match stack.last().map(Frame::opener) {
-                    None => nothing_to_close(c),
-                    Some((b, open)) if closer(b) != c => mismatch(c, b, open),
-                    Some(_) => fill("expected a value, found `{}`", &[bracket(c)]),
-                };
-                return Err(error(start, message));
-            }
-            Tok::Colon | Tok::Comma => {
-                let found = self.describe(&tok);
-                return Err(error(start, fill("expected a value, found {}", &[&found])));
-            }
-            Tok::Eof => {
-                let message = match stack.last().map(Frame::opener) {
-                    Some((b, open)) => never_closed("a value", b, open),
-                    None => String::from("expected a value, found end of input"),
-                };
-                return Err(error(start, message));
-            }
-        };
-        Ok(Some((node(kind, start), start)))
-    }
-
-    /// Joins adjacent string literals (`'a' "b"` is `"ab"`).
-    fn strings(&mut self, start: Mark, mut acc: StrAcc) -> Result<(Node, Mark), ParseError> {
-        while matches!(self.peek()?.tok, Tok::Str(_) | Tok::Bytes(_)) {
-            let tok = self.next_token()?;
-            match (&mut acc, tok.tok) {
-                (StrAcc::Text(a), Tok::Str(b)) => a.push_str(&b),
-                (StrAcc::Data(a), Tok::Bytes(b)) => a.extend_from_slice(&b),
-                _ => {
-                    return Err(error(
-                        tok.start,
-                        String::from(
-                            "cannot join a bytes literal (b'...') and a text string written \
-                             next to each other; make them the same kind",
-                        ),
-                    ));
-                }
-            }
-        }
-        let kind = match acc {
-            StrAcc::Text(s) => NodeKind::Str(s),
-            StrAcc::Data(b) => NodeKind::Bytes(b),
-        };
-        Ok((node(kind, start), start))
-    }
-
-    /// Reads what follows a `+` or `-` sign: more signs, then a number.
-    fn signed_number(
-        &mut self,
-        start: Mark,
-        mut negative: bool,
-    ) -> Result<(Node, Mark), ParseError> {
-        loop {
-            let tok = self.next_token()?;
+        let mut signed = false;
+        let mut negative = false;
+        let kind = loop {
             let neg = |f: f64| if negative { -f } else { f };
-            let kind = match &tok.tok {
-                Tok::Op("-") => {
-                    negative = !negative;
+            break match tok.tok {
+                Tok::Op(sign @ (OP_PLUS | OP_MINUS)) => {
+                    signed = true;
+                    negative ^= sign == OP_MINUS;
+                    tok = self.next_token()?;
                     continue;
                 }
-                Tok::Op("+") => continue,
-                Tok::Int(m) => {
-                    NodeKind::Int(signed_int(*m, negative).ok_or_else(|| too_large(start))?)
+                Tok::Int => {
+                    NodeKind::Int(signed_int(self.int, negative).ok_or_else(|| too_large(start))?)
                 }
-                Tok::Float(f) => NodeKind::Float(neg(*f)),
+                Tok::Float => NodeKind::Float(neg(self.float)),
                 Tok::Inf => NodeKind::Float(neg(f64::INFINITY)),
                 Tok::NaN => NodeKind::Float(neg(f64::NAN)),
-                Tok::Ident(word) if word == "float" => {
-                    let f = self.float_call(tok.start)?;
-                    NodeKind::Float(neg(f))
+                Tok::Ident if self.word == "float" => {
+                    NodeKind::Float(neg(self.float_call(tok.start)?))
                 }
-                Tok::Ident(word) => {
-                    return Err(self.python_code(start.idx, tok.start, name_hint(word)));
+                Tok::Ident => {
+                    return Err(self.python_code(start.idx, tok.start, name_hint(&self.word)));
                 }
-                _ => {
+                _ if signed => {
                     let found = self.describe(&tok);
                     return Err(error(
                         tok.start,
                         fill("expected a number after the sign, found {}", &[&found]),
                     ));
                 }
+                Tok::Open(c) => {
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(fixed(start, TOO_DEEP));
+                    }
+                    let frame = Frame {
+                        bracket: c,
+                        open: start,
+                        items: Vec::new(),
+                        pairs: Vec::new(),
+                        key: None,
+                    };
+                    if self.peek_is_close(closer(c))? {
+                        self.next_token()?;
+                        return Ok(Some((frame.close(), start)));
+                    }
+                    stack.push(frame);
+                    return Ok(None);
+                }
+                Tok::Str | Tok::Bytes => {
+                    return self.strings(start, matches!(tok.tok, Tok::Bytes)).map(Some);
+                }
+                Tok::Bool(b) => NodeKind::Bool(b),
+                Tok::Null => NodeKind::None,
+                Tok::Op(op) => {
+                    return Err(self.python_code(start.idx, start, &operator_hint(op_text(op))));
+                }
+                Tok::Close(_) | Tok::Colon | Tok::Comma | Tok::Eof => {
+                    let message = match (tok.tok, stack.last().map(Frame::opener)) {
+                        (Tok::Close(c), None) => nothing_to_close(c),
+                        (Tok::Close(c), Some((b, open))) if closer(b) != c => mismatch(c, b, open),
+                        (Tok::Eof, Some((b, open))) => never_closed("a value", b, open),
+                        _ => fill("expected a value, found {}", &[&self.describe(&tok)]),
+                    };
+                    return Err(error(start, message));
+                }
             };
-            return Ok((node(kind, start), start));
+        };
+        Ok(Some((node(kind, start), start)))
+    }
+
+    /// Joins adjacent string literals (`'a' "b"` is `"ab"`); the first one's text or bytes
+    /// are in the parser's fields.
+    fn strings(&mut self, start: Mark, bytes: bool) -> Result<(Node, Mark), ParseError> {
+        let mut text = core::mem::take(&mut self.text);
+        let mut data = core::mem::take(&mut self.data);
+        while let next @ (Tok::Str | Tok::Bytes) = self.peek()? {
+            let tok = self.next_token()?;
+            if matches!(next, Tok::Bytes) != bytes {
+                return Err(fixed(
+                    tok.start,
+                    "cannot join a bytes literal (b'...') and a text string written \
+                         next to each other; make them the same kind",
+                ));
+            }
+            if bytes {
+                data.extend_from_slice(&self.data);
+            } else {
+                text.push_str(&self.text);
+            }
         }
+        let kind = if bytes {
+            NodeKind::Bytes(data)
+        } else {
+            NodeKind::Str(text)
+        };
+        Ok((node(kind, start), start))
     }
 
     /// Reads `float('...')` after the name `float`, which starts at `start`.
     fn float_call(&mut self, start: Mark) -> Result<f64, ParseError> {
-        if !matches!(self.peek()?.tok, Tok::Open('(')) {
+        if !matches!(self.peek()?, Tok::Open('(')) {
             return Err(self.python_code(start.idx, start, ""));
         }
         let open = self.next_token()?;
         let arg = self.next_token()?;
-        let Tok::Str(text) = &arg.tok else {
+        let Tok::Str = arg.tok else {
             return Err(self.python_code(start.idx, start, ""));
         };
+        // Taken now: the tokens read next (`)`, or a string before the error) would overwrite it.
+        let text = core::mem::take(&mut self.text);
         let mut close = self.next_token()?;
         if matches!(close.tok, Tok::Comma) {
             close = self.next_token()?;
@@ -1367,7 +1359,7 @@ impl Parser {
             }
             _ => return Err(self.python_code(start.idx, start, "")),
         }
-        float_from_text(text).ok_or_else(|| {
+        float_from_text(&text).ok_or_else(|| {
             error(
                 arg.start,
                 fill(
@@ -1442,55 +1434,48 @@ impl Parser {
             _ => "",
         };
         let is_key = matches!(ctx, Ctx::DictKey { .. });
+        // The open bracket (read only when there is one).
+        let (b, o) = opener.unwrap_or(('(', at));
         let found = self.describe(tok);
-        let message = match &tok.tok {
-            Tok::Op("=") if is_key => String::from(
-                "missing `:` after the dictionary key, found `=` (write dictionary entries as `key: value`)",
-            ),
-            Tok::Op(op) => {
-                return self.python_code(cur_start.idx, at, &operator_hint(op));
+        let message = match tok.tok {
+            Tok::Op(op) if !(is_key && op == OP_ASSIGN) => {
+                return self.python_code(cur_start.idx, at, &operator_hint(op_text(op)));
             }
-            Tok::Ident(word) if is_expression_keyword(word) => {
-                return self.python_code(cur_start.idx, at, &fill(" (it uses `{}`)", &[word]));
+            Tok::Ident if is_expression_keyword(&self.word) => {
+                return self.python_code(
+                    cur_start.idx,
+                    at,
+                    &fill(" (it uses `{}`)", &[&self.word]),
+                );
             }
             Tok::Open('(') if same_line => {
                 return self.python_code(cur_start.idx, at, " (it calls something)");
             }
-            Tok::Eof => match opener {
-                Some((b, o)) => never_closed(expected, b, o),
-                None => fill("expected {}, found end of input", &[expected]),
-            },
-            Tok::Close(c) => match opener {
-                None => nothing_to_close(*c),
-                Some((b, o)) if closer(b) != *c => mismatch(*c, b, o),
-                Some(_) if is_key => fill(
-                    "missing `:` after the dictionary key, found `{}`{}",
-                    &[bracket(*c), set_hint],
-                ),
-                Some(_) => fill("expected {}, found `{}`", &[expected, bracket(*c)]),
-            },
-            Tok::Comma if is_key => fill(
-                "missing `:` after the dictionary key, found `,`{}",
-                &[set_hint],
-            ),
-            Tok::Comma => fill(
-                "expected {}, found `,` (to write a tuple, wrap it in parentheses)",
-                &[expected],
-            ),
-            Tok::Colon => fill("expected {}, found `:`", &[expected]),
-            _ => match ctx {
-                Ctx::Top => fill(
-                    "expected {}, found {} (only one value can be read at a time)",
-                    &[expected, &found],
-                ),
-                Ctx::DictKey { .. } => {
-                    fill("missing `:` after the dictionary key, found {}", &[&found])
+            Tok::Close(c) if opener.is_none() => nothing_to_close(c),
+            Tok::Close(c) if closer(b) != c => mismatch(c, b, o),
+            Tok::Eof if opener.is_some() => never_closed(expected, b, o),
+            _ => {
+                // Every other message is "missing `:` …, found X" or "expected …, found X"
+                // and a hint; X is the token's text (`end of input` at the end).
+                let key_form = is_key && !matches!(tok.tok, Tok::Colon);
+                let hint = match tok.tok {
+                    Tok::Op(_) => " (write dictionary entries as `key: value`)",
+                    Tok::Close(_) | Tok::Comma if key_form => set_hint,
+                    Tok::Comma => " (to write a tuple, wrap it in parentheses)",
+                    Tok::Close(_) | Tok::Colon | Tok::Eof => "",
+                    _ if key_form => "",
+                    _ if matches!(ctx, Ctx::Top) => " (only one value can be read at a time)",
+                    _ => " (missing comma?)",
+                };
+                if key_form {
+                    fill(
+                        "missing `:` after the dictionary key, found {}{}",
+                        &[&found, hint],
+                    )
+                } else {
+                    fill("expected {}, found {}{}", &[expected, &found, hint])
                 }
-                _ => fill(
-                    "expected {}, found {} (missing comma?)",
-                    &[expected, &found],
-                ),
-            },
+            }
         };
         error(at, message)
     }

@@ -364,8 +364,8 @@ pub fn node_value(node: &Node) -> Value {
         NodeKind::Float(f) => Value::Float(*f),
         NodeKind::Str(s) => Value::Str(s.clone()),
         NodeKind::Bytes(b) => Value::Bytes(b.clone()),
-        NodeKind::List(items) => Value::List(items.iter().map(node_value).collect()),
-        NodeKind::Tuple(items) => Value::Tuple(items.iter().map(node_value).collect()),
+        NodeKind::List(items) => Value::List(node_values(items)),
+        NodeKind::Tuple(items) => Value::Tuple(node_values(items)),
         NodeKind::Dict(pairs) => {
             let mut dict = Vec::with_capacity(pairs.len());
             for (key, value) in pairs {
@@ -374,6 +374,15 @@ pub fn node_value(node: &Node) -> Value {
             Value::Dict(dict)
         }
     }
+}
+
+/// The items of a list or tuple literal as Python values (a loop, not a `collect` of its own).
+fn node_values(items: &[Node]) -> Vec<Value> {
+    let mut values = Vec::with_capacity(items.len());
+    for item in items {
+        values.push(node_value(item));
+    }
+    values
 }
 
 fn expect_dict<'a>(
@@ -558,13 +567,14 @@ fn parse_alias(alias: &str, node: &Node) -> Result<CacheConfig, SettingsError> {
 
 /// Options whose type later backends rely on are checked here, so a typo fails at load time.
 fn check_option(alias: &str, name: &str, value: &Node) -> Result<(), SettingsError> {
+    let field = fill("OPTIONS.{}", &[name]);
     if crate::stampede::OPTION_NAMES.contains(&name) {
         // The in-memory builds have no stampede protection: refused rather than ignored.
         if cfg!(edgecache_memory_only) {
             return Err(SettingsError::at(
                 value,
                 Some(alias),
-                Some(&fill("OPTIONS.{}", &[name])),
+                Some(&field),
                 fill(
                     "{} is a stampede protection option, which this in-memory build of edgecache does not have; it is in the full build (in JavaScript, import 'edgecache' instead of 'edgecache/memory')",
                     &[name],
@@ -573,7 +583,6 @@ fn check_option(alias: &str, name: &str, value: &Node) -> Result<(), SettingsErr
         }
         return crate::stampede::check_option(alias, name, value);
     }
-    let field = fill("OPTIONS.{}", &[name]);
     let ok = match name {
         "IGNORE_EXCEPTIONS" => matches!(value.kind, NodeKind::Bool(_)),
         "SERIALIZER" | "COMPRESSOR" | "CLIENT_CLASS" => matches!(value.kind, NodeKind::Str(_)),

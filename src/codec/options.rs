@@ -27,16 +27,26 @@ pub fn check(
         line: Some(value.line),
         message,
     };
-    let known: Vec<&str> = match name {
-        "SERIALIZER" => Serializer::PATHS.iter().map(|(path, _)| *path).collect(),
-        "COMPRESSOR" => Compressor::PATHS.iter().map(|(path, _)| *path).collect(),
+    // The known paths pushed in loops (no `collect` of their own).
+    let mut known: Vec<&str> = Vec::new();
+    match name {
+        "SERIALIZER" => {
+            for (path, _) in Serializer::PATHS {
+                known.push(path);
+            }
+        }
+        "COMPRESSOR" => {
+            for (path, _) in Compressor::PATHS {
+                known.push(path);
+            }
+        }
         "PICKLE_VERSION" => {
             return check_pickle_version(backend, value)
                 .map(|_| ())
                 .map_err(error);
         }
         _ => return Ok(()),
-    };
+    }
     let NodeKind::Str(path) = &value.kind else {
         return Err(error(fill("{} must be a dotted path string", &[name])));
     };
