@@ -28,17 +28,16 @@ fn settings_outcome(text: &str) -> String {
     }
 }
 
-#[test]
-fn every_literal_case_reads_or_fails_exactly_as_before() {
-    let mut wrong = Vec::new();
-    for (text, expected) in LITERALS {
-        let got = literal_outcome(text);
-        if got != *expected {
-            wrong.push(format!(
-                "{text:?}\n  expected {expected:?}\n  got      {got:?}"
-            ));
-        }
-    }
+/// Every case whose outcome differs from the one written down, all listed in one failure.
+fn assert_all_as_before(cases: &[(&str, &str)], outcome: fn(&str) -> String) {
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter_map(|(text, expected)| {
+            let got = outcome(text);
+            (got != *expected)
+                .then(|| format!("{text:?}\n  expected {expected:?}\n  got      {got:?}"))
+        })
+        .collect();
     assert!(
         wrong.is_empty(),
         "{} cases differ:\n{}",
@@ -48,22 +47,13 @@ fn every_literal_case_reads_or_fails_exactly_as_before() {
 }
 
 #[test]
+fn every_literal_case_reads_or_fails_exactly_as_before() {
+    assert_all_as_before(LITERALS, literal_outcome);
+}
+
+#[test]
 fn every_settings_case_reads_or_fails_exactly_as_before() {
-    let mut wrong = Vec::new();
-    for (text, expected) in SETTINGS {
-        let got = settings_outcome(text);
-        if got != *expected {
-            wrong.push(format!(
-                "{text:?}\n  expected {expected:?}\n  got      {got:?}"
-            ));
-        }
-    }
-    assert!(
-        wrong.is_empty(),
-        "{} cases differ:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
+    assert_all_as_before(SETTINGS, settings_outcome);
 }
 
 const LITERALS: &[(&str, &str)] = &[
