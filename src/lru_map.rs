@@ -345,26 +345,33 @@ impl<V: Default> LruMap<V> {
             self.anchor_at(key.parts().0);
             hash = self.hash(key);
         }
-        let node = Node {
-            key: key.to_owned_key(),
-            value,
-            hash,
-            stamp: self.next_stamp(),
-            prev: NIL,
-            next: NIL,
-        };
+        let stamp = self.next_stamp();
         let index = if self.free == NIL {
             let index = u32::try_from(self.nodes.len()).unwrap_or(NIL);
             assert!(
                 index != NIL,
                 "a locmem store holds fewer than 2^32 - 1 entries"
             );
-            self.nodes.push(node);
+            self.nodes.push(Node {
+                key: key.to_owned_key(),
+                value,
+                hash,
+                stamp,
+                prev: NIL,
+                next: NIL,
+            });
             index
         } else {
             let index = self.free;
-            self.free = self.nodes[index as usize].next;
-            self.nodes[index as usize] = node;
+            let node = &mut self.nodes[index as usize];
+            self.free = node.next;
+            // A culled node kept its key's allocation (`pop_lru_into`): reused here.
+            node.key.clear();
+            node.key.push_str(key.parts().0);
+            node.key.push_str(key.parts().1);
+            node.value = value;
+            node.hash = hash;
+            node.stamp = stamp;
             index
         };
         self.len += 1;
@@ -374,8 +381,29 @@ impl<V: Default> LruMap<V> {
 
     /// Removes the entry at `slot` (no other slot moves); its node goes on the free list.
     pub fn remove(&mut self, slot: Slot) -> (String, V) {
+        let node = self.free_node(slot.0);
+        (
+            core::mem::take(&mut node.key),
+            core::mem::take(&mut node.value),
+        )
+    }
+
+    /// Removes the least recently used entry, if any: its key is appended to `keys` and its
+    /// value returned. The node keeps the key's allocation for the insert that takes it next,
+    /// so a cull frees and an insert after it allocates no key.
+    pub fn pop_lru_into(&mut self, keys: &mut String) -> Option<V> {
+        if self.back == NIL {
+            return None;
+        }
+        let node = self.free_node(self.back);
+        keys.push_str(&node.key);
+        Some(core::mem::take(&mut node.value))
+    }
+
+    /// Unlinks the entry at `index` and puts its node, still holding key and value, on the
+    /// free list.
+    fn free_node(&mut self, index: u32) -> &mut Node<V> {
         changed();
-        let index = slot.0;
         self.unlink(index);
         let free = self.free;
         let node = &mut self.nodes[index as usize];
@@ -384,20 +412,12 @@ impl<V: Default> LruMap<V> {
         node.next = free;
         self.free = index;
         self.len -= 1;
-        (
-            core::mem::take(&mut node.key),
-            core::mem::take(&mut node.value),
-        )
+        node
     }
 
     /// Removes `key`'s entry, if any.
     pub fn pop(&mut self, key: KeyParts<'_>) -> Option<(String, V)> {
         self.find(key).map(|slot| self.remove(slot))
-    }
-
-    /// Removes the least recently used entry.
-    pub fn pop_lru(&mut self) -> Option<(String, V)> {
-        (self.back != NIL).then(|| self.remove(Slot(self.back)))
     }
 
     /// Removes everything.
@@ -593,6 +613,12 @@ mod tests {
     use alloc::format;
     use alloc::vec;
 
+    /// [`LruMap::pop_lru_into`]'s key and value as a pair.
+    fn pop_lru<V: Default>(map: &mut LruMap<V>) -> Option<(String, V)> {
+        let mut key = String::new();
+        map.pop_lru_into(&mut key).map(|value| (key, value))
+    }
+
     fn keys(map: &LruMap<i32>) -> Vec<&str> {
         map.iter().map(|(key, _)| key).collect()
     }
@@ -714,13 +740,13 @@ mod tests {
         map.insert(KeyParts::new(":1", ":3"), 33);
         assert_eq!(keys(&map), [":1:3", ":1:1", ":1:4", ":1:2", ":1:0"]);
         assert_eq!(map.peek(":1:3".into()), Some(&33));
-        assert_eq!(map.pop_lru(), Some((":1:0".into(), 0)));
+        assert_eq!(pop_lru(&mut map), Some((":1:0".into(), 0)));
         assert_eq!(map.pop(KeyParts::new(":1:", "4")), Some((":1:4".into(), 4)));
         assert_eq!(map.pop(KeyParts::new(":1:", "4")), None);
         assert_eq!(keys(&map), [":1:3", ":1:1", ":1:2"]);
         assert_eq!(map.len(), 3);
         map.clear();
-        assert!(map.is_empty() && map.pop_lru().is_none());
+        assert!(map.is_empty() && pop_lru(&mut map).is_none());
     }
 
     #[test]
@@ -792,7 +818,7 @@ mod tests {
                     let at = model.iter().position(|(k, _)| *k == key);
                     assert_eq!(popped, at.map(|at| model.remove(at)));
                 }
-                _ => assert_eq!(map.pop_lru(), model.pop()),
+                _ => assert_eq!(pop_lru(&mut map), model.pop()),
             }
             assert_eq!(map.len(), model.len());
             peak = peak.max(model.len());

@@ -41,8 +41,40 @@ impl Entry {
 struct StoreState {
     /// Full key → entry; the LRU end is the next to be culled (LM-2).
     entries: LruMap<Entry>,
-    last_cull: Option<CullReport>,
+    last_cull: Option<LastCull>,
     culled: u64,
+}
+
+/// The last cull as the store keeps it: the removed keys one after another in one buffer, so
+/// that a cull allocates nothing per entry (each culled node keeps its key's allocation for
+/// the insert that takes it next). [`CullReport`] is built from it when the store is inspected.
+struct LastCull {
+    at: f64,
+    reason: CullReason,
+    /// The removed full keys, in removal order, joined.
+    keys: String,
+    /// Where each key of `keys` ends.
+    ends: Vec<usize>,
+}
+
+impl LastCull {
+    fn report(&self) -> CullReport {
+        let mut start = 0;
+        let removed = self
+            .ends
+            .iter()
+            .map(|&end| {
+                let key = String::from(&self.keys[start..end]);
+                start = end;
+                key
+            })
+            .collect();
+        CullReport {
+            at: self.at,
+            reason: self.reason,
+            removed,
+        }
+    }
 }
 
 /// One locmem store: what every cache naming the same `LOCATION` shares (LM-1).
@@ -144,16 +176,17 @@ impl LocMemCache {
         if (count as i128) < self.max_entries {
             return;
         }
-        // Reuse the previous report's allocation: culls come often on a full cache.
-        let mut removed = state
+        // Reuse the previous cull's buffers: culls come often on a full cache.
+        let (mut keys, mut ends) = state
             .last_cull
             .take()
-            .map(|report| report.removed)
+            .map(|last| (last.keys, last.ends))
             .unwrap_or_default();
-        removed.clear();
+        keys.clear();
+        ends.clear();
         let reason = if self.cull_frequency == 0 {
-            while let Some((key, _)) = state.entries.pop_lru() {
-                removed.push(key);
+            while state.entries.pop_lru_into(&mut keys).is_some() {
+                ends.push(keys.len());
             }
             CullReason::ClearAll {
                 count,
@@ -168,10 +201,10 @@ impl LocMemCache {
                 _ => 0,
             };
             for _ in 0..to_remove {
-                match state.entries.pop_lru() {
-                    Some((key, _)) => removed.push(key),
-                    None => break,
+                if state.entries.pop_lru_into(&mut keys).is_none() {
+                    break;
                 }
+                ends.push(keys.len());
             }
             CullReason::LeastRecentlyUsed {
                 count,
@@ -179,11 +212,12 @@ impl LocMemCache {
                 cull_frequency: self.cull_frequency,
             }
         };
-        state.culled += removed.len() as u64;
-        state.last_cull = Some(CullReport {
+        state.culled += ends.len() as u64;
+        state.last_cull = Some(LastCull {
             at: now,
             reason,
-            removed,
+            keys,
+            ends,
         });
     }
 
@@ -467,7 +501,7 @@ impl Backend for LocMemCache {
                 culled: state.culled,
                 ..Stats::default()
             },
-            last_cull: state.last_cull.clone(),
+            last_cull: state.last_cull.as_ref().map(LastCull::report),
         })
     }
 }
