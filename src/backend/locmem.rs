@@ -616,6 +616,34 @@ mod tests {
             ),
             (3, 10, 3)
         );
+        // The culled nodes are reused, keys of other lengths included; the next cull reports
+        // only its own keys.
+        for key in ["a-longer-key-than-before", "b", "c"] {
+            cache.set(key, 0, Options::DEFAULT).unwrap();
+        }
+        let inspection = cache.inspect(Detail::Full).unwrap();
+        let order: Vec<&str> = inspection.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                ":1:c",
+                ":1:b",
+                ":1:a-longer-key-than-before",
+                ":1:9",
+                ":1:2",
+                ":1:1",
+                ":1:0"
+            ]
+        );
+        let cull = inspection.last_cull.expect("a second cull happened");
+        assert_eq!(cull.removed, [":1:6", ":1:7", ":1:8"]);
+        assert_eq!(inspection.stats.culled, 6);
+        assert_eq!(
+            cache
+                .get("a-longer-key-than-before", Options::DEFAULT)
+                .unwrap(),
+            Some(Value::Int(0))
+        );
     }
 
     #[test]
