@@ -510,9 +510,15 @@ impl<'a> FullKey<'a> {
     /// The key as a new `String`.
     pub fn to_owned_key(&self) -> String {
         let mut key = String::with_capacity(self.len());
-        key.push_str(self.head);
-        key.push_str(self.tail);
+        self.write_into(&mut key);
         key
+    }
+
+    /// Replaces `buffer`'s text with the key, reusing its allocation.
+    pub fn write_into(&self, buffer: &mut String) {
+        buffer.clear();
+        buffer.push_str(self.head);
+        buffer.push_str(self.tail);
     }
 }
 

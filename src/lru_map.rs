@@ -366,9 +366,7 @@ impl<V: Default> LruMap<V> {
             let node = &mut self.nodes[index as usize];
             self.free = node.next;
             // A culled node kept its key's allocation (`pop_lru_into`): reused here.
-            node.key.clear();
-            node.key.push_str(key.parts().0);
-            node.key.push_str(key.parts().1);
+            key.write_into(&mut node.key);
             node.value = value;
             node.hash = hash;
             node.stamp = stamp;
