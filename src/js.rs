@@ -399,7 +399,7 @@ fn to_flag(js: &JsValue, name: &str) -> Result<bool, JsValue> {
 
 /// `incr`'s `which`: 0 incr, 1 decr, 2 aincr, 3 adecr, 4 incr_version, 5 decr_version.
 fn to_which(js: &JsValue) -> Result<IncrKind, JsValue> {
-    small_int(js, 6)
+    small_int(js, api_numbers::INCR_KIND_COUNT)
         .and_then(IncrKind::from_which)
         .ok_or_else(|| {
             bad_arg(

@@ -105,7 +105,7 @@ const fn incr_kind(name: &str) -> usize {
 
 /// How many kinds js/api.js's `INCR_KINDS` lists: exactly the six of [`IncrKind`], each found
 /// at its own place, so every place of [`INCR_KINDS`] is set below.
-const INCR_KIND_COUNT: usize = scan(INCR_LIST, None, "") as usize;
+pub(crate) const INCR_KIND_COUNT: usize = scan(INCR_LIST, None, "") as usize;
 const _: () = assert!(
     INCR_KIND_COUNT == 6,
     "js/api.js's INCR_KINDS lists a kind of incr src/js/api_numbers.rs does not know"
