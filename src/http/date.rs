@@ -64,13 +64,15 @@ pub fn http_date_or_error(unix: f64) -> Result<String, HttpError> {
     }
     // 2^63: `(double)INT64_MAX` rounds up to it, and it is the first value outside time_t.
     const TIME_T_END: f64 = 9_223_372_036_854_775_808.0;
-    let seconds = unix.floor();
-    if !(-TIME_T_END..TIME_T_END).contains(&seconds) {
+    // Floats this far out are whole, so the range test needs no floor.
+    if !(-TIME_T_END..TIME_T_END).contains(&unix) {
         return Err(HttpError::Overflow(String::from(
             "timestamp out of range for platform time_t",
         )));
     }
-    let (year, _, _) = civil_from_days((seconds as i64).div_euclid(86_400));
+    let truncated = unix as i64;
+    let seconds = truncated - i64::from((truncated as f64) > unix);
+    let (year, _, _) = civil_from_days(seconds.div_euclid(86_400));
     if i32::try_from(year - 1900).is_err() {
         return Err(HttpError::Os(String::from(
             "[Errno 75] Value too large for defined data type",
