@@ -2,9 +2,11 @@
 # A differential campaign for the HTTP layer (src/http/) against real Django: generates fresh
 # randomized `http_*` traces (tests/conformance/random_http_traces.py), runs them through the
 # Django oracle (Django 5.2.19 from .venv) and through edgecache, and compares the two the
-# oracle's way (compare.py). Not part of scripts/test.sh: it takes minutes. Rerun it with a
-# new seed after touching src/http/; turn each disagreement into a minimised
-# tests/conformance/traces/http_found_*.json with the oracle's expected results.
+# oracle's way (compare.py; npm and worker through scripts/diffcamp-http-replay.mjs, which
+# compares numbers by value as the JavaScript suites do). Not part of scripts/test.sh: it
+# takes minutes. Rerun it with a new seed after touching src/http/; turn each disagreement
+# into a minimised tests/conformance/traces/http_found_*.json with the oracle's expected
+# results.
 #
 #   bash scripts/diffcamp-http.sh [--seed S] [--count N] [--profile wide|base] [--stored]
 #        [--runtimes native,component,npm,worker] [--out DIR] [--jobs J] [--build]
