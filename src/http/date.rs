@@ -1,6 +1,7 @@
 //! HTTP dates: Django's `http_date` (HDR-4's `Expires`) and `parse_http_date_safe` (MW-9's
 //! `Age` computation).
 
+use super::error::HttpError;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -45,6 +46,39 @@ pub fn http_date(unix: f64) -> Option<String> {
         secs / 60 % 60,
         secs % 60
     ))
+}
+
+/// Django's `http_date(epoch_seconds)` with the error Python raises where there is no date
+/// (HDR-4, through CPython's `datetime.fromtimestamp(t, timezone.utc)`): a whole-second part
+/// beyond the 64-bit `time_t` is `OverflowError`; a year `gmtime` can't hold (`year - 1900`
+/// beyond a C `int`) is `OSError` (EOVERFLOW); any other year outside 1..=9999 is
+/// `ValueError: year N is out of range`.
+pub fn http_date_or_error(unix: f64) -> Result<String, HttpError> {
+    if let Some(date) = http_date(unix) {
+        return Ok(date);
+    }
+    if unix.is_nan() {
+        return Err(HttpError::Value(String::from(
+            "Invalid value NaN (not a number)",
+        )));
+    }
+    // 2^63: `(double)INT64_MAX` rounds up to it, and it is the first value outside time_t.
+    const TIME_T_END: f64 = 9_223_372_036_854_775_808.0;
+    // Floats this far out are whole, so the range test needs no floor.
+    if !(-TIME_T_END..TIME_T_END).contains(&unix) {
+        return Err(HttpError::Overflow(String::from(
+            "timestamp out of range for platform time_t",
+        )));
+    }
+    let truncated = unix as i64;
+    let seconds = truncated - i64::from((truncated as f64) > unix);
+    let (year, _, _) = civil_from_days(seconds.div_euclid(86_400));
+    if i32::try_from(year - 1900).is_err() {
+        return Err(HttpError::Os(String::from(
+            "[Errno 75] Value too large for defined data type",
+        )));
+    }
+    Err(HttpError::Value(format!("year {year} is out of range")))
 }
 
 /// Python's `\w` for one character (Unicode word characters).
@@ -290,6 +324,40 @@ mod tests {
             "Tue, 14 Nov 2023 22:13:20 GMT"
         );
         assert!(http_date(1e18).is_none());
+    }
+
+    /// HDR-4: the errors of `datetime.fromtimestamp(t, timezone.utc)` past year 9999, as
+    /// Django 5.2.19 on CPython 3.11 raises them (a `max-age` of 99999999999999999999 under
+    /// the site middleware gives the `OverflowError`).
+    #[test]
+    fn out_of_range_instants_raise_what_python_raises() {
+        let error = |t: f64| {
+            let e = http_date_or_error(t).unwrap_err();
+            (e.python_type(), String::from(e.message()))
+        };
+        assert_eq!(
+            http_date_or_error(253_402_300_799.0).unwrap(),
+            "Fri, 31 Dec 9999 23:59:59 GMT"
+        );
+        let year = |n: &str| ("ValueError", format!("year {n} is out of range"));
+        assert_eq!(error(253_402_300_800.0), year("10000"));
+        assert_eq!(error(1e12), year("33658"));
+        assert_eq!(error(-62_135_596_801.0), year("0"));
+        assert_eq!(error(-1e12), year("-29719"));
+        assert_eq!(error(6.7e16), year("2123147449"));
+        let os = (
+            "OSError",
+            String::from("[Errno 75] Value too large for defined data type"),
+        );
+        assert_eq!(error(6.78e16), os);
+        assert_eq!(error(9.2e18), os);
+        let overflow = (
+            "OverflowError",
+            String::from("timestamp out of range for platform time_t"),
+        );
+        assert_eq!(error(9.3e18), overflow);
+        assert_eq!(error(1_700_000_000.0 + 1e20), overflow);
+        assert_eq!(error(-1e20), overflow);
     }
 
     #[test]

@@ -20,6 +20,10 @@ pub enum HttpError {
     Value(String),
     /// `UnicodeEncodeError`: a response header name that is not ASCII.
     UnicodeEncode(String),
+    /// `OverflowError` (e.g. an `Expires` instant beyond the platform's `time_t`).
+    Overflow(String),
+    /// `OSError` (e.g. an `Expires` instant whose year the C library's `gmtime` can't hold).
+    Os(String),
 }
 
 impl HttpError {
@@ -32,6 +36,8 @@ impl HttpError {
             Self::Type(_) => "TypeError",
             Self::Value(_) => "ValueError",
             Self::UnicodeEncode(_) => "UnicodeEncodeError",
+            Self::Overflow(_) => "OverflowError",
+            Self::Os(_) => "OSError",
         }
     }
 
@@ -43,7 +49,9 @@ impl HttpError {
             | Self::BadHeader(m)
             | Self::Type(m)
             | Self::Value(m)
-            | Self::UnicodeEncode(m) => m,
+            | Self::UnicodeEncode(m)
+            | Self::Overflow(m)
+            | Self::Os(m) => m,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! `add_never_cache_headers` (HDR-5).
 
 use super::cache_control::{patch_cache_control, py_lt};
-use super::date::http_date;
+use super::date::http_date_or_error;
 use super::error::HttpError;
 use super::model::Headers;
 use super::settings::HttpSettings;
@@ -31,9 +31,8 @@ pub fn patch_response_headers(
             Value::Bool(b) => f64::from(u8::from(*b)),
             _ => 0.0,
         };
-        let date = http_date(now + seconds)
-            .ok_or_else(|| HttpError::Value(String::from("year is out of range")))?;
-        headers.set("Expires", &date)?;
+        // HDR-4: Python's error where the instant has no date.
+        headers.set("Expires", &http_date_or_error(now + seconds)?)?;
     }
     patch_cache_control(headers, &[(String::from("max_age"), timeout)])
 }

@@ -23,6 +23,7 @@ pub mod session;
 mod settings;
 pub mod vars;
 pub mod vary;
+pub mod zone;
 
 pub use cache_control::{get_max_age, patch_cache_control};
 pub use decorators::ViewDecorator;

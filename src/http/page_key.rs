@@ -35,7 +35,10 @@ pub fn i18n_suffix(request: &Request, settings: &HttpSettings) -> String {
     }
     if settings.use_tz {
         suffix.push('.');
-        suffix.push_str(request.time_zone.as_deref().unwrap_or(&settings.time_zone));
+        // MW-5: `get_current_timezone_name()`, a fixed zone's abbreviation.
+        suffix.push_str(super::zone::time_zone_name(
+            request.time_zone.as_deref().unwrap_or(&settings.time_zone),
+        ));
     }
     suffix
 }
