@@ -43,7 +43,7 @@ WIDE_STR_KEYS = STR_KEYS + [
 WIDE_INT_KEYS = INT_KEYS + [0, -1, -42, 2**63, -(2**63) - 1, 10**20]
 # Other objects as keys: Python's str() of each is the key (KEY-1).
 WIDE_OTHER_KEYS = [1e16, 0.1, -0.0, 1.5, True, None, {"$tuple": [1, "a"]}, {"$tuple": ["solo"]},
-                   {"$tuple": []}]
+                   {"$tuple": []}, [1, "a"], {"k": 1}]
 WIDE_TIMEOUTS = TIMEOUTS + [-5, 0.1, 1e-9, 1.0, 3.0, 0.75, 86400, 2592001, 10**10, True, False,
                             1e300, {"$float": "inf"}]
 WIDE_SERVER_TIMEOUTS = SERVER_TIMEOUTS + [-5, 86400, 10**9, False]
