@@ -32,6 +32,30 @@ CONFORMANCE = os.path.join(ROOT, "tests", "conformance")
 SERVER = {"redis", "memcached"}
 
 
+# compare.py's directory mode with tests/js/support/compare.mjs's rules (for --via npm).
+NPM_COMPARE = """
+import { readFileSync, readdirSync } from 'node:fs';
+import { parse } from '%s/tests/js/support/json.mjs';
+import { diffResults } from '%s/tests/js/support/compare.mjs';
+const [expDir, actDir, maxShow] = process.argv.slice(1);
+let passed = 0, failed = 0;
+for (const f of readdirSync(expDir).filter((f) => f.endsWith('.json')).sort()) {
+  let problems;
+  try {
+    problems = diffResults(parse(readFileSync(`${expDir}/${f}`, 'utf8')),
+                           parse(readFileSync(`${actDir}/${f}`, 'utf8')));
+  } catch (e) { problems = [String(e)]; }
+  if (problems.length) {
+    failed++;
+    console.log(`FAIL  ${actDir}/${f}: ${problems.length} problems`);
+    for (const p of problems.slice(0, Number(maxShow))) console.log(`      ${p}`);
+  } else passed++;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
+""" % (ROOT, ROOT)
+
+
 def run(cmd, env=None, timeout=600):
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
     return proc.returncode, proc.stdout, proc.stderr
@@ -165,9 +189,14 @@ def main():
         for e in filter(None, errors):
             print(e)
         ops = sum(len(traces[n]["ops"]) for n in names)
-        code, out, _ = run([a.python, os.path.join(a.oracle, "compare.py"),
-                            "--dir-expected", exp_dir, "--dir-actual", act_dir,
-                            "--traces-dir", traces_dir, "--max-show", str(a.max_show)])
+        if a.via == "npm":
+            # JavaScript has one number type: compare the way tests/js does (numbers by value).
+            code, out, _ = run(["node", "--input-type=module", "-e", NPM_COMPARE, exp_dir,
+                                act_dir, str(a.max_show)])
+        else:
+            code, out, _ = run([a.python, os.path.join(a.oracle, "compare.py"),
+                                "--dir-expected", exp_dir, "--dir-actual", act_dir,
+                                "--traces-dir", traces_dir, "--max-show", str(a.max_show)])
         lines = out.rstrip("\n").split("\n")
         shown = [l for l in lines[:-1]][:40]
         if code:
