@@ -124,6 +124,20 @@ fn memcache_error(message: String) -> CacheError {
     }
 }
 
+/// MC-4: pymemcache's key check counts UTF-8 bytes, after Django's check of characters.
+fn check_key_bytes(key: &str) -> Result<(), CacheError> {
+    if key.len() <= 250 {
+        return Ok(());
+    }
+    Err(CacheError::Client {
+        python_type: "MemcacheIllegalInputError",
+        message: format!(
+            "Key is too long: {}",
+            crate::python::repr(&Value::Bytes(key.as_bytes().to_vec()))
+        ),
+    })
+}
+
 fn ok(reply: Reply) -> Result<Value, CacheError> {
     reply.map_err(memcache_error)
 }
@@ -301,9 +315,17 @@ impl Backend for MemcachedCache {
 
     async fn incr(&self, key: FullKey<'_>, delta: &Value) -> Result<Value, CacheError> {
         let key = &*key.joined();
+        // MC-5: pymemcache checks the key, then sends the delta as `str(delta)`: a bool goes
+        // out as `True`/`False`, which the server refuses before it looks the key up.
+        check_key_bytes(key)?;
         let delta = match delta {
             Value::Int(i) => *i,
-            Value::Bool(b) => i128::from(*b),
+            Value::Bool(_) => {
+                return Err(CacheError::Client {
+                    python_type: "MemcacheClientError",
+                    message: "b'invalid numeric delta argument'".into(),
+                });
+            }
             other => {
                 return Err(CacheError::Client {
                     python_type: "MemcacheIllegalInputError",
@@ -369,14 +391,8 @@ impl Backend for MemcachedCache {
         }
         // MC-4: pymemcache checks every key of a set_many before it sends any, so one key
         // over 250 UTF-8 bytes (which Django's 250-character check lets through) stores none.
-        if let Some((key, _)) = items.iter().find(|(key, _)| key.len() > 250) {
-            return Err(CacheError::Client {
-                python_type: "MemcacheIllegalInputError",
-                message: format!(
-                    "Key is too long: {}",
-                    crate::python::repr(&Value::Bytes(key.as_bytes().to_vec()))
-                ),
-            });
+        for (key, _) in items {
+            check_key_bytes(key)?;
         }
         let exptime = self.exptime(timeout);
         let commands: Vec<Vec<Vec<u8>>> = items
