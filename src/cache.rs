@@ -432,6 +432,12 @@ impl Cache {
             let mut buffer = KeyBuffer::new();
             let full = self.full_key(key, version, &mut buffer)?;
             let found = self.absorb(timed!(self, self.backend.get(full)), None)?;
+            // DB-4: the db `get` is `get_many([key]).get(key)`, a dict lookup by the raw key.
+            if let Key::Value(raw) = key {
+                if self.backend.overrides().get_is_get_many {
+                    python::hashable(raw)?;
+                }
+            }
             self.count_read(&found);
             Ok(found)
         }
@@ -917,6 +923,8 @@ impl Cache {
             let mut found: Vec<(Value, Value)> = Vec::new();
             for (full, value) in rows {
                 if let Some((_, raw)) = key_map.iter().find(|(existing, _)| *existing == full) {
+                    // API-5: the result is a dict keyed by the raw keys.
+                    python::hashable(raw)?;
                     python::dict_insert(&mut found, raw.clone(), value);
                 }
             }
@@ -941,7 +949,10 @@ impl Cache {
             for key in keys {
                 let key = key.into();
                 if let Some(value) = step!(self.get_raw(&key, version))? {
-                    python::dict_insert(&mut found, key.to_value(), value);
+                    // API-5: `d[k] = val`, so a found unhashable raw key raises TypeError.
+                    let raw = key.to_value();
+                    python::hashable(&raw)?;
+                    python::dict_insert(&mut found, raw, value);
                 }
             }
             Ok(found)
@@ -1185,11 +1196,14 @@ impl Cache {
     }
 }
 
-/// The generic `ValueError` for a missing key, naming the raw key (API-9, API-10).
+/// The generic `ValueError` for a missing key, naming the raw key (API-9, API-10); Django
+/// formats it with `%`, so a tuple key makes it a `TypeError` instead.
 fn not_found(raw_key: &Key<'_>) -> CacheError {
-    CacheError::Value(crate::text::cat(&[
-        "Key '",
-        &raw_key.display(),
-        "' not found",
-    ]))
+    match raw_key {
+        Key::Str(text) => CacheError::Value(crate::text::cat(&["Key '", text, "' not found"])),
+        Key::Value(value) => match crate::python::percent_s("Key '", value, "' not found") {
+            Ok(message) => CacheError::Value(message),
+            Err(error) => error.into(),
+        },
+    }
 }

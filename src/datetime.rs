@@ -48,6 +48,53 @@ pub fn timestamp_parts(t: f64) -> Option<(i64, u32)> {
     Some((seconds, micros as u32))
 }
 
+/// Why CPython 3.11's `datetime.fromtimestamp(t, timezone.utc)` fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimestampError {
+    /// `ValueError`, with CPython's message (`year 10262 is out of range`, or NaN's).
+    Value(String),
+    /// `OverflowError: timestamp out of range for platform time_t` (infinite, or beyond a
+    /// signed 64-bit count of seconds).
+    Overflow,
+    /// `OSError: [Errno 75] Value too large for defined data type`: the C library's
+    /// `gmtime` can't hold the year in an `int`.
+    Os,
+}
+
+/// [`timestamp_parts`] with CPython's failures, in its order: NaN, then the `time_t` range,
+/// then `gmtime`'s `int` year, then `datetime`'s years 1..=9999 (the db backend's `expires`
+/// of a huge timeout, DB-2).
+pub fn from_timestamp_utc(t: f64) -> Result<(i64, u32), TimestampError> {
+    if t.is_nan() {
+        return Err(TimestampError::Value(
+            "Invalid value NaN (not a number)".into(),
+        ));
+    }
+    // time_t's range as CPython compares it, in doubles: [-2**63, 2**63] (i64::MAX rounds
+    // up to 2**63, which still passes).
+    const TIME_T: f64 = 9_223_372_036_854_775_808.0;
+    if !t.is_finite() || !(-TIME_T..=TIME_T).contains(&t) {
+        return Err(TimestampError::Overflow);
+    }
+    let whole = libm_floor(t);
+    let mut seconds = whole as i64;
+    let mut micros = round_half_even((t - whole) * 1e6) as i64;
+    if micros >= 1_000_000 {
+        seconds = seconds.saturating_add(1);
+        micros -= 1_000_000;
+    }
+    let (year, _, _) = civil_from_days(seconds.div_euclid(86_400));
+    if i32::try_from(year - 1900).is_err() {
+        return Err(TimestampError::Os);
+    }
+    if !(1..=9999).contains(&year) {
+        return Err(TimestampError::Value(format!(
+            "year {year} is out of range"
+        )));
+    }
+    Ok((seconds, micros as u32))
+}
+
 fn libm_floor(x: f64) -> f64 {
     let truncated = x as i64 as f64;
     if truncated > x {
@@ -121,6 +168,51 @@ pub fn parse_sql(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn from_timestamp_fails_as_cpython_does() {
+        // Each case run through CPython 3.11.7's datetime.fromtimestamp(t, timezone.utc).
+        let value = |m: &str| Err(TimestampError::Value(m.into()));
+        assert_eq!(from_timestamp_utc(0.5), Ok((0, 500_000)));
+        assert_eq!(from_timestamp_utc(253_402_300_799.0), Ok((MAX_SECONDS, 0)));
+        assert_eq!(
+            from_timestamp_utc(253_402_300_800.0),
+            value("year 10000 is out of range")
+        );
+        assert_eq!(
+            from_timestamp_utc(261_700_000_000.0),
+            value("year 10262 is out of range")
+        );
+        assert_eq!(
+            from_timestamp_utc(-1e12),
+            value("year -29719 is out of range")
+        );
+        assert_eq!(
+            from_timestamp_utc(6e16),
+            value("year 1901326280 is out of range")
+        );
+        assert_eq!(
+            from_timestamp_utc(6.7e16),
+            value("year 2123147449 is out of range")
+        );
+        assert_eq!(
+            from_timestamp_utc(f64::NAN),
+            value("Invalid value NaN (not a number)")
+        );
+        for t in [6.8e16, -6.8e16, 1e18, 9.22e18] {
+            assert_eq!(from_timestamp_utc(t), Err(TimestampError::Os), "{t}");
+        }
+        for t in [
+            9.3e18,
+            1e19,
+            1e300,
+            -1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(from_timestamp_utc(t), Err(TimestampError::Overflow), "{t}");
+        }
+    }
 
     #[test]
     fn round_trips_and_python_examples() {

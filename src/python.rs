@@ -706,6 +706,39 @@ pub fn str(v: &Value) -> String {
     }
 }
 
+/// Python's `hash(v)` succeeding: lists and dicts (also inside a tuple) are unhashable, so
+/// a dict can't take them as keys (`TypeError: unhashable type: 'list'`).
+pub fn hashable(v: &Value) -> Result<(), PyError> {
+    match v {
+        Value::List(_) | Value::Dict(_) => Err(PyError::TypeError(cat(&[
+            "unhashable type: '",
+            type_name(v),
+            "'",
+        ]))),
+        Value::Tuple(items) => items.iter().try_for_each(hashable),
+        _ => Ok(()),
+    }
+}
+
+/// Python's `head + "%s" + tail` formatted with `% v`: a tuple is the argument list, so a
+/// 1-tuple formats its item and any other length is CPython's `TypeError`; every other
+/// value formats as [`str`]. Django builds its `Key '%s' not found` messages this way, so a
+/// tuple key turns them into a `TypeError` (API-9).
+pub fn percent_s(head: &str, v: &Value, tail: &str) -> Result<String, PyError> {
+    match v {
+        Value::Tuple(items) => match items.as_slice() {
+            [item] => Ok(cat(&[head, &str(item), tail])),
+            [] => Err(PyError::TypeError(
+                "not enough arguments for format string".into(),
+            )),
+            _ => Err(PyError::TypeError(
+                "not all arguments converted during string formatting".into(),
+            )),
+        },
+        _ => Ok(cat(&[head, &str(v), tail])),
+    }
+}
+
 /// Python's `repr()` of a str, e.g. for Django's key warnings (`':1:with space'`).
 pub fn repr_str(s: &str) -> String {
     let mut out = String::new();
@@ -945,6 +978,56 @@ mod tests {
     }
     fn l(x: Vec<Value>) -> Value {
         Value::List(x)
+    }
+
+    #[test]
+    fn hashable_rejects_lists_and_dicts_even_inside_tuples() {
+        let unhashable = |name: &str| Err(PyError::TypeError(format!("unhashable type: '{name}'")));
+        assert_eq!(hashable(&l(vec![i(1)])), unhashable("list"));
+        assert_eq!(hashable(&Value::Dict(vec![])), unhashable("dict"));
+        assert_eq!(
+            hashable(&Value::Tuple(vec![i(1), l(vec![])])),
+            unhashable("list")
+        );
+        for ok in [
+            N,
+            TRUE,
+            i(1),
+            f(f64::NAN),
+            s("k"),
+            b(b"x"),
+            Value::Tuple(vec![s("a")]),
+        ] {
+            assert_eq!(hashable(&ok), Ok(()));
+        }
+    }
+
+    #[test]
+    fn percent_s_treats_a_tuple_as_the_argument_list() {
+        // "Key '%s' not found" % key, as CPython 3.11 evaluates it.
+        let fmt = |v: &Value| percent_s("Key '", v, "' not found");
+        assert_eq!(fmt(&s("k")).unwrap(), "Key 'k' not found");
+        assert_eq!(fmt(&i(-3)).unwrap(), "Key '-3' not found");
+        assert_eq!(
+            fmt(&l(vec![i(1), s("a")])).unwrap(),
+            "Key '[1, 'a']' not found"
+        );
+        assert_eq!(
+            fmt(&Value::Tuple(vec![s("a")])).unwrap(),
+            "Key 'a' not found"
+        );
+        assert_eq!(
+            fmt(&Value::Tuple(vec![i(1), s("a")])),
+            Err(PyError::TypeError(
+                "not all arguments converted during string formatting".into()
+            ))
+        );
+        assert_eq!(
+            fmt(&Value::Tuple(vec![])),
+            Err(PyError::TypeError(
+                "not enough arguments for format string".into()
+            ))
+        );
     }
     fn t(x: Vec<Value>) -> Value {
         Value::Tuple(x)

@@ -155,7 +155,17 @@ impl DatabaseCache {
         let Some(at) = expires_at else {
             return Ok(NEVER.to_string());
         };
-        let (seconds, _) = datetime::timestamp_parts(at).ok_or_else(out_of_range)?;
+        // DB-2: `datetime.fromtimestamp(expiry, tz=utc)`, with Python's errors for a huge
+        // timeout (1e300, inf: OverflowError; a year past 9999: ValueError naming it).
+        let (seconds, _) = datetime::from_timestamp_utc(at).map_err(|error| match error {
+            datetime::TimestampError::Value(message) => CacheError::Value(message),
+            datetime::TimestampError::Overflow => {
+                CacheError::Overflow("timestamp out of range for platform time_t".into())
+            }
+            datetime::TimestampError::Os => {
+                CacheError::Storage("[Errno 75] Value too large for defined data type".into())
+            }
+        })?;
         datetime::format_sql(seconds).ok_or_else(out_of_range)
     }
 
@@ -298,6 +308,7 @@ impl Backend for DatabaseCache {
         Overrides {
             get_many: true,
             delete_many: true,
+            get_is_get_many: true,
             ..Overrides::default()
         }
     }

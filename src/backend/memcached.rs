@@ -107,6 +107,14 @@ fn memcache_error(message: String) -> CacheError {
         ("MemcacheServerError", rest)
     } else if message.starts_with("ERROR") {
         ("MemcacheUnknownCommandError", message.as_str())
+    } else if let Some(rest) = message.strip_prefix("ILLEGAL_INPUT ") {
+        // MC-4: pymemcache's own key check, after Django's, counts UTF-8 bytes (a key of 200
+        // "ü" passes Django's 250 characters but is 400 bytes): `MemcacheIllegalInputError`
+        // with pymemcache's str message.
+        return CacheError::Client {
+            python_type: "MemcacheIllegalInputError",
+            message: String::from(rest),
+        };
     } else {
         return CacheError::Connection(message);
     };
@@ -114,6 +122,20 @@ fn memcache_error(message: String) -> CacheError {
         python_type,
         message: crate::python::repr(&Value::Bytes(rest.as_bytes().to_vec())),
     }
+}
+
+/// MC-4: pymemcache's key check counts UTF-8 bytes, after Django's check of characters.
+fn check_key_bytes(key: &str) -> Result<(), CacheError> {
+    if key.len() <= 250 {
+        return Ok(());
+    }
+    Err(CacheError::Client {
+        python_type: "MemcacheIllegalInputError",
+        message: format!(
+            "Key is too long: {}",
+            crate::python::repr(&Value::Bytes(key.as_bytes().to_vec()))
+        ),
+    })
 }
 
 fn ok(reply: Reply) -> Result<Value, CacheError> {
@@ -293,9 +315,17 @@ impl Backend for MemcachedCache {
 
     async fn incr(&self, key: FullKey<'_>, delta: &Value) -> Result<Value, CacheError> {
         let key = &*key.joined();
+        // MC-5: pymemcache checks the key, then sends the delta as `str(delta)`: a bool goes
+        // out as `True`/`False`, which the server refuses before it looks the key up.
+        check_key_bytes(key)?;
         let delta = match delta {
             Value::Int(i) => *i,
-            Value::Bool(b) => i128::from(*b),
+            Value::Bool(_) => {
+                return Err(CacheError::Client {
+                    python_type: "MemcacheClientError",
+                    message: "b'invalid numeric delta argument'".into(),
+                });
+            }
             other => {
                 return Err(CacheError::Client {
                     python_type: "MemcacheIllegalInputError",
@@ -358,6 +388,11 @@ impl Backend for MemcachedCache {
         // MC-7: one set_multi (a pipeline of sets, one round trip); the keys not stored.
         if items.is_empty() {
             return Ok(Vec::new());
+        }
+        // MC-4: pymemcache checks every key of a set_many before it sends any, so one key
+        // over 250 UTF-8 bytes (which Django's 250-character check lets through) stores none.
+        for (key, _) in items {
+            check_key_bytes(key)?;
         }
         let exptime = self.exptime(timeout);
         let commands: Vec<Vec<Vec<u8>>> = items
@@ -452,6 +487,30 @@ mod tests {
         assert_eq!(t(2_592_001.0), 2_592_001 + 1_700_000_000);
         assert_eq!(cache(None).exptime(Timeout::Default), 0);
         assert_eq!(cache(Some(0)).exptime(Timeout::Default), -1);
+    }
+
+    #[test]
+    fn bridge_errors_become_pymemcache_exceptions() {
+        let kind = |m: &str| match memcache_error(m.into()) {
+            CacheError::Client {
+                python_type,
+                message,
+            } => (python_type.to_string(), message),
+            other => (other.python_type().to_string(), other.message().to_string()),
+        };
+        assert_eq!(
+            kind("ILLEGAL_INPUT Key is too long: b'x'"),
+            (
+                "MemcacheIllegalInputError".into(),
+                "Key is too long: b'x'".into()
+            )
+        );
+        assert_eq!(
+            kind("CLIENT_ERROR bad data chunk"),
+            ("MemcacheClientError".into(), "b'bad data chunk'".into())
+        );
+        assert_eq!(kind("ERROR").0, "MemcacheUnknownCommandError");
+        assert_eq!(kind("connection refused").0, "ConnectionError");
     }
 
     #[test]

@@ -179,6 +179,9 @@ pub struct Overrides {
     pub set_many: bool,
     /// `clear()` returns `True` instead of `None` (redis, API-12).
     pub clear_returns_true: bool,
+    /// `get(k)` is `get_many([k]).get(k)` (db, DB-4), so an unhashable raw key raises
+    /// `TypeError` once the rows are read, found or not.
+    pub get_is_get_many: bool,
 }
 
 /// Every backend this build knows, so a cache can choose one at run time without boxing.
