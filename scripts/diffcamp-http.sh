@@ -28,8 +28,8 @@
 #   --build         build what the runtimes need first (cargo build --release; the component
 #                   as scripts/test.sh does; scripts/build-npm.sh; worker/build.sh)
 #
-# The oracle is ORACLE_DIR/django_oracle.py (default /work/shared/oracle; ORACLE_DIR
-# overrides it). Output: per runtime and backend compare.py's first diffs, then one line per
+# The oracle is $EDGECACHE_ORACLE/django_oracle.py (default: ../shared/oracle beside the
+# repository, where the project's oracle lives; it is not part of the repository). Output: per runtime and backend compare.py's first diffs, then one line per
 # runtime, `<runtime>: N passed, M failed`; exit status 1 when anything failed.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -48,9 +48,9 @@ while [ $# -gt 0 ]; do
         *) echo "diffcamp-http.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
-oracle="${ORACLE_DIR:-/work/shared/oracle}"
+oracle="${EDGECACHE_ORACLE:-$ROOT/../shared/oracle}"
 python="$ROOT/.venv/bin/python"
-[ -f "$oracle/django_oracle.py" ] || { echo "no Django oracle at $oracle (set ORACLE_DIR)" >&2; exit 2; }
+[ -f "$oracle/django_oracle.py" ] || { echo "no Django oracle at $oracle (set EDGECACHE_ORACLE)" >&2; exit 2; }
 [ -x "$python" ] || ensure_python_venv
 out="${out:-/tmp/diffcamp-http/$profile${stored:+-stored}-$seed}"
 backends=locmem,dummy

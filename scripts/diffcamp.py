@@ -13,7 +13,8 @@ oracle's compare.py and prints `backend: N passed, M failed` and the first diffe
         --redis-url redis://127.0.0.1:6391/0 --memcached 127.0.0.1:11291
     python3 scripts/diffcamp.py --profile http --seed 7001 --count 50 --via component
 
-Needs: the oracle (--oracle DIR, default $EDGECACHE_ORACLE or /work/shared/oracle), a Python
+Needs: the oracle (--oracle DIR, default $EDGECACHE_ORACLE or
+../shared/oracle beside the repository), a Python
 with Django 5.2.19 (--python, default .venv/bin/python), `cargo build --release` (the
 edgecache binary; --bin to use another), and for redis/memcached running servers: the
 oracle runs FLUSHDB / flush_all on them. Not part of scripts/test.sh (minutes, not seconds).
@@ -143,7 +144,7 @@ def main():
     ap.add_argument("--via", choices=["native", "component", "npm"], default="native")
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "edgecache"))
     ap.add_argument("--python", default=os.path.join(ROOT, ".venv", "bin", "python"))
-    ap.add_argument("--oracle", default=os.environ.get("EDGECACHE_ORACLE", "/work/shared/oracle"))
+    ap.add_argument("--oracle", default=os.environ.get("EDGECACHE_ORACLE", os.path.join(ROOT, "..", "shared", "oracle")))
     ap.add_argument("--redis-url", default=os.environ.get("ORACLE_REDIS_URL",
                                                          "redis://127.0.0.1:6390/0"))
     ap.add_argument("--memcached", default=os.environ.get("ORACLE_MEMCACHED", "127.0.0.1:11290"))
