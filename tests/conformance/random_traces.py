@@ -180,13 +180,16 @@ def make_trace(rng, number, profile):
     ops = [make_op(rng, aliases, profile) for _ in range(rng.randint(25, 60))]
     ops.append({"op": "dump"})
     prefix = "random" if profile == "memory" else "random_" + profile
-    trace = {
-        "name": "%s_%03d" % (prefix, number),
-        "description": "randomized mix (random_traces.py --profile %s); expected results from Django 5.2.19" % profile,
-        "backends": PROFILES[profile],
-        "settings": settings,
-        "ops": ops,
-    }
+    return trace_document(
+        "%s_%03d" % (prefix, number),
+        "randomized mix (random_traces.py --profile %s); expected results from Django 5.2.19" % profile,
+        PROFILES[profile], settings, extra, ops)
+
+
+def trace_document(name, description, backends, settings, extra, ops):
+    """A trace as the oracle reads it; `extra_caches` only when there are other aliases."""
+    trace = {"name": name, "description": description, "backends": backends,
+             "settings": settings, "ops": ops}
     if extra:
         trace["extra_caches"] = extra
     return trace
@@ -235,17 +238,11 @@ def make_wide_trace(rng, number, base):
         if rng.random() < 0.5:
             ops.append({"op": "dump", "cache": alias})
     prefix = "random_wide" if base == "memory" else "random_wide_" + base
-    trace = {
-        "name": "%s_%03d" % (prefix, number),
-        "description": "widened randomized mix (random_traces.py --profile %s); expected "
-                       "results from Django 5.2.19" % ("wide" if base == "memory" else "wide-" + base),
-        "backends": PROFILES[base],
-        "settings": settings,
-        "ops": ops,
-    }
-    if extra:
-        trace["extra_caches"] = extra
-    return trace
+    return trace_document(
+        "%s_%03d" % (prefix, number),
+        "widened randomized mix (random_traces.py --profile %s); expected results from Django "
+        "5.2.19" % ("wide" if base == "memory" else "wide-" + base),
+        PROFILES[base], settings, extra, ops)
 
 
 PROFILES = {"memory": ["locmem", "dummy"], "filebased": ["filebased"], "db": ["db"],
