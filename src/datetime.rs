@@ -61,9 +61,20 @@ pub enum TimestampError {
     Os,
 }
 
+impl TimestampError {
+    /// CPython's message for the failure (the db backend's and `http_date`'s errors).
+    pub fn message(self) -> String {
+        match self {
+            Self::Value(message) => message,
+            Self::Overflow => String::from("timestamp out of range for platform time_t"),
+            Self::Os => String::from("[Errno 75] Value too large for defined data type"),
+        }
+    }
+}
+
 /// [`timestamp_parts`] with CPython's failures, in its order: NaN, then the `time_t` range,
 /// then `gmtime`'s `int` year, then `datetime`'s years 1..=9999 (the db backend's `expires`
-/// of a huge timeout, DB-2).
+/// of a huge timeout, DB-2; `http_date`'s `Expires`, HDR-4).
 pub fn from_timestamp_utc(t: f64) -> Result<(i64, u32), TimestampError> {
     if t.is_nan() {
         return Err(TimestampError::Value(

@@ -159,12 +159,8 @@ impl DatabaseCache {
         // timeout (1e300, inf: OverflowError; a year past 9999: ValueError naming it).
         let (seconds, _) = datetime::from_timestamp_utc(at).map_err(|error| match error {
             datetime::TimestampError::Value(message) => CacheError::Value(message),
-            datetime::TimestampError::Overflow => {
-                CacheError::Overflow("timestamp out of range for platform time_t".into())
-            }
-            datetime::TimestampError::Os => {
-                CacheError::Storage("[Errno 75] Value too large for defined data type".into())
-            }
+            datetime::TimestampError::Overflow => CacheError::Overflow(error.message()),
+            datetime::TimestampError::Os => CacheError::Storage(error.message()),
         })?;
         datetime::format_sql(seconds).ok_or_else(out_of_range)
     }

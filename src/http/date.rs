@@ -49,36 +49,22 @@ pub fn http_date(unix: f64) -> Option<String> {
 }
 
 /// Django's `http_date(epoch_seconds)` with the error Python raises where there is no date
-/// (HDR-4, through CPython's `datetime.fromtimestamp(t, timezone.utc)`): a whole-second part
-/// beyond the 64-bit `time_t` is `OverflowError`; a year `gmtime` can't hold (`year - 1900`
-/// beyond a C `int`) is `OSError` (EOVERFLOW); any other year outside 1..=9999 is
-/// `ValueError: year N is out of range`.
+/// (HDR-4): `datetime.fromtimestamp(t, timezone.utc)`'s `OverflowError`, `OSError` or
+/// `ValueError: year N is out of range` ([`crate::datetime::from_timestamp_utc`]).
 pub fn http_date_or_error(unix: f64) -> Result<String, HttpError> {
-    if let Some(date) = http_date(unix) {
-        return Ok(date);
-    }
-    if unix.is_nan() {
-        return Err(HttpError::Value(String::from(
-            "Invalid value NaN (not a number)",
-        )));
-    }
-    // 2^63: `(double)INT64_MAX` rounds up to it, and it is the first value outside time_t.
-    const TIME_T_END: f64 = 9_223_372_036_854_775_808.0;
-    // Floats this far out are whole, so the range test needs no floor.
-    if !(-TIME_T_END..TIME_T_END).contains(&unix) {
-        return Err(HttpError::Overflow(String::from(
-            "timestamp out of range for platform time_t",
-        )));
-    }
-    let truncated = unix as i64;
-    let seconds = truncated - i64::from((truncated as f64) > unix);
-    let (year, _, _) = civil_from_days(seconds.div_euclid(86_400));
-    if i32::try_from(year - 1900).is_err() {
-        return Err(HttpError::Os(String::from(
-            "[Errno 75] Value too large for defined data type",
-        )));
-    }
-    Err(HttpError::Value(format!("year {year} is out of range")))
+    use crate::datetime::{TimestampError, from_timestamp_utc};
+    let error = match from_timestamp_utc(unix) {
+        Ok(_) => match http_date(unix) {
+            Some(date) => return Ok(date),
+            None => TimestampError::Value(String::from("year is out of range")),
+        },
+        Err(error) => error,
+    };
+    Err(match error {
+        TimestampError::Value(message) => HttpError::Value(message),
+        TimestampError::Overflow => HttpError::Overflow(error.message()),
+        TimestampError::Os => HttpError::Os(error.message()),
+    })
 }
 
 /// Python's `\w` for one character (Unicode word characters).
