@@ -4,19 +4,23 @@
 Generates COUNT traces with a seed (tests/conformance/random_traces.py or
 random_http_traces.py) into a scratch folder, runs the Django oracle on each trace for each
 backend, replays the same trace on edgecache (`edgecache replay`, natively or `--via
-component`, or through the npm package's tests/replay.mjs), compares the two with the
-oracle's compare.py and prints `backend: N passed, M failed` and the first differences.
+component`; or `--via npm|worker`, the npm package or the built Worker in Miniflare, through
+scripts/diffcamp-replay.mjs, which compares numbers by value as JavaScript must), compares
+the two with the oracle's compare.py and prints `backend: N passed, M failed` and the first
+differences.
 
     python3 scripts/diffcamp.py --profile memory --seed 1001 --count 200
     python3 scripts/diffcamp.py --profile wide --seed 3001 --count 100 --backends locmem
     python3 scripts/diffcamp.py --profile server --seed 5001 --count 20 \
         --redis-url redis://127.0.0.1:6391/0 --memcached 127.0.0.1:11291
     python3 scripts/diffcamp.py --profile http --seed 7001 --count 50 --via component
+    python3 scripts/diffcamp.py --profile http-wide --stored --seed 5001 --count 60 --via worker
 
 Needs: the oracle (--oracle DIR, default $EDGECACHE_ORACLE or
 ../shared/oracle beside the repository), a Python
 with Django 5.2.19 (--python, default .venv/bin/python), `cargo build --release` (the
-edgecache binary; --bin to use another), and for redis/memcached running servers: the
+edgecache binary; --bin to use another; for --via npm, scripts/build-npm.sh; for --via
+worker, worker/build.sh), and for redis/memcached running servers: the
 oracle runs FLUSHDB / flush_all on them. Not part of scripts/test.sh (minutes, not seconds).
 Exit status 0 only when every trace matches on every backend.
 """
@@ -33,30 +37,6 @@ CONFORMANCE = os.path.join(ROOT, "tests", "conformance")
 SERVER = {"redis", "memcached"}
 
 
-# compare.py's directory mode with tests/js/support/compare.mjs's rules (for --via npm).
-NPM_COMPARE = """
-import { readFileSync, readdirSync } from 'node:fs';
-import { parse } from '%s/tests/js/support/json.mjs';
-import { diffResults } from '%s/tests/js/support/compare.mjs';
-const [expDir, actDir, maxShow] = process.argv.slice(1);
-let passed = 0, failed = 0;
-for (const f of readdirSync(expDir).filter((f) => f.endsWith('.json')).sort()) {
-  let problems;
-  try {
-    problems = diffResults(parse(readFileSync(`${expDir}/${f}`, 'utf8')),
-                           parse(readFileSync(`${actDir}/${f}`, 'utf8')));
-  } catch (e) { problems = [String(e)]; }
-  if (problems.length) {
-    failed++;
-    console.log(`FAIL  ${actDir}/${f}: ${problems.length} problems`);
-    for (const p of problems.slice(0, Number(maxShow))) console.log(`      ${p}`);
-  } else passed++;
-}
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
-""" % (ROOT, ROOT)
-
-
 def run(cmd, env=None, timeout=600):
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
     return proc.returncode, proc.stdout, proc.stderr
@@ -69,8 +49,11 @@ def generate(a, traces_dir, work):
     for f in os.listdir(traces_dir):
         with open(os.path.join(traces_dir, f), encoding="utf-8") as fh:
             before[f] = fh.read()
-    if a.profile == "http":
-        cmd = [a.python, os.path.join(CONFORMANCE, "random_http_traces.py")]
+    if a.profile.startswith("http"):
+        cmd = [a.python, os.path.join(CONFORMANCE, "random_http_traces.py"),
+               "--profile", "wide" if a.profile == "http-wide" else "base"]
+        if a.stored:
+            cmd.append("--stored")
     else:
         cmd = [a.python, os.path.join(CONFORMANCE, "random_traces.py"), "--profile", a.profile]
     cmd += ["--seed", str(a.seed), "--count", str(a.count), "--out", traces_dir]
@@ -110,17 +93,14 @@ def oracle_one(a, env, path, backend, out):
 
 
 def ours_one(a, path, backend, out):
-    if a.via == "npm":
-        cmd = ["node", os.path.join(ROOT, "tests", "replay.mjs"), "--backend", backend, path]
-    else:
-        cmd = [a.bin, "replay", "--backend", backend]
-        if a.via == "component":
-            cmd += ["--via", "component"]
-        if backend == "redis":
-            cmd += ["--redis-url", a.redis_url]
-        if backend == "memcached":
-            cmd += ["--memcached", a.memcached]
-        cmd.append(path)
+    cmd = [a.bin, "replay", "--backend", backend]
+    if a.via == "component":
+        cmd += ["--via", "component"]
+    if backend == "redis":
+        cmd += ["--redis-url", a.redis_url]
+    if backend == "memcached":
+        cmd += ["--memcached", a.memcached]
+    cmd.append(path)
     code, stdout, stderr = run(cmd)
     if code:
         # An empty results file makes compare.py report the failure with the rest.
@@ -136,12 +116,15 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--profile", default="memory",
                     help="random_traces.py's profile (memory, filebased, db, server, wide, "
-                         "wide-filebased, wide-db, wide-server) or http (random_http_traces.py)")
+                         "wide-filebased, wide-db, wide-server), or http / http-wide "
+                         "(random_http_traces.py --profile base / wide)")
+    ap.add_argument("--stored", action="store_true",
+                    help="http profiles: the stored family (filebased and db)")
     ap.add_argument("--seed", type=int, default=1001)
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--backends", help="comma list (default: each trace's own backends)")
     ap.add_argument("--work", help="scratch folder (default /tmp/diffcamp/<profile>-<seed>)")
-    ap.add_argument("--via", choices=["native", "component", "npm"], default="native")
+    ap.add_argument("--via", choices=["native", "component", "npm", "worker"], default="native")
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "edgecache"))
     ap.add_argument("--python", default=os.path.join(ROOT, ".venv", "bin", "python"))
     ap.add_argument("--oracle", default=os.environ.get("EDGECACHE_ORACLE", os.path.join(ROOT, "..", "shared", "oracle")))
@@ -155,9 +138,11 @@ def main():
                     help="only generate and run the oracle (fills the cache for a later run)")
     a = ap.parse_args()
 
-    if a.via != "npm" and not a.oracle_only and not os.path.exists(a.bin):
+    javascript = a.via in ("npm", "worker")
+    if not javascript and not a.oracle_only and not os.path.exists(a.bin):
         sys.exit("%s is missing: run `cargo build --release` first (or pass --bin)" % a.bin)
-    work = a.work or os.path.join("/tmp/diffcamp", "%s-%d" % (a.profile, a.seed))
+    work = a.work or os.path.join("/tmp/diffcamp", "%s%s-%d" % (
+        a.profile, "-stored" if a.stored else "", a.seed))
     traces_dir = os.path.join(work, "traces")
     traces = generate(a, traces_dir, work)
     wanted = set(a.backends.split(",")) if a.backends else None
@@ -181,8 +166,11 @@ def main():
             tasks = [pool.submit(oracle_one, a, env, os.path.join(traces_dir, n + ".json"),
                                  backend, os.path.join(exp_dir, n + ".json")) for n in names]
             errors += [t.result() for t in tasks]
-            if a.oracle_only:
-                print("%s: oracle done (%d traces)" % (backend, len(names)))
+            if a.oracle_only or javascript:
+                for e in filter(None, errors):
+                    print(e)
+                print("%s: oracle done (%d traces, %d ops)" % (
+                    backend, len(names), sum(len(traces[n]["ops"]) for n in names)))
                 continue
             tasks = [pool.submit(ours_one, a, os.path.join(traces_dir, n + ".json"), backend,
                                  os.path.join(act_dir, n + ".json")) for n in names]
@@ -190,14 +178,9 @@ def main():
         for e in filter(None, errors):
             print(e)
         ops = sum(len(traces[n]["ops"]) for n in names)
-        if a.via == "npm":
-            # JavaScript has one number type: compare the way tests/js does (numbers by value).
-            code, out, _ = run(["node", "--input-type=module", "-e", NPM_COMPARE, exp_dir,
-                                act_dir, str(a.max_show)])
-        else:
-            code, out, _ = run([a.python, os.path.join(a.oracle, "compare.py"),
-                                "--dir-expected", exp_dir, "--dir-actual", act_dir,
-                                "--traces-dir", traces_dir, "--max-show", str(a.max_show)])
+        code, out, _ = run([a.python, os.path.join(a.oracle, "compare.py"),
+                            "--dir-expected", exp_dir, "--dir-actual", act_dir,
+                            "--traces-dir", traces_dir, "--max-show", str(a.max_show)])
         lines = out.rstrip("\n").split("\n")
         shown = [l for l in lines[:-1]][:40]
         if code:
@@ -205,6 +188,13 @@ def main():
             print("\n".join(shown))
         print("%s: %s (%d traces, %d ops, seed %d, profile %s, via %s)" % (
             backend, lines[-1], len(names), ops, a.seed, a.profile, a.via))
+    if javascript and not a.oracle_only:
+        # One process for every trace (a Worker starts once); it prints per-backend lines.
+        code, out, err = run(["node", os.path.join(ROOT, "scripts", "diffcamp-replay.mjs"),
+                              a.via, traces_dir, os.path.join(work, "expected"),
+                              os.path.join(work, "actual-" + a.via)], timeout=3600)
+        print(out.rstrip("\n") or err.strip()[-400:])
+        ok = ok and code == 0
     sys.exit(0 if ok else 1)
 
 

@@ -20,7 +20,7 @@ repeated-parameter and very long paths and queries; odd hosts; None / 0 / negati
 timeouts for cache_page, CacheMiddleware and the CACHE_MIDDLEWARE_* settings; USE_I18N /
 USE_TZ mixes; HEAD right after GET (and GET after HEAD); Set-Cookie with Vary: Cookie, 304s,
 streaming; fragment keys whose vary_on holds every JSON-encodable value type. The
-differential campaign (scripts/diffcamp-http.sh) runs it against the oracle.
+differential campaign (scripts/diffcamp.py --profile http-wide) runs it against the oracle.
     python3 <oracle>/django_oracle.py --generate --backends locmem,dummy \
         --traces-dir traces --expected-dir expected --traces http_random_00,...
 """

@@ -1,20 +1,21 @@
 #!/usr/bin/env node
-// Batch replay for the HTTP differential campaign (scripts/diffcamp-http.sh): replays every
-// trace of a folder, in one process, through the npm package's public API (`npm`, the code of
-// tests/replay.mjs) or the built Worker's HTTP API in Miniflare (`worker`, one Worker per
-// backend, as worker/tests/conformance.test.mjs does), writes the output document to
-// OUT/<backend>/<trace>.json for each trace with an expected file, and compares it with
-// Django's as the JavaScript suites do (tests/js/support/compare.mjs: numbers by value, since
-// JavaScript reads Django's 2.0 back as 2). Prints each failing trace's first problems and a
-// last line `N passed, M failed`; exit status 1 when anything failed.
+// The JavaScript runtimes' replay for the differential campaign (scripts/diffcamp.py --via
+// npm|worker): replays every trace of a folder, in one process, through the npm package's
+// public API (`npm`, the code of tests/replay.mjs) or the built Worker's HTTP API in
+// Miniflare (`worker`, one Worker for every backend, as worker/tests/conformance.test.mjs
+// does), writes the output document to OUT/<backend>/<trace>.json for each trace with an
+// expected file, and compares it with Django's as the JavaScript suites do
+// (tests/js/support/compare.mjs: numbers by value, since JavaScript reads Django's 2.0 back
+// as 2). Prints each failing trace's first problems and, per backend, a line
+// `<backend>: N passed, M failed`; exit status 1 when anything failed.
 //
-//   node scripts/diffcamp-http-replay.mjs npm|worker TRACES_DIR EXPECTED_DIR OUT_DIR
+//   node scripts/diffcamp-replay.mjs npm|worker TRACES_DIR EXPECTED_DIR OUT_DIR
 import { mkdirSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [runtime, tracesDir, expectedDir, outDir] = process.argv.slice(2);
 if (!['npm', 'worker'].includes(runtime) || !outDir) {
-  console.error('usage: node scripts/diffcamp-http-replay.mjs npm|worker TRACES_DIR EXPECTED_DIR OUT_DIR');
+  console.error('usage: node scripts/diffcamp-replay.mjs npm|worker TRACES_DIR EXPECTED_DIR OUT_DIR');
   process.exit(2);
 }
 const BACKENDS = { npm: ['locmem', 'dummy', 'filebased'], worker: ['locmem', 'dummy', 'filebased', 'db'] };
@@ -37,10 +38,11 @@ if (runtime === 'npm') {
   replayOne = (text, backend, name) => replayTrace(worker.api, text, backend, { name });
 }
 
-let passed = 0;
-let failed = 0;
+let failedAll = 0;
 try {
   for (const backend of BACKENDS[runtime]) {
+    let passed = 0;
+    let failed = 0;
     for (const file of traces) {
       if (!existsSync(join(expectedDir, backend, file))) continue;
       const name = file.replace(/\.json$/, '');
@@ -66,9 +68,10 @@ try {
       console.log(`FAIL  ${runtime} ${backend}/${file}: ${problems.length} problems`);
       for (const problem of problems.slice(0, 3)) console.log(`      ${problem}`);
     }
+    if (passed + failed) console.log(`${backend}: ${passed} passed, ${failed} failed`);
+    failedAll += failed;
   }
 } finally {
   await dispose();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+process.exitCode = failedAll ? 1 : 0;
