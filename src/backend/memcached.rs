@@ -11,7 +11,7 @@ use crate::error::CacheError;
 use crate::expiry::Timeout;
 use crate::inspect::{Detail, Inspection, Stats};
 use crate::key::FullKey;
-use crate::key::KeyPolicy;
+use crate::key::{KeyPolicy, MEMCACHE_MAX_KEY_LENGTH};
 use crate::seam::http::{Endpoint, HttpTransport, Reply, decode_bytes};
 use crate::settings::MemcachedClient;
 use crate::value::Value;
@@ -124,9 +124,10 @@ fn memcache_error(message: String) -> CacheError {
     }
 }
 
-/// MC-4: pymemcache's key check counts UTF-8 bytes, after Django's check of characters.
+/// MC-4: pymemcache's key check counts UTF-8 bytes against the same limit Django counts
+/// characters against.
 fn check_key_bytes(key: &str) -> Result<(), CacheError> {
-    if key.len() <= 250 {
+    if key.len() <= MEMCACHE_MAX_KEY_LENGTH {
         return Ok(());
     }
     Err(CacheError::Client {
